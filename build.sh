@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The one entry point of the project.
+#   ./build.sh           build dist/ (Pyodide, pinned wheels, our wheels, the lock, loader, site)
+#   ./build.sh serve     build, then serve dist/ at http://127.0.0.1:${PORT:-8000}/
+#   ./build.sh test      install what the tests need (Chromium, chromedriver), build, run the suite
+# Extra arguments after `test` go to pytest, e.g. `./build.sh test -k devserver`.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$root"
+venv="$root/.venv"
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# A Python >= 3.12 for the host tools: the first that works among the usual names and pyenv's.
+find_python() {
+    local candidates=(python3.13 python3.12 python3.14 python3)
+    local c
+    for c in /root/.pyenv/versions/3.1[234]*/bin/python3 "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[234]*/bin/python3; do
+        [ -x "$c" ] && candidates+=("$c")
+    done
+    for c in "${candidates[@]}"; do
+        if "$c" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then
+            command -v "$c" 2>/dev/null || echo "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    local stamp="$venv/.requirements.sha256"
+    local want
+    want=$(sha256sum requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+    if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        return 0
+    fi
+    if [ ! -x "$venv/bin/python" ]; then
+        local py
+        py=$(find_python) || die "no Python >= 3.12 with venv found: install python3.12 (or newer) and its venv module, then run this again."
+        echo "build.sh: creating .venv with $py"
+        "$py" -m venv "$venv"
+    fi
+    echo "build.sh: installing pinned host tools into .venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt \
+        || die "could not install the pinned host tools from requirements-dev.txt (is PyPI reachable?)."
+    # The jsinterop package itself, editable, so CPython tests and the pytest plugin see the sources.
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . \
+        || die "could not install jsinterop into .venv in editable mode."
+    echo "$want" > "$stamp"
+}
+
+ensure_node() {
+    command -v npm >/dev/null 2>&1 && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "build.sh: installing nodejs and npm (to fetch the pinned Pyodide package)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null \
+            || die "could not install npm with apt-get: install Node.js and npm, then run this again."
+    else
+        die "npm is missing: install Node.js and npm, then run this again."
+    fi
+}
+
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+        return 0
+    fi
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "build.sh: installing chromium and chromium-driver with apt-get"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+            || die "could not install chromium and chromium-driver with apt-get: install them, then run this again."
+    else
+        die "headless Chromium is missing: install Debian's chromium and chromium-driver (as root: apt-get install chromium chromium-driver)."
+    fi
+}
+
+cmd=${1:-build}
+[ $# -gt 0 ] && shift
+
+case "$cmd" in
+    build)
+        ensure_node; ensure_venv
+        exec "$venv/bin/python" tools/build.py build "$@"
+        ;;
+    serve)
+        ensure_node; ensure_venv
+        "$venv/bin/python" tools/build.py build
+        exec "$venv/bin/python" -m jsinterop.devserver dist --port "${PORT:-8000}" "$@"
+        ;;
+    test)
+        ensure_node; ensure_venv; ensure_chromium
+        "$venv/bin/python" tools/build.py build
+        exec "$venv/bin/python" -m pytest "$@"
+        ;;
+    *)
+        die "unknown command '$cmd': use one of build, serve, test."
+        ;;
+esac

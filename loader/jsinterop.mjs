@@ -1,0 +1,173 @@
+// jsinterop's loader: boots Pyodide from the same origin, installs jsinterop and the app, runs the
+// app's main(), and publishes the runtime object as `globalThis.Py`.
+//
+// Every URL is resolved relative to this module, so a dist/ folder works from any sub-path of a
+// static host. Nothing here evaluates strings as code: the page boots under
+// `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`.
+
+import { BootError } from "./errors.mjs";
+import { fetchJSON, prefetch } from "./fetch-assets.mjs";
+import { packageProviding, withDependencies } from "./lockfile.mjs";
+
+export { BootError };
+
+/** The folder this module was loaded from: the root of dist/. */
+const DIST = new URL("./", import.meta.url);
+
+/** The core files of Pyodide, relative to dist/. */
+const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"];
+
+/** Boot stages, in order, with the fraction of the progress bar each one starts at. */
+export const STAGES = Object.freeze({
+  download: [0, "Downloading Python"],
+  start: [0.7, "Starting Python"],
+  install: [0.85, "Installing packages"],
+  app: [0.92, "Starting the app"],
+  ready: [1, "Ready"],
+});
+
+/** The runtime object: the JavaScript-side namespace of jsinterop (Blazor's `DotNet`). */
+export class PyRuntime {
+  /** @param {object} pyodide the Pyodide API  @param {string|null} app the app's module name */
+  constructor(pyodide, app) {
+    /** The Pyodide API object returned by `loadPyodide()`. */
+    this.pyodide = pyodide;
+    /** The module name of the app this runtime started, or null. */
+    this.app = app;
+    /** The URL of the dist/ folder everything was loaded from. */
+    this.baseURL = DIST.href;
+  }
+}
+
+function setBootState(state) {
+  if (typeof document !== "undefined" && document.documentElement) {
+    document.documentElement.dataset.jsinteropBoot = state;
+  }
+}
+
+function progressReporter(onProgress) {
+  let last = -1;
+  return (fraction, label) => {
+    const f = Math.min(1, Math.max(last, fraction));
+    last = f;
+    const detail = { fraction: f, label };
+    if (typeof onProgress === "function") onProgress(f, label);
+    if (typeof globalThis.dispatchEvent === "function" && typeof CustomEvent === "function") {
+      globalThis.dispatchEvent(new CustomEvent("jsinterop:progress", { detail }));
+    }
+  };
+}
+
+async function importPyodide() {
+  const url = new URL("pyodide.mjs", DIST).href;
+  try {
+    return await import(url);
+  } catch (e) {
+    throw new BootError(`Failed to load ${url}: ${e.message}`, { url, cause: e });
+  }
+}
+
+/** Turns a Pyodide PythonError into a BootError that names the Python exception. */
+function pythonBootError(e, fallback) {
+  if (!e || e.constructor?.name !== "PythonError") {
+    return e instanceof BootError ? e : new BootError(`${fallback}: ${e?.message ?? e}`, { cause: e });
+  }
+  const traceback = String(e.message);
+  const lines = traceback.trim().split("\n");
+  // The last line is "module.ExceptionType: message"; for AppStartError the message says it all.
+  const last = lines[lines.length - 1];
+  const sep = last.indexOf(": ");
+  const message = e.type === "AppStartError" && sep >= 0 ? last.slice(sep + 2) : `${fallback}: ${last}`;
+  return new BootError(message, { pythonType: e.type, pythonTraceback: traceback, cause: e });
+}
+
+/**
+ * Boots Python in this page.
+ *
+ * @param {object} [options]
+ * @param {string} [options.app] the app's Python module (e.g. "app"); the package that provides it
+ *   is installed from the lock file, then the module is imported and its `main()` run, if any.
+ * @param {(fraction: number, label: string) => void} [options.onProgress] called as stages advance.
+ * @param {object} [options.pyodideOptions] extra options passed to `loadPyodide`.
+ * @returns {Promise<PyRuntime>} the runtime, also set as `globalThis.Py`.
+ * @throws {BootError} naming the URL that failed to load or the Python exception raised.
+ */
+export async function boot(options = {}) {
+  const { app = null, onProgress = null, pyodideOptions = {} } = options;
+  if (app !== null && (typeof app !== "string" || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(app))) {
+    throw new BootError(`boot(): options.app must be a Python module name like "app" or "app.main", got ${JSON.stringify(app)}.`);
+  }
+  const progress = progressReporter(onProgress);
+  const stage = (name) => progress(STAGES[name][0], STAGES[name][1]);
+  setBootState("booting");
+  try {
+    stage("download");
+    const lockURL = new URL("pyodide-lock.json", DIST).href;
+    const lock = await fetchJSON(lockURL);
+    const packages = ["jsinterop"];
+    if (app) {
+      const entry = packageProviding(lock, app);
+      if (entry && entry.name !== "jsinterop") packages.push(entry.name);
+    }
+    let wheels;
+    try {
+      wheels = withDependencies(lock, packages).map((e) => new URL(e.file_name, DIST).href);
+    } catch (e) {
+      throw new BootError(`${e.message} Rebuild dist/ with ./build.sh.`, { url: lockURL, cause: e });
+    }
+    const [start, label] = STAGES.download;
+    const span = STAGES.start[0] - start;
+    await prefetch(
+      [...PYODIDE_FILES.map((f) => new URL(f, DIST).href), ...wheels],
+      (loaded, total) => progress(start + (total ? (span * loaded) / total : 0), label),
+    );
+
+    stage("start");
+    const { loadPyodide } = await importPyodide();
+    let pyodide;
+    try {
+      pyodide = await loadPyodide({
+        indexURL: DIST.href,
+        lockFileContents: lock,
+        packageBaseUrl: DIST.href,
+        ...pyodideOptions,
+      });
+    } catch (e) {
+      throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
+    }
+
+    stage("install");
+    const errors = [];
+    await pyodide.loadPackage(packages, {
+      messageCallback: () => {},
+      errorCallback: (message) => errors.push(message),
+    });
+    for (const name of packages) {
+      if (!(name in pyodide.loadedPackages)) {
+        throw new BootError(`Installing the Python package '${name}' failed: ${errors.join("; ") || "unknown error"}`);
+      }
+    }
+
+    stage("app");
+    const runtime = new PyRuntime(pyodide, app);
+    globalThis.Py = runtime;
+    if (app) {
+      const host = pyodide.pyimport("jsinterop.app_host");
+      const startApp = host.start_app;
+      try {
+        await startApp(app);
+      } catch (e) {
+        throw pythonBootError(e, `Starting the app '${app}' failed`);
+      } finally {
+        startApp.destroy();
+        host.destroy();
+      }
+    }
+    stage("ready");
+    setBootState("ready");
+    return runtime;
+  } catch (e) {
+    setBootState("failed");
+    throw e instanceof BootError ? e : new BootError(`Boot failed: ${e?.message ?? e}`, { cause: e });
+  }
+}

@@ -1,0 +1,196 @@
+"""The development server for a built ``dist/``: ``python -m jsinterop.devserver dist --port 8000``.
+
+It serves the folder the way the site must be served, so what works here works on a static host:
+
+- correct MIME types (``application/wasm``, ``text/javascript`` for ``.mjs``);
+- ``Cache-Control: no-cache`` (development: every load revalidates, nothing stale);
+- the strict Content-Security-Policy :data:`CONTENT_SECURITY_POLICY`;
+- history-API fallback: a path with no file extension that names no file gets the mount's
+  ``index.html`` (with a ``<base href>`` of the mount, so its relative URLs still resolve); a
+  missing asset (a path with an extension) gets 404;
+- an optional mount point (``--base-path /some/prefix/``) to try a sub-path deployment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.server
+import os
+import posixpath
+import re
+import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+__all__ = ["CONTENT_SECURITY_POLICY", "MIME_TYPES", "DevRequestHandler", "make_server", "running_server", "main"]
+
+CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+"""The policy every page of the site must work under: no eval, no inline script or handler."""
+
+MIME_TYPES: dict[str, str] = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".ts": "text/plain; charset=utf-8",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".data": "application/octet-stream",
+}
+"""Content types by file extension; anything else is ``application/octet-stream``."""
+
+_HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def normalize_base_path(base_path: str) -> str:
+    """``"some/prefix"`` -> ``"/some/prefix/"``; the mount point always starts and ends with ``/``."""
+    parts = [p for p in base_path.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise ValueError(f"base path {base_path!r} must not contain '.' or '..' segments")
+    return "/" + "".join(p + "/" for p in parts)
+
+
+class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves ``directory`` under ``base_path`` with the headers and fallback described above."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    base_path = "/"
+    quiet = False
+
+    def __init__(self, *args, base_path: str = "/", quiet: bool = False, **kwargs) -> None:
+        self.base_path = normalize_base_path(base_path)
+        self.quiet = quiet
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+        if not self.quiet:
+            super().log_message(format, *args)
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return MIME_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
+
+    # --- routing -------------------------------------------------------------------------------
+
+    def _route(self) -> tuple[str, str | None]:
+        """Decide what the request gets: ("file", None), ("fallback", index path) or ("404", None)."""
+        path = urllib.parse.urlsplit(self.path).path
+        if not (path + "/").startswith(self.base_path):
+            return "404", None
+        relative = posixpath.normpath(urllib.parse.unquote(path[len(self.base_path):]) or ".")
+        if relative.startswith(".."):
+            return "404", None
+        fs_path = Path(self.directory, relative)
+        if fs_path.is_file() or (fs_path.is_dir() and (fs_path / "index.html").is_file()):
+            return "file", None
+        if fs_path.is_dir() and not path.endswith("/"):
+            return "file", None  # the base class redirects to the path with a slash
+        last = relative.rsplit("/", 1)[-1]
+        if "." in last:
+            return "404", None  # a missing asset: never answer it with HTML
+        index = Path(self.directory, "index.html")
+        return ("fallback", str(index)) if index.is_file() else ("404", None)
+
+    def translate_path(self, path: str) -> str:
+        path = urllib.parse.urlsplit(path).path
+        if (path + "/").startswith(self.base_path):
+            path = "/" + path[len(self.base_path):]
+        return super().translate_path(path)
+
+    def _serve(self, head_only: bool) -> None:
+        kind, index = self._route()
+        if kind == "404":
+            self.send_error(404, "Not Found")
+            return
+        if kind == "file":
+            super().do_HEAD() if head_only else super().do_GET()
+            return
+        body = Path(index).read_bytes()
+        if b"<base" not in body.lower():
+            base = f'<base href="{self.base_path}">'.encode()
+            body = _HEAD_TAG.sub(lambda m: m.group(0) + base, body, count=1)
+        self.send_response(200)
+        self.send_header("Content-Type", MIME_TYPES[".html"])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._serve(head_only=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head_only=True)
+
+
+class DevServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server whose threads never block interpreter exit."""
+
+    daemon_threads = True
+
+
+def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = "127.0.0.1",
+                base_path: str = "/", quiet: bool = False) -> DevServer:
+    """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port."""
+    directory = Path(directory).resolve()
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory} is not a folder: build it first (./build.sh)")
+    handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet)
+    return DevServer((host, port), handler)
+
+
+@contextlib.contextmanager
+def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0) -> Iterator[str]:
+    """Serve ``directory`` on a background thread; yields the URL of the mount point."""
+    server = make_server(directory, port=port, base_path=base_path, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
+    thread.start()
+    try:
+        host, real_port = server.server_address[:2]
+        yield f"http://{host}:{real_port}{normalize_base_path(base_path)}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: serve a folder until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m jsinterop.devserver", description=__doc__.splitlines()[0])
+    parser.add_argument("directory", nargs="?", default="dist", help="the built site (default: dist)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--base-path", default="/", help="serve under this sub-path, e.g. /some/prefix/")
+    args = parser.parse_args(argv)
+    try:
+        server = make_server(args.directory, args.port, args.host, args.base_path)
+    except (FileNotFoundError, ValueError, OSError) as e:
+        print(f"devserver: {e}", file=sys.stderr)
+        return 1
+    print(f"Serving {Path(args.directory).resolve()} at http://{args.host}:{server.server_address[1]}"
+          f"{normalize_base_path(args.base_path)} (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
