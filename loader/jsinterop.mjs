@@ -47,9 +47,13 @@ function setBootState(state) {
 
 function progressReporter(onProgress) {
   let last = -1;
+  let lastLabel = null;
   return (fraction, label) => {
     const f = Math.min(1, Math.max(last, fraction));
+    // Report every stage change, and byte progress in steps of at least 1%.
+    if (label === lastLabel && (f === last || (f - last < 0.01 && f < 1))) return;
     last = f;
+    lastLabel = label;
     const detail = { fraction: f, label };
     if (typeof onProgress === "function") onProgress(f, label);
     if (typeof globalThis.dispatchEvent === "function" && typeof CustomEvent === "function") {

@@ -62,6 +62,7 @@ def normalize_base_path(base_path: str) -> str:
 class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
     """Serves ``directory`` under ``base_path`` with the headers and fallback described above."""
 
+    protocol_version = "HTTP/1.1"  # keep-alive: a boot makes a dozen requests
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     base_path = "/"
     quiet = False

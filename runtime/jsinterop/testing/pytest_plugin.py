@@ -1,0 +1,136 @@
+"""A pytest plugin to test a jsinterop app in headless Chromium, the way this project tests itself.
+
+Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
+
+- ``--jsinterop-dist DIR`` (default ``dist``): the built site to test.
+- ``jsinterop_dist``: that folder, checked to be a build.
+- ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
+  as ``./build.sh serve``), for the whole session.
+- ``jsinterop_serve``: a function ``serve(directory, base_path="/") -> url`` for other folders or
+  mount points (a broken copy of the site, a sub-path deployment).
+- ``jsinterop_browser``: one headless Chromium for the whole session.
+- ``jsinterop_page``: a :class:`~jsinterop.testing.browser.PageDriver`, a fresh window in that
+  browser: ``report = jsinterop_page.open(jsinterop_server)`` boots the page and returns its
+  :class:`~jsinterop.testing.browser.PageReport` (boot state, CSP violations, console errors).
+
+With pytest-pyodide in the same session, :func:`pyodide_fixtures_on_shared_browser` makes its
+``selenium`` fixture use the same browser (one browser per session, not one per test module)::
+
+    # conftest.py
+    from jsinterop.testing.pytest_plugin import pyodide_fixtures_on_shared_browser
+    selenium_session_runner, selenium_module_scope, selenium = pyodide_fixtures_on_shared_browser()
+
+Run pytest with pytest-pyodide's options for the same dist: ``--dist-dir=dist --runtime=chrome``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ..devserver import running_server
+from .browser import PageDriver, launch_chromium
+
+__all__ = ["pyodide_fixtures_on_shared_browser"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("jsinterop")
+    group.addoption("--jsinterop-dist", default="dist", help="the built site to test (default: dist)")
+
+
+@pytest.fixture(scope="session")
+def jsinterop_dist(pytestconfig: pytest.Config) -> Path:
+    """The built site, checked to hold the loader and the lock file."""
+    dist = Path(pytestconfig.getoption("--jsinterop-dist")).resolve()
+    missing = [name for name in ("jsinterop.mjs", "pyodide-lock.json") if not (dist / name).is_file()]
+    if missing:
+        pytest.fail(f"{dist} is not a built site ({', '.join(missing)} missing): run ./build.sh first", pytrace=False)
+    return dist
+
+
+@pytest.fixture(scope="session")
+def jsinterop_serve() -> Iterator[Callable[..., str]]:
+    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path)``."""
+    with contextlib.ExitStack() as stack:
+        def serve(directory: str | Path, base_path: str = "/") -> str:
+            return stack.enter_context(running_server(directory, base_path=base_path))
+
+        yield serve
+
+
+@pytest.fixture(scope="session")
+def jsinterop_server(jsinterop_dist: Path, jsinterop_serve: Callable[..., str]) -> str:
+    """The URL of the built site, served for the whole session."""
+    return jsinterop_serve(jsinterop_dist)
+
+
+@pytest.fixture(scope="session")
+def jsinterop_browser():
+    """One headless Chromium (a selenium WebDriver) for the whole session."""
+    driver = launch_chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def jsinterop_page(jsinterop_browser) -> Iterator[PageDriver]:
+    """A fresh window of the session's browser; closed after the test."""
+    page = PageDriver(jsinterop_browser)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def pyodide_fixtures_on_shared_browser():
+    """pytest-pyodide's ``selenium_module_scope`` and ``selenium`` fixtures, on ``jsinterop_browser``.
+
+    pytest-pyodide starts a browser per test module; these replacements boot Pyodide once, in a
+    window of the session's browser, and reuse it for every ``@run_in_pyodide`` test.
+    """
+    from pytest_pyodide.fixture import selenium_context_manager
+    from pytest_pyodide.runner import SeleniumChromeRunner
+
+    class SharedChromeRunner(SeleniumChromeRunner):
+        """pytest-pyodide's Chrome runner, in a window of an existing browser that it does not own."""
+
+        shared_driver = None
+
+        def get_driver(self, jspi: bool = False):
+            driver = self.shared_driver
+            driver.switch_to.new_window("window")
+            self.window = driver.current_window_handle
+            return driver
+
+        def quit(self) -> None:
+            self.driver.switch_to.window(self.window)
+            self.driver.close()
+
+    @pytest.fixture(scope="session", name="selenium_session_runner")
+    def selenium_session_runner(request, jsinterop_browser, web_server_main):
+        hostname, port, log = web_server_main
+        SharedChromeRunner.shared_driver = jsinterop_browser
+        runner = SharedChromeRunner(server_port=port, server_hostname=hostname, server_log=log,
+                                    load_pyodide=True, dist_dir=request.config.option.dist_dir)
+        try:
+            yield runner
+        finally:
+            runner.quit()
+
+    @pytest.fixture(scope="module", name="selenium_module_scope")
+    def selenium_module_scope(selenium_session_runner):
+        yield selenium_session_runner
+
+    @pytest.fixture(name="selenium")
+    def selenium(selenium_module_scope):
+        selenium_module_scope.driver.switch_to.window(selenium_module_scope.window)
+        with selenium_context_manager(selenium_module_scope) as runner:
+            yield runner
+
+    return selenium_session_runner, selenium_module_scope, selenium

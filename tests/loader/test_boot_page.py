@@ -1,0 +1,178 @@
+"""The sample site in headless Chromium, served by the dev server under the strict CSP.
+
+Boot progress, the error paths (a missing wasm file, a failing main(), an unknown app, bad options),
+a sub-path deployment and a Web Worker boot, each on a real page.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+STAGE_LABELS = ["Downloading Python", "Starting Python", "Installing packages", "Starting the app", "Ready"]
+
+
+def assert_clean(report):
+    assert report.violations == [], "Content-Security-Policy violations"
+    assert report.console_errors == []
+    assert report.uncaught == []
+    assert report.browser_errors == []
+
+
+@pytest.fixture(scope="module")
+def booted(jsinterop_browser, jsinterop_server):
+    """The sample page, booted once for the read-only checks of this module."""
+    from jsinterop.testing.browser import PageDriver
+
+    page = PageDriver(jsinterop_browser)
+    report = page.open(jsinterop_server)
+    yield page, report
+    page.close()
+
+
+def test_sample_page_boots_clean(booted):
+    page, report = booted
+    assert report.boot_state == "ready"
+    assert_clean(report)
+    assert page.text("is-browser") == "True"
+    assert page.text("host") == "browser-main"
+    assert page.run("return document.getElementById('demo').hidden") is False
+
+
+def test_progress_reports_every_stage_in_order(booted):
+    page, report = booted
+    fractions = [f for f, _ in report.progress]
+    assert fractions == sorted(fractions), "progress never goes back"
+    assert fractions[0] == 0 and report.progress[-1] == (1.0, "Ready")
+    labels = list(dict.fromkeys(label for _, label in report.progress))
+    assert labels == STAGE_LABELS
+    downloads = [f for f, label in report.progress if label == "Downloading Python"]
+    assert len(set(downloads)) >= 3, "the download stage reports byte progress, not just start and end"
+    # The page's progress bar shows it.
+    assert page.run("return document.getElementById('boot-progress').value") == 1
+    assert page.text("boot-label") == "Ready… 100%"
+
+
+def test_runtime_object_is_global_py(booted):
+    page, _ = booted
+    out = page.run_async("""
+        const rt = globalThis.Py;
+        const version = rt.pyodide.runPython("import sys; sys.version.split()[0]");
+        return { app: rt.app, baseURL: rt.baseURL, version, isBrowser: rt.pyodide.runPython(
+            "import jsinterop; jsinterop.is_browser()") };
+    """)
+    value = out["value"]
+    assert value["app"] == "app"
+    assert value["version"].startswith("3.14")
+    assert value["isBrowser"] is True
+    assert value["baseURL"].endswith("/")
+
+
+def test_js_calls_python_through_a_dom_event(booted):
+    page, _ = booted
+    page.run("document.getElementById('name').value = 'Grace';"
+             "document.getElementById('greet').click();")
+    assert page.text("greeting") == "Hello, Grace, from Python 3.14!"
+
+
+def test_boot_rejects_bad_options_with_a_clear_error(booted):
+    page, _ = booted
+    out = page.run_async("""
+        const { boot } = await import(new URL("./jsinterop.mjs", document.baseURI));
+        await boot({ app: "not a module" });
+    """)
+    assert out["name"] == "BootError"
+    assert out["error"] == ('boot(): options.app must be a Python module name like "app" or "app.main", '
+                            'got "not a module".')
+
+
+def test_unknown_app_module_names_the_python_exception(jsinterop_page, jsinterop_server):
+    jsinterop_page.open(jsinterop_server)
+    out = jsinterop_page.run_async("""
+        const { boot } = await import(new URL("./jsinterop.mjs", document.baseURI));
+        await boot({ app: "no_such_app_xyz" });
+    """)
+    assert out["name"] == "BootError"
+    assert out["error"].startswith(
+        "Importing the app module 'no_such_app_xyz' failed: ModuleNotFoundError: No module named 'no_such_app_xyz'")
+
+
+def test_failing_main_shows_the_python_error(jsinterop_page, jsinterop_server):
+    report = jsinterop_page.open(jsinterop_server + "boot-error.html")
+    assert report.boot_state == "failed"
+    assert report.violations == [] and report.uncaught == []
+    message = jsinterop_page.text("boot-error-message")
+    assert message == "The app's main() in 'app.broken' raised RuntimeError: this demo app fails on purpose"
+    assert jsinterop_page.run("return document.getElementById('boot-error').hidden") is False
+    traceback = jsinterop_page.text("boot-error-traceback")
+    assert "Traceback (most recent call last)" in traceback and 'broken.py", line' in traceback
+    assert report.console_errors and "BootError" in report.console_errors[0]
+
+
+@pytest.fixture(scope="module")
+def dist_without_wasm(jsinterop_dist, tmp_path_factory):
+    broken = tmp_path_factory.mktemp("dist-without-wasm")
+    for path in jsinterop_dist.rglob("*"):
+        if path.is_file() and path.name != "pyodide.asm.wasm":
+            target = broken / path.relative_to(jsinterop_dist)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, target)
+    return broken
+
+
+def test_missing_wasm_shows_the_failing_url(jsinterop_page, jsinterop_serve, dist_without_wasm):
+    url = jsinterop_serve(dist_without_wasm)
+    report = jsinterop_page.open(url)
+    assert report.boot_state == "failed"
+    assert report.violations == []
+    message = jsinterop_page.text("boot-error-message")
+    assert message == f"Failed to load {url}pyodide.asm.wasm: HTTP 404 Not Found"
+    assert jsinterop_page.run("return document.getElementById('boot-error').hidden") is False
+    assert jsinterop_page.run("return document.getElementById('boot-error-details').hidden") is True
+
+
+@pytest.mark.parametrize("path", ["", "index.html", "deep/client/route"])
+def test_sub_path_deployment(jsinterop_page, jsinterop_serve, jsinterop_dist, path):
+    url = jsinterop_serve(jsinterop_dist, base_path="/some/prefix/")
+    assert url.endswith("/some/prefix/")
+    report = jsinterop_page.open(url + path)
+    assert report.boot_state == "ready"
+    assert_clean(report)
+    assert jsinterop_page.run("return globalThis.Py.baseURL") == url
+    assert jsinterop_page.text("is-browser") == "True"
+
+
+@pytest.fixture(scope="module")
+def dist_with_worker(jsinterop_dist, tmp_path_factory):
+    """The site plus a module worker that boots jsinterop and reports the environment checks."""
+    site = tmp_path_factory.mktemp("dist-with-worker")
+    for path in jsinterop_dist.rglob("*"):
+        if path.is_file():
+            target = site / path.relative_to(jsinterop_dist)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, target)
+    (site / "env-worker.mjs").write_text(Path(__file__).with_name("env_worker.mjs").read_text())
+    return site
+
+
+def test_boot_in_a_web_worker(jsinterop_page, jsinterop_serve, dist_with_worker):
+    url = jsinterop_serve(dist_with_worker)
+    jsinterop_page.open(url)
+    out = jsinterop_page.run_async("""
+        const worker = new Worker(new URL("./env-worker.mjs", document.baseURI), { type: "module" });
+        try {
+            return await new Promise((resolve, reject) => {
+                worker.onmessage = (e) => resolve(e.data);
+                worker.onerror = (e) => reject(new Error(e.message));
+            });
+        } finally {
+            worker.terminate();
+        }
+    """, timeout=90)
+    assert out == {"value": {"ok": True, "isBrowser": True, "isWorker": True, "isNode": False,
+                             "host": "browser-worker", "progressEnd": [1, "Ready"]}}
+    assert_clean(jsinterop_page.report())
