@@ -61,6 +61,16 @@ ensure_node() {
     fi
 }
 
+ensure_node_modules() {
+    # The pinned Node tools of package-lock.json (TypeScript, to check the loader's types).
+    local stamp="node_modules/.jsinterop-lock.sha256" want
+    want=$(sha256sum package-lock.json | cut -d' ' -f1)
+    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+    echo "build.sh: installing the pinned Node tools (npm ci)"
+    npm ci --silent --no-audit --no-fund >/dev/null || die "npm ci failed: is the npm registry reachable?"
+    echo "$want" > "$stamp"
+}
+
 ensure_chromium() {
     if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
         return 0
@@ -88,7 +98,7 @@ case "$cmd" in
         exec "$venv/bin/python" -m jsinterop.devserver dist --port "${PORT:-8000}" "$@"
         ;;
     test)
-        ensure_node; ensure_venv; ensure_chromium
+        ensure_node; ensure_venv; ensure_node_modules; ensure_chromium
         "$venv/bin/python" tools/build.py build
         exec "$venv/bin/python" -m pytest "$@"
         ;;

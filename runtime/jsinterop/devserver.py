@@ -143,6 +143,12 @@ class DevServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-download is normal; anything else is reported."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
 
 def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = "127.0.0.1",
                 base_path: str = "/", quiet: bool = False) -> DevServer:

@@ -72,6 +72,15 @@ def test_runtime_object_is_global_py(booted):
     assert value["baseURL"].endswith("/")
 
 
+def test_readme_example_js_calls_python(booted):
+    page, _ = booted
+    out = page.run_async("""
+        const greet = Py.pyodide.pyimport("app.greet");
+        try { return greet("Ada"); } finally { greet.destroy(); }
+    """)
+    assert out == {"value": "Hello, Ada, from Python 3.14!"}
+
+
 def test_js_calls_python_through_a_dom_event(booted):
     page, _ = booted
     page.run("document.getElementById('name').value = 'Grace';"

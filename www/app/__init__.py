@@ -25,6 +25,7 @@ def main() -> None:
     import js
     from pyodide.ffi import create_proxy
 
+    js.console.log("app booted in", host().value)  # Python calls a JavaScript function
     document = js.document
     document.getElementById("host").textContent = host().value
     document.getElementById("is-browser").textContent = str(is_browser())

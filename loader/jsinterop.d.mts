@@ -1,0 +1,58 @@
+// Types of jsinterop's JavaScript API (the loader, dist/jsinterop.mjs).
+import type { PyodideAPI } from "./pyodide.js"; // resolves to pyodide.d.ts beside it
+
+/** The stages of a boot, in order: [fraction the stage starts at, label]. */
+export declare const STAGES: Readonly<{
+  download: readonly [0, "Downloading Python"];
+  start: readonly [0.7, "Starting Python"];
+  install: readonly [0.85, "Installing packages"];
+  app: readonly [0.92, "Starting the app"];
+  ready: readonly [1, "Ready"];
+}>;
+
+export interface BootOptions {
+  /** The app's Python module (e.g. "app"); its package is installed, imported, and its main() run. */
+  app?: string | null;
+  /** Called as the boot advances: a fraction in [0, 1] that never decreases, and the stage's label. */
+  onProgress?: ((fraction: number, label: string) => void) | null;
+  /** Extra options for Pyodide's loadPyodide(). */
+  pyodideOptions?: Record<string, unknown>;
+}
+
+/** A boot failed: the message names the URL that failed to load or the Python exception raised. */
+export declare class BootError extends Error {
+  readonly name: "BootError";
+  /** The URL that could not be loaded, when that was the failure. */
+  readonly url: string | null;
+  /** The Python exception's type, when Python raised. */
+  readonly pythonType: string | null;
+  /** The full Python traceback, when Python raised. */
+  readonly pythonTraceback: string | null;
+}
+
+/** The runtime object: jsinterop's JavaScript-side namespace, also `globalThis.Py`. */
+export declare class PyRuntime {
+  /** The Pyodide API returned by loadPyodide(). */
+  readonly pyodide: PyodideAPI;
+  /** The module name of the app this runtime started, or null. */
+  readonly app: string | null;
+  /** The URL of the dist/ folder everything was loaded from (ends with "/"). */
+  readonly baseURL: string;
+}
+
+/** Boots Python in this page (or worker) and resolves to the runtime, also set as `globalThis.Py`. */
+export declare function boot(options?: BootOptions): Promise<PyRuntime>;
+
+/** Detail of the `jsinterop:progress` events dispatched on globalThis during a boot. */
+export interface BootProgressDetail {
+  fraction: number;
+  label: string;
+}
+
+declare global {
+  /** The runtime object, set by boot(). */
+  var Py: PyRuntime | undefined;
+  interface GlobalEventHandlersEventMap {
+    "jsinterop:progress": CustomEvent<BootProgressDetail>;
+  }
+}

@@ -1,0 +1,25 @@
+// Compiled (not run) by test_types.py against dist/jsinterop.d.mts: the loader's public API as a
+// TypeScript user writes it. Lines marked @ts-expect-error must fail to type-check.
+import { boot, BootError, PyRuntime, STAGES, type BootOptions } from "./jsinterop.mjs";
+
+const options: BootOptions = { app: "app", onProgress: (fraction: number, label: string) => void [fraction, label] };
+const rt: PyRuntime = await boot(options);
+const version: string = rt.pyodide.version;
+const base: string = rt.baseURL;
+const app: string | null = rt.app;
+const ready: "Ready" = STAGES.ready[1];
+addEventListener("jsinterop:progress", (e) => void e.detail.fraction.toFixed(2));
+try {
+  await boot();
+} catch (e) {
+  if (e instanceof BootError) void [e.url, e.pythonType, e.pythonTraceback, e.message];
+}
+void globalThis.Py?.pyodide;
+void [version, base, app, ready];
+
+// @ts-expect-error: app is a module name, not a number
+await boot({ app: 3 });
+// @ts-expect-error: onProgress takes (fraction, label)
+await boot({ onProgress: (x: { fraction: number }) => x });
+// @ts-expect-error: the runtime has no such member
+void rt.invokeSomething;
