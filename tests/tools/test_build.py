@@ -147,3 +147,18 @@ def test_source_digest_follows_content(tmp_path, monkeypatch):
     assert build_tool.tree_digest([pkg]) == first
     (pkg / "a.py").write_text("x = 2\n")
     assert build_tool.tree_digest([pkg]) != first
+
+
+def test_dev_dependency_group_agrees_with_requirements_lock():
+    import tomllib
+
+    group = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+    locked = {}
+    for line in (ROOT / "requirements-dev.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            locked[name.lower().replace("_", "-")] = version
+    for requirement in group:
+        name, _, version = requirement.partition("==")
+        name = name.split("[")[0].lower()
+        assert locked.get(name) == version, f"{requirement} is not what requirements-dev.txt pins"
