@@ -7,9 +7,10 @@
 
 import { BootError } from "./errors.mjs";
 import { fetchJSON, prefetch } from "./fetch-assets.mjs";
+import { InteropHost, JSObjectRef } from "./interop.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
 
-export { BootError };
+export { BootError, JSObjectRef };
 
 /** The folder this module was loaded from: the root of dist/. */
 const DIST = new URL("./", import.meta.url);
@@ -36,6 +37,33 @@ export class PyRuntime {
     this.app = app;
     /** The URL of the dist/ folder everything was loaded from. */
     this.baseURL = DIST.href;
+    // The channels Python's JSRuntime calls through (internal: not part of the API).
+    Object.defineProperty(this, "_interop", { value: new InteropHost() });
+    const interop = this._interop;
+    /** Leak-hunting helpers. */
+    this.debug = Object.freeze({
+      /** What the page's main channel tracks now: `{ jsObjects, pendingCalls }`. */
+      trackedCounts: () => interop.main.counts(),
+    });
+  }
+
+  /**
+   * Wraps a JS object so that it reaches Python by reference (as a `JSObjectReference`) instead of
+   * by value. Release it with `disposeJSObjectReference` (or from Python, with `dispose()`).
+   */
+  createJSObjectReference(object) {
+    if (object === null || (typeof object !== "object" && typeof object !== "function")) {
+      throw new TypeError(`createJSObjectReference() needs an object or a function, got ${object === null ? "null" : typeof object}.`);
+    }
+    return new JSObjectRef(this._interop.main.objects.track(object));
+  }
+
+  /** Releases a reference made by `createJSObjectReference`. */
+  disposeJSObjectReference(reference) {
+    if (!(reference instanceof JSObjectRef)) {
+      throw new TypeError("disposeJSObjectReference() needs a reference made by createJSObjectReference().");
+    }
+    this._interop.main.release(reference.id);
   }
 }
 

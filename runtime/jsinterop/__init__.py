@@ -7,7 +7,36 @@ serves .NET. This module is the public API; see the README for a tour.
 from __future__ import annotations
 
 from .environment import Host, host, is_browser, is_node, is_worker
+from .errors import (
+    DeserializationError,
+    JSDisconnectedException,
+    JSException,
+    JSObjectDisposedError,
+    SerializationError,
+    UnsupportedTypeError,
+)
+from .js_runtime import JSObjectReference, JSRuntime, js_runtime
+from .serialization import JSConverter, register_converter, unregister_converter
 
 __version__ = "0.1.0"
 
-__all__ = ["Host", "__version__", "host", "is_browser", "is_node", "is_worker"]
+__all__ = [
+    "DeserializationError",
+    "Host",
+    "JSConverter",
+    "JSDisconnectedException",
+    "JSException",
+    "JSObjectDisposedError",
+    "JSObjectReference",
+    "JSRuntime",
+    "SerializationError",
+    "UnsupportedTypeError",
+    "__version__",
+    "host",
+    "is_browser",
+    "is_node",
+    "is_worker",
+    "js_runtime",
+    "register_converter",
+    "unregister_converter",
+]

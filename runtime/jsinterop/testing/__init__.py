@@ -1,0 +1,6 @@
+"""Testing helpers: a fake JS runtime for CPython unit tests, and (in submodules) headless-Chromium
+helpers and the pytest plugin (:mod:`jsinterop.testing.pytest_plugin`)."""
+
+from .fake_runtime import ANY, FakeJSObject, FakeJSRuntime, Invocation, Setup, UnplannedInvocationError
+
+__all__ = ["ANY", "FakeJSObject", "FakeJSRuntime", "Invocation", "Setup", "UnplannedInvocationError"]

@@ -1,0 +1,60 @@
+"""The exceptions of jsinterop, in one place."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DeserializationError",
+    "JSDisconnectedException",
+    "JSException",
+    "JSObjectDisposedError",
+    "SerializationError",
+    "UnsupportedTypeError",
+]
+
+
+class JSException(Exception):
+    """A JavaScript function threw, or its Promise rejected (Blazor's ``JSException``).
+
+    ``js_name`` is the JS error's ``name`` (``"TypeError"``...), ``message`` its message and
+    ``js_stack`` its stack, when JavaScript gave one. A thrown non-Error value (a string,
+    ``undefined``, a plain object) gives ``js_name`` ``"(not an Error)"`` and a readable message.
+    """
+
+    def __init__(self, message: str, js_name: str = "Error", js_stack: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.js_name = js_name
+        self.js_stack = js_stack
+
+    def __str__(self) -> str:
+        return f"{self.js_name}: {self.message}" if self.js_name else self.message
+
+
+class JSDisconnectedException(JSException):
+    """The JS runtime was shut down (``rt.shutdown()`` or the page is unloading); no call can run."""
+
+    def __init__(self, message: str = "The JavaScript runtime has been shut down; no more calls can be made.") -> None:
+        super().__init__(message, js_name="JSDisconnectedException")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class JSObjectDisposedError(RuntimeError):
+    """An object reference was used after ``dispose()``."""
+
+
+class SerializationError(ValueError):
+    """A value cannot cross the boundary: too deep, cyclic, or not representable; ``path`` names it."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class UnsupportedTypeError(SerializationError, TypeError):
+    """A value's type has no JS representation (and no registered converter)."""
+
+
+class DeserializationError(SerializationError, TypeError):
+    """Data from JavaScript does not fit the type asked for; the message names the path and the type."""

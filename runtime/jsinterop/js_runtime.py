@@ -1,0 +1,380 @@
+"""Calling JavaScript from Python: Blazor's ``IJSRuntime``, ``IJSInProcessRuntime`` and
+``IJSObjectReference``, for Python.
+
+:class:`JSRuntime` is the core: it serializes arguments (:mod:`jsinterop.serialization`), keeps
+the table of pending asynchronous calls, and turns results and errors into Python values. It is
+abstract over a :class:`JSTransport`, which carries calls to a JavaScript realm: the page through
+Pyodide's FFI (:mod:`jsinterop.pyodide_transport`), or a fake for unit tests on CPython
+(:class:`jsinterop.testing.FakeJSRuntime`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import itertools
+import math
+from abc import ABC, abstractmethod
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from .errors import JSDisconnectedException, JSException, JSObjectDisposedError
+from .serialization import MAX_SAFE_INTEGER, WireReference, deserialize, serialize
+
+__all__ = ["CallKind", "JSObjectReference", "JSRuntime", "JSTransport", "js_runtime"]
+
+T = TypeVar("T")
+
+GLOBAL_TARGET = 0
+"""The id of ``globalThis``: identifiers without an object reference resolve from it."""
+
+
+class CallKind(enum.IntEnum):
+    """What a call asks of JavaScript, and how its result comes back."""
+
+    INVOKE = 0
+    """Call a function; the result comes back by value (a module comes back as a reference)."""
+    INVOKE_VOID = 1
+    """Call a function; the result is discarded."""
+    INVOKE_REF = 2
+    """Call a function; the result comes back as an object reference (an id)."""
+    GET_VALUE = 3
+    """Read the value at a path."""
+    SET_VALUE = 4
+    """Assign the single argument at a path."""
+    CONSTRUCT = 5
+    """``new`` the constructor at a path; the instance comes back as an object reference."""
+    IMPORT = 6
+    """``import()`` the module at the URL in the argument; it comes back as an object reference."""
+
+
+_REFERENCE_KINDS = frozenset({CallKind.INVOKE_REF, CallKind.CONSTRUCT, CallKind.IMPORT})
+
+
+class JSTransport(ABC):
+    """Carries calls to a JavaScript realm: what :class:`JSRuntime` is abstract over.
+
+    Arguments arrive as wire data (:func:`jsinterop.serialization.serialize`); results go back as
+    wire data, with object references as :class:`JSObjectReference` made by :meth:`JSRuntime.reference`
+    and reference results (kinds in ``INVOKE_REF``, ``CONSTRUCT``, ``IMPORT``) as int ids. Errors are
+    raised as :class:`JSException`. Asynchronous calls complete through :meth:`JSRuntime.end_invoke`.
+    """
+
+    @abstractmethod
+    def connect(self, runtime: JSRuntime) -> None:
+        """Attach to the runtime that completions and references belong to."""
+
+    @abstractmethod
+    def invoke(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
+        """Run a call synchronously and return its wire result."""
+
+    @abstractmethod
+    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: list[Any]) -> None:
+        """Start a call; its outcome is reported later through ``runtime.end_invoke(call_id, ...)``."""
+
+    @abstractmethod
+    def abandon(self, call_id: int) -> None:
+        """Forget a started call (cancelled or timed out): its outcome must not be reported or kept."""
+
+    @abstractmethod
+    def release(self, object_id: int) -> None:
+        """Release the JS object tracked under ``object_id``."""
+
+    @abstractmethod
+    def shutdown(self) -> None:
+        """Release everything the JS side tracks for this runtime; no call works afterwards."""
+
+    @abstractmethod
+    def tracked_counts(self) -> dict[str, int]:
+        """What the JS side tracks now: ``{"jsObjects": n, "pendingCalls": n, ...}``."""
+
+
+def _is_plain_arg(value: Any) -> bool:
+    cls = type(value)
+    if cls is str or cls is bool or cls is float or value is None:
+        return True
+    return cls is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+
+
+class JSRuntime:
+    """Calls JavaScript functions by identifier, synchronously or asynchronously.
+
+    An identifier is a dotted path from ``globalThis`` (``"console.log"``, ``"myLib.util.add"``),
+    called with ``this`` bound to its parent object, as in Blazor. The special identifier
+    ``"import"`` loads an ES module, relative to the document's base URI.
+    """
+
+    def __init__(self, transport: JSTransport) -> None:
+        self._transport = transport
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._call_ids = itertools.count(1)
+        self._disconnected = False
+        transport.connect(self)
+
+    # --- calls ---------------------------------------------------------------------------------
+
+    @overload
+    async def invoke_async(self, identifier: str, *args: Any, returns: type[T], timeout: float | None = None) -> T: ...
+    @overload
+    async def invoke_async(self, identifier: str, *args: Any, returns: None = None, timeout: float | None = None) -> Any: ...
+
+    async def invoke_async(self, identifier: str, *args: Any, returns: Any = None, timeout: float | None = None) -> Any:
+        """Call a JS function, await it if it returns a Promise, and convert the result.
+
+        The result is converted to ``returns`` when given (a type, ``list[Item]``, a dataclass,
+        :class:`JSObjectReference`...), otherwise to plain Python values. ``timeout`` (seconds) raises
+        :class:`TimeoutError`; cancelling the awaiting task abandons the call. Neither leaks anything.
+        """
+        return await self._call_async(GLOBAL_TARGET, identifier, args, returns, timeout)
+
+    async def invoke_void_async(self, identifier: str, *args: Any, timeout: float | None = None) -> None:
+        """Like :meth:`invoke_async`, with the result discarded."""
+        await self._call_async(GLOBAL_TARGET, identifier, args, None, timeout, CallKind.INVOKE_VOID)
+
+    def invoke(self, identifier: str, *args: Any, returns: Any = None) -> Any:
+        """Call a JS function synchronously (Blazor's ``IJSInProcessRuntime.Invoke``).
+
+        A function that returns a Promise raises :class:`JSException` saying to use
+        :meth:`invoke_async`, instead of handing back an unusable Promise.
+        """
+        return self._call_sync(GLOBAL_TARGET, identifier, args, returns)
+
+    async def import_module(self, path: str, timeout: float | None = None) -> JSObjectReference:
+        """Load an ES module (a URL relative to the document's base URI) and return a reference to it."""
+        return await self._call_async(GLOBAL_TARGET, "import", (path,), JSObjectReference, timeout, CallKind.IMPORT)
+
+    # --- the machinery shared by the runtime and object references ----------------------------
+
+    def _kind_for(self, identifier: str, target: int, returns: Any, kind: CallKind | None) -> CallKind:
+        if kind is not None:
+            return kind
+        if identifier == "import" and target == GLOBAL_TARGET:
+            return CallKind.IMPORT
+        return CallKind.INVOKE_REF if returns is JSObjectReference else CallKind.INVOKE
+
+    def _wire_args(self, identifier: str, args: tuple[Any, ...]) -> list[Any]:
+        if not isinstance(identifier, str) or not identifier:
+            raise TypeError(f"identifier must be a non-empty str, got {identifier!r}")
+        if all(_is_plain_arg(a) for a in args):
+            return list(args)
+        return [serialize(a, f"args[{i}]") for i, a in enumerate(args)]
+
+    def _call_sync(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any,
+                   kind: CallKind | None = None) -> Any:
+        self._check_connected()
+        kind = self._kind_for(identifier, target, returns, kind)
+        wire = self._wire_args(identifier, args)
+        return self._result(self._transport.invoke(target, identifier, kind, wire), kind, returns)
+
+    async def _call_async(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any,
+                          timeout: float | None, kind: CallKind | None = None) -> Any:
+        self._check_connected()
+        kind = self._kind_for(identifier, target, returns, kind)
+        wire = self._wire_args(identifier, args)
+        if timeout is not None and (not isinstance(timeout, (int, float)) or math.isnan(timeout) or timeout < 0):
+            raise ValueError(f"timeout must be a number of seconds >= 0 or None, got {timeout!r}")
+        future = asyncio.get_running_loop().create_future()
+        call_id = next(self._call_ids)
+        self._pending[call_id] = future
+        try:
+            self._transport.begin_invoke(call_id, target, identifier, kind, wire)
+        except BaseException:
+            self._pending.pop(call_id, None)
+            raise
+        try:
+            if timeout is None:
+                result = await future
+            else:
+                result = await asyncio.wait_for(future, timeout)
+        except (asyncio.CancelledError, TimeoutError):
+            if self._pending.pop(call_id, None) is not None and not self._disconnected:
+                self._transport.abandon(call_id)
+            raise
+        return self._result(result, kind, returns)
+
+    def _result(self, wire: Any, kind: CallKind, returns: Any) -> Any:
+        if kind is CallKind.INVOKE_VOID or kind is CallKind.SET_VALUE:
+            return None
+        if kind in _REFERENCE_KINDS:
+            return JSObjectReference(self, wire)
+        if returns is None:
+            return wire
+        try:
+            return deserialize(wire, returns, "result")
+        except Exception:
+            _dispose_references(wire)  # nobody can reach them once the conversion failed
+            raise
+
+    def end_invoke(self, call_id: int, succeeded: bool, result: Any) -> None:
+        """Complete an asynchronous call (called by the transport)."""
+        future = self._pending.pop(call_id, None)
+        if future is None or future.done():
+            return  # abandoned: the transport does not report those, but a race must not crash
+        if succeeded:
+            future.set_result(result)
+        else:
+            future.set_exception(result if isinstance(result, BaseException) else JSException(str(result)))
+
+    def reference(self, object_id: int) -> JSObjectReference:
+        """Wrap an id of the JS side's object table (used by transports decoding results)."""
+        return JSObjectReference(self, object_id)
+
+    # --- lifetime ------------------------------------------------------------------------------
+
+    @property
+    def disconnected(self) -> bool:
+        """True once :meth:`shutdown` ran (or the page is unloading)."""
+        return self._disconnected
+
+    def _check_connected(self) -> None:
+        if self._disconnected:
+            raise JSDisconnectedException()
+
+    def shutdown(self) -> None:
+        """Release every JS object this runtime tracks and fail pending calls promptly with
+        :class:`JSDisconnectedException`; any later call raises it too."""
+        if self._disconnected:
+            return
+        self._disconnected = True
+        try:
+            self._transport.shutdown()
+        finally:
+            self.disconnect()
+
+    def disconnect(self) -> None:
+        """Mark the runtime disconnected and fail pending calls (the JS side is already gone)."""
+        self._disconnected = True
+        pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(JSDisconnectedException())
+
+    def tracked_counts(self) -> dict[str, int]:
+        """Counts of what is alive across the boundary, for leak tests: the JS side's table and
+        pending calls, and this side's pending calls."""
+        counts = {"pythonPendingCalls": len(self._pending)}
+        if not self._disconnected:
+            counts.update(self._transport.tracked_counts())
+        return counts
+
+
+class JSObjectReference(WireReference):
+    """A JavaScript object held by reference (Blazor's ``IJSObjectReference``).
+
+    Identifiers given to its methods resolve from the object. Dispose it when done
+    (``dispose()``, ``await dispose_async()``, ``with`` or ``async with``); using it afterwards raises
+    :class:`JSObjectDisposedError`. Passed as an argument to a JS call, it arrives as the object.
+    """
+
+    __slots__ = ("_runtime", "_id", "_disposed", "__weakref__")
+
+    def __init__(self, runtime: JSRuntime, object_id: int) -> None:
+        if not isinstance(object_id, int) or isinstance(object_id, bool) or object_id <= 0:
+            raise TypeError(f"an object reference id must be a positive int, got {object_id!r}")
+        self._runtime = runtime
+        self._id = object_id
+        self._disposed = False
+
+    @property
+    def id(self) -> int:
+        """The object's id in the JS side's table."""
+        return self._id
+
+    @property
+    def disposed(self) -> bool:
+        """True once disposed."""
+        return self._disposed
+
+    def __repr__(self) -> str:
+        state = " (disposed)" if self._disposed else ""
+        return f"<JSObjectReference #{self._id}{state}>"
+
+    def _target(self) -> int:
+        if self._disposed:
+            raise JSObjectDisposedError(f"The JSObjectReference #{self._id} has been disposed; it cannot be used.")
+        return self._id
+
+    async def invoke_async(self, identifier: str, *args: Any, returns: Any = None, timeout: float | None = None) -> Any:
+        """Call a function of this object (method, arrow-function field or ``function`` field)."""
+        return await self._runtime._call_async(self._target(), identifier, args, returns, timeout)
+
+    async def invoke_void_async(self, identifier: str, *args: Any, timeout: float | None = None) -> None:
+        """Like :meth:`invoke_async`, with the result discarded."""
+        await self._runtime._call_async(self._target(), identifier, args, None, timeout, CallKind.INVOKE_VOID)
+
+    def invoke(self, identifier: str, *args: Any, returns: Any = None) -> Any:
+        """Call a function of this object synchronously."""
+        return self._runtime._call_sync(self._target(), identifier, args, returns)
+
+    async def get_value_async(self, path: str, returns: Any = None, timeout: float | None = None) -> Any:
+        """Read the value at a dotted path from this object (converted like a call's result)."""
+        return await self._runtime._call_async(self._target(), path, (), returns, timeout, CallKind.GET_VALUE)
+
+    async def set_value_async(self, path: str, value: Any, timeout: float | None = None) -> None:
+        """Assign ``value`` at a dotted path from this object."""
+        await self._runtime._call_async(self._target(), path, (value,), None, timeout, CallKind.SET_VALUE)
+
+    async def invoke_constructor_async(self, name: str, *args: Any, timeout: float | None = None) -> JSObjectReference:
+        """``new`` the constructor at ``name`` (from this object) and return a reference to the instance."""
+        return await self._runtime._call_async(self._target(), name, args, JSObjectReference, timeout, CallKind.CONSTRUCT)
+
+    def dispose(self) -> None:
+        """Release the JS object. Idempotent; raises JSDisconnectedException after a shutdown."""
+        if self._disposed:
+            return
+        self._runtime._check_connected()
+        self._disposed = True
+        self._runtime._transport.release(self._id)
+
+    async def dispose_async(self) -> None:
+        """Release the JS object (the asynchronous form, as ``IAsyncDisposable``)."""
+        self.dispose()
+
+    def __enter__(self) -> JSObjectReference:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.dispose()
+
+    async def __aenter__(self) -> JSObjectReference:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.dispose_async()
+
+
+def _dispose_references(wire: Any) -> None:
+    """Dispose every object reference inside wire data (lists and dicts, any depth)."""
+    stack = [wire]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, JSObjectReference):
+            if not item.disposed and not item._runtime.disconnected:
+                item.dispose()
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+
+
+_page_runtime: JSRuntime | None = None
+
+
+def js_runtime() -> JSRuntime:
+    """The page's :class:`JSRuntime`, created on first use (only in Pyodide, with jsinterop booted).
+
+    After it is shut down (``shutdown()`` or page unload) it stays disconnected: every call raises
+    :class:`JSDisconnectedException`, as Blazor's runtime does once its circuit is gone.
+    """
+    global _page_runtime
+    if _page_runtime is None:
+        from .environment import Host, host
+
+        if host() is Host.NATIVE:
+            raise RuntimeError("js_runtime() needs a JavaScript host (Pyodide in a browser); on CPython, "
+                               "pass a jsinterop.testing.FakeJSRuntime to the code under test instead")
+        from .pyodide_transport import PyodideTransport
+
+        _page_runtime = JSRuntime(PyodideTransport())
+    return _page_runtime

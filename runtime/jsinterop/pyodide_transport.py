@@ -1,0 +1,191 @@
+"""The transport of the page: calls go to the loader's ``JSCallChannel`` through Pyodide's FFI.
+
+Arguments that are all primitives are passed as they are (one FFI call); anything else goes as JSON
+text (System.Text.Json's rules, see :mod:`jsinterop.serialization`) with binary buffers beside it,
+so bytes never pass through Base64 and are copied once. Results come back the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from .errors import JSException
+from .js_runtime import CallKind, JSObjectReference, JSTransport
+
+if TYPE_CHECKING:
+    from .js_runtime import JSRuntime
+
+__all__ = ["PyodideTransport", "interop_host"]
+
+_REF = "__jsObjectId"
+_BYTES = "__jsinteropBytes"
+_NUMBER = "__jsinteropNumber"
+_BIGINT = "__jsinteropBigInt"
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def interop_host() -> Any:
+    """The loader's InteropHost (``globalThis.Py._interop``); a clear error when jsinterop is not booted."""
+    import js
+
+    py = getattr(js, "Py", None)
+    host = getattr(py, "_interop", None) if py is not None else None
+    if host is None:
+        raise RuntimeError("jsinterop's JavaScript side is not loaded in this page: "
+                           "boot the page with boot() from jsinterop.mjs")
+    return host
+
+
+class _Encoder:
+    """JSON encoding of wire data, collecting the side buffers and noting markers."""
+
+    __slots__ = ("buffers", "markers")
+
+    def __init__(self) -> None:
+        self.buffers: list[Any] = []
+        self.markers = False
+
+    def default(self, value: Any) -> Any:
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            self.markers = True
+            self.buffers.append(value)
+            return {_BYTES: len(self.buffers) - 1}
+        if isinstance(value, JSObjectReference):
+            self.markers = True
+            return {_REF: value._target()}
+        raise TypeError(f"cannot send {type(value).__name__} to JavaScript")
+
+    def encode(self, data: Any) -> str:
+        try:
+            return json.dumps(data, default=self.default, allow_nan=False, separators=(",", ":"))
+        except ValueError:
+            # NaN or an infinity somewhere (rare): mark them, since JSON has no way to write them.
+            self.buffers.clear()
+            self.markers = True
+            return json.dumps(_mark_non_finite(data), default=self.default, separators=(",", ":"))
+
+
+def _mark_non_finite(data: Any) -> Any:
+    if isinstance(data, float) and not math.isfinite(data):
+        return {_NUMBER: "NaN" if math.isnan(data) else ("Infinity" if data > 0 else "-Infinity")}
+    if isinstance(data, list):
+        return [_mark_non_finite(v) for v in data]
+    if isinstance(data, dict):
+        return {k: _mark_non_finite(v) for k, v in data.items()}
+    return data
+
+
+class PyodideTransport(JSTransport):
+    """Carries a :class:`~jsinterop.JSRuntime`'s calls to a channel of the loader's InteropHost.
+
+    ``channel=None`` opens a new channel (its own object table); ``js_runtime()`` uses the main one,
+    which ``Py.createJSObjectReference`` shares.
+    """
+
+    def __init__(self, channel: Any = None) -> None:
+        self._channel = channel if channel is not None else interop_host().createChannel()
+        self._runtime: JSRuntime | None = None
+        self._proxies: list[Any] = []
+
+    def connect(self, runtime: JSRuntime) -> None:
+        from pyodide.ffi import create_proxy
+
+        self._runtime = runtime
+        self._proxies = [create_proxy(self._end_invoke), create_proxy(runtime.disconnect)]
+        self._channel.connect(*self._proxies)
+
+    # --- encoding ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _plain(args: list[Any]) -> bool:
+        return all(type(a) in _PLAIN for a in args)
+
+    @staticmethod
+    def _js_args(args: list[Any]) -> list[Any]:
+        from pyodide.ffi import jsnull
+
+        return [jsnull if a is None else a for a in args]
+
+    def _encoded(self, args: list[Any]) -> tuple[str, Any, bool]:
+        encoder = _Encoder()
+        text = encoder.encode(args)
+        buffers = None
+        if encoder.buffers:
+            from pyodide.ffi import to_js
+
+            buffers = to_js([bytes(b) if not isinstance(b, bytes) else b for b in encoder.buffers])
+        return text, buffers, encoder.markers
+
+    def decode(self, result: Any) -> Any:
+        """Turn what the channel returned into wire data; an error result raises JSException."""
+        from pyodide.ffi import JsProxy
+
+        if not isinstance(result, JsProxy):
+            return result
+        if result.error:
+            info = json.loads(result.json)
+            raise JSException(info["message"], info["name"], info.get("stack"))
+        text = result.json
+        if text is None:
+            return None
+        if not result.markers:
+            return json.loads(text)
+        js_buffers = result.buffers
+        buffers = [b.to_bytes() for b in js_buffers] if js_buffers is not None else []
+        return json.loads(text, object_hook=lambda d: self._revive(d, buffers))
+
+    def _revive(self, obj: dict[str, Any], buffers: list[bytes]) -> Any:
+        if len(obj) != 1:
+            return obj
+        key, value = next(iter(obj.items()))
+        if key == _REF:
+            return self._runtime.reference(value)
+        if key == _BYTES:
+            return buffers[value]
+        if key == _NUMBER:
+            return float(value.replace("Infinity", "inf"))
+        if key == _BIGINT:
+            return int(value)
+        return obj
+
+    # --- JSTransport ---------------------------------------------------------------------------
+
+    def invoke(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
+        if self._plain(args):
+            result = self._channel.invoke(target, identifier, int(kind), *self._js_args(args))
+        else:
+            result = self._channel.invokeJSON(target, identifier, int(kind), *self._encoded(args))
+        return self.decode(result)
+
+    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: list[Any]) -> None:
+        if self._plain(args):
+            self._channel.beginInvoke(call_id, target, identifier, int(kind), *self._js_args(args))
+        else:
+            self._channel.beginInvokeJSON(call_id, target, identifier, int(kind), *self._encoded(args))
+
+    def _end_invoke(self, call_id: int, succeeded: bool, result: Any) -> None:
+        try:
+            value = self.decode(result)
+        except Exception as e:  # an error result, or a result that cannot be decoded
+            self._runtime.end_invoke(call_id, False, e)
+            return
+        if succeeded:
+            self._runtime.end_invoke(call_id, True, value)
+        else:
+            self._runtime.end_invoke(call_id, False, JSException(str(value)))
+
+    def abandon(self, call_id: int) -> None:
+        self._channel.abandon(call_id)
+
+    def release(self, object_id: int) -> None:
+        self._channel.release(object_id)
+
+    def shutdown(self) -> None:
+        self._channel.shutdown()
+        self._proxies = []
+
+    def tracked_counts(self) -> dict[str, int]:
+        counts = self._channel.counts()
+        return {"jsObjects": counts.jsObjects, "pendingCalls": counts.pendingCalls}

@@ -1,0 +1,511 @@
+"""The marshalling table of JSON-style interop: System.Text.Json's rules, for Python.
+
+:func:`serialize` turns Python values into *wire data* (None, bool, int, float, str, bytes, list,
+dict with str keys, and interop references, which a transport passes by reference), and
+:func:`deserialize` turns wire data back into Python values, shaped by a type when one is given.
+Every call path (the page's transport, the fake runtime of tests) uses these two functions.
+
+Rules:
+
+- dataclasses and NamedTuples go out as objects whose keys are the field names in camelCase
+  (``first_name`` -> ``firstName``, or ``field(metadata={"js_name": ...})``); fields whose names start
+  with ``_`` and attributes that are not fields are never sent. Coming back, keys match fields
+  case-insensitively, in camelCase or snake_case; unknown keys are ignored.
+- dict keys must be str and are sent unchanged; tuples, lists, sets go out as arrays.
+- Enums go out as their value; datetime/date/time as ISO 8601 strings; UUIDs as strings.
+- bytes, bytearray and memoryview stay binary (a transport makes them a Uint8Array, no Base64).
+- ints beyond JavaScript's safe range (2**53 - 1) raise OverflowError: they would silently lose digits.
+- nesting deeper than :data:`MAX_DEPTH` (System.Text.Json's default) or a reference cycle raises
+  :class:`SerializationError` naming the path (``args[0].items[3]``); an unsupported type raises
+  :class:`UnsupportedTypeError` (a TypeError) naming the type and the path.
+- custom conversion per type (:func:`register_converter`) or per field and per call
+  (``Annotated[T, converter]``) through the :class:`JSConverter` protocol.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import re
+import types
+import typing
+import uuid
+from collections import abc
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origin, runtime_checkable
+
+from .errors import DeserializationError, SerializationError, UnsupportedTypeError
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_SAFE_INTEGER",
+    "JSConverter",
+    "WireReference",
+    "camel_case",
+    "deserialize",
+    "register_converter",
+    "serialize",
+    "unregister_converter",
+]
+
+MAX_DEPTH = 32
+"""The deepest nesting of arrays and objects accepted, as System.Text.Json's ``MaxDepth``."""
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""The largest integer a JavaScript number holds exactly (``Number.MAX_SAFE_INTEGER``)."""
+
+T = TypeVar("T")
+
+
+@runtime_checkable
+class JSConverter(Protocol[T]):
+    """Custom conversion for one type: the counterpart of System.Text.Json's ``JsonConverter<T>``.
+
+    ``to_js`` returns wire data (which is then serialized by the ordinary rules) and ``from_js``
+    receives plain wire data (dicts, lists, str, numbers...) and returns the Python value. Attach a
+    converter to a type with :func:`register_converter`, or to one field, parameter or result with
+    ``Annotated[T, converter]``.
+    """
+
+    def to_js(self, value: T) -> Any:
+        """Convert a Python value to wire data."""
+        ...
+
+    def from_js(self, data: Any) -> T:
+        """Convert wire data to a Python value."""
+        ...
+
+
+class WireReference:
+    """Base of values that cross the boundary by reference (object, stream references).
+
+    :func:`serialize` passes them through unchanged; the transport knows how to send each kind.
+    """
+
+    __slots__ = ()
+
+
+_converters: dict[type, JSConverter] = {}
+
+
+def register_converter(tp: type, converter: JSConverter) -> None:
+    """Use ``converter`` for every value of type ``tp`` (and its subclasses) in both directions."""
+    if not isinstance(converter, JSConverter):
+        raise TypeError(f"{converter!r} is not a JSConverter: it needs to_js(value) and from_js(data) methods")
+    _converters[tp] = converter
+    _converter_for_type.cache_clear()
+
+
+def unregister_converter(tp: type) -> None:
+    """Stop using the converter registered for ``tp``."""
+    _converters.pop(tp, None)
+    _converter_for_type.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _converter_for_type(tp: type) -> JSConverter | None:
+    for klass in tp.__mro__:
+        if klass in _converters:
+            return _converters[klass]
+    return None
+
+
+_CAMEL = re.compile(r"_+([a-zA-Z0-9])")
+
+
+@lru_cache(maxsize=4096)
+def camel_case(name: str) -> str:
+    """``first_name`` -> ``firstName``; names without underscores are unchanged."""
+    if "_" not in name:
+        return name
+    head, *_ = name.split("_", 1)
+    if not head:  # leading underscores are private and never serialized; keep the name as is
+        return name
+    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
+
+
+def _fold(name: str) -> str:
+    """The form in which incoming keys are matched to fields: no underscores, lower case."""
+    return name.replace("_", "").lower()
+
+
+# --- paths -------------------------------------------------------------------------------------
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _key_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if _IDENT.match(key) else f"{path}[{key!r}]"
+
+
+# --- type plans --------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _FieldPlan:
+    name: str
+    js_name: str
+    annotation: Any
+    converter: JSConverter | None
+    required: bool
+
+
+def _split_annotated(tp: Any) -> tuple[Any, JSConverter | None]:
+    """``Annotated[T, converter, ...]`` -> (T, converter); anything else -> (tp, None)."""
+    if get_origin(tp) is Annotated:
+        base, *extras = get_args(tp)
+        for extra in extras:
+            if isinstance(extra, JSConverter) and not isinstance(extra, type):
+                return base, extra
+        return base, None
+    return tp, None
+
+
+@lru_cache(maxsize=1024)
+def _fields_of(cls: type) -> tuple[_FieldPlan, ...]:
+    """The serialized fields of a dataclass or NamedTuple class, in order."""
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except Exception:  # unresolvable forward references: fall back to the raw annotations
+        hints = dict(getattr(cls, "__annotations__", {}))
+    plans = []
+    if dataclasses.is_dataclass(cls):
+        for f in dataclasses.fields(cls):
+            if f.name.startswith("_"):
+                continue
+            tp, converter = _split_annotated(hints.get(f.name, Any))
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            js_name = f.metadata.get("js_name", camel_case(f.name))
+            plans.append(_FieldPlan(f.name, js_name, tp, converter, required and f.init))
+    else:  # NamedTuple
+        defaults = getattr(cls, "_field_defaults", {})
+        for name in cls._fields:
+            if name.startswith("_"):
+                continue
+            tp, converter = _split_annotated(hints.get(name, Any))
+            plans.append(_FieldPlan(name, camel_case(name), tp, converter, name not in defaults))
+    return tuple(plans)
+
+
+@lru_cache(maxsize=1024)
+def _field_lookup(cls: type) -> dict[str, _FieldPlan]:
+    lookup: dict[str, _FieldPlan] = {}
+    for plan in _fields_of(cls):
+        lookup[_fold(plan.name)] = plan
+        lookup[_fold(plan.js_name)] = plan
+    return lookup
+
+
+def _is_namedtuple_class(cls: type) -> bool:
+    return isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")
+
+
+# --- Python -> wire ----------------------------------------------------------------------------
+
+_PRIMITIVES = (str, bool, float, types.NoneType)
+
+
+def serialize(value: Any, path: str = "value", annotation: Any = None) -> Any:
+    """Turn ``value`` into wire data by the rules above; ``path`` names it in error messages.
+
+    ``annotation`` (optional) may carry a converter: ``Annotated[T, converter]``.
+    """
+    if annotation is not None:
+        _, converter = _split_annotated(annotation)
+        if converter is not None:
+            return _serialize(converter.to_js(value), path, 0, set())
+    return _serialize(value, path, 0, set())
+
+
+def _serialize(value: Any, path: str, depth: int, active: set[int]) -> Any:
+    cls = type(value)
+    if cls in _PRIMITIVES:
+        return value
+    if cls is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return value
+        raise OverflowError(f"{path}: the int {value} is outside JavaScript's safe integer range "
+                            f"(abs(x) <= 2**53 - 1) and would lose digits")
+    if _converters:
+        converter = _converter_for_type(cls)
+        if converter is not None:
+            return _serialize(converter.to_js(value), path, depth, active)
+    if isinstance(value, WireReference):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return value
+    if isinstance(value, enum.Enum):
+        return _serialize(value.value, path, depth, active)
+    if isinstance(value, str):  # subclasses of the primitives (IntEnum and StrEnum handled above)
+        return str(value)
+    if isinstance(value, int):
+        return _serialize(int(value), path, depth, active)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+
+    # Containers: check depth and cycles.
+    if depth >= MAX_DEPTH:
+        raise SerializationError(f"{path}: nesting is deeper than the maximum depth of {MAX_DEPTH}", path=path)
+    key = id(value)
+    if key in active:
+        raise SerializationError(f"{path}: reference cycle (this object contains itself)", path=path)
+    active.add(key)
+    try:
+        depth += 1
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return _serialize_record(value, cls, path, depth, active)
+        if isinstance(value, tuple) and _is_namedtuple_class(cls):
+            return _serialize_record(value, cls, path, depth, active)
+        if isinstance(value, Mapping):
+            out = {}
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    raise UnsupportedTypeError(
+                        f"{path}: dict keys must be str, got a key of type {type(k).__name__} ({k!r})", path=path)
+                out[k] = _serialize(v, _key_path(path, k), depth, active)
+            return out
+        if isinstance(value, (list, tuple)):
+            return [_serialize(v, f"{path}[{i}]", depth, active) for i, v in enumerate(value)]
+        if isinstance(value, (set, frozenset)):
+            return [_serialize(v, f"{path}[{i}]", depth, active) for i, v in enumerate(value)]
+    finally:
+        active.discard(key)
+    raise UnsupportedTypeError(
+        f"{path}: cannot send a value of type {_type_name(cls)} to JavaScript "
+        "(register a JSConverter for it, or convert it first)", path=path)
+
+
+def _serialize_record(value: Any, cls: type, path: str, depth: int, active: set[int]) -> dict[str, Any]:
+    out = {}
+    for plan in _fields_of(cls):
+        field_value = getattr(value, plan.name)
+        if plan.converter is not None:
+            field_value = plan.converter.to_js(field_value)
+        out[plan.js_name] = _serialize(field_value, _key_path(path, plan.name), depth, active)
+    return out
+
+
+def _type_name(tp: Any) -> str:
+    if isinstance(tp, type):
+        return tp.__name__ if tp.__module__ == "builtins" else f"{tp.__module__}.{tp.__qualname__}"
+    return repr(tp).replace("typing.", "")
+
+
+# --- wire -> Python ----------------------------------------------------------------------------
+
+def deserialize(data: Any, tp: Any = None, path: str = "result") -> Any:
+    """Turn wire data into a Python value of type ``tp`` (plain values when ``tp`` is None or Any).
+
+    Raises :class:`DeserializationError` (a TypeError) naming the path, the expected type and what
+    arrived, when the data does not fit.
+    """
+    if tp is None or tp is Any:
+        return data
+    return _deserialize(data, tp, path)
+
+
+def _mismatch(path: str, tp: Any, data: Any) -> DeserializationError:
+    shown = repr(data)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return DeserializationError(
+        f"{path}: expected {_type_name(tp)}, got {_wire_type_name(data)} ({shown})", path=path)
+
+
+def _wire_type_name(data: Any) -> str:
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "boolean"
+    if isinstance(data, (int, float)):
+        return "number"
+    if isinstance(data, str):
+        return "string"
+    if isinstance(data, list):
+        return "array"
+    if isinstance(data, dict):
+        return "object"
+    return type(data).__name__
+
+
+def _deserialize(data: Any, tp: Any, path: str) -> Any:
+    tp, converter = _split_annotated(tp)
+    if converter is not None:
+        return converter.from_js(data)
+    if tp is Any or tp is object:
+        return data
+    if tp is None or tp is types.NoneType:
+        if data is None:
+            return None
+        raise _mismatch(path, None, data)
+
+    origin = get_origin(tp)
+    if origin is None:
+        return _deserialize_class(data, tp, path)
+    args = get_args(tp)
+    if origin in (Union, types.UnionType):
+        if data is None and types.NoneType in args:
+            return None
+        errors = []
+        for member in args:
+            if member is types.NoneType:
+                continue
+            try:
+                return _deserialize(data, member, path)
+            except DeserializationError as e:
+                errors.append(e)
+        raise _mismatch(path, tp, data)
+    if origin is typing.Literal:
+        if data in args:
+            return data
+        raise _mismatch(path, tp, data)
+    if origin in (list, set, frozenset, abc.Sequence, abc.MutableSequence, abc.Set):
+        if not isinstance(data, list):
+            raise _mismatch(path, tp, data)
+        item = args[0] if args else Any
+        items = [_deserialize(v, item, f"{path}[{i}]") for i, v in enumerate(data)]
+        return frozenset(items) if origin is frozenset else set(items) if origin in (set, abc.Set) else items
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise _mismatch(path, tp, data)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_deserialize(v, args[0], f"{path}[{i}]") for i, v in enumerate(data))
+        if len(args) != len(data):
+            raise DeserializationError(f"{path}: expected {_type_name(tp)} ({len(args)} items), "
+                                       f"got an array of {len(data)}", path=path)
+        return tuple(_deserialize(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(args, data, strict=True)))
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        if not isinstance(data, dict):
+            raise _mismatch(path, tp, data)
+        value_tp = args[1] if len(args) == 2 else Any
+        return {k: _deserialize(v, value_tp, _key_path(path, k)) for k, v in data.items()}
+    if isinstance(origin, type):
+        return _deserialize_class(data, origin, path)
+    raise UnsupportedTypeError(f"{path}: cannot convert to {_type_name(tp)}", path=path)
+
+
+def _deserialize_class(data: Any, tp: type, path: str) -> Any:
+    if not isinstance(tp, type):
+        raise UnsupportedTypeError(f"{path}: {tp!r} is not a type that results can be converted to", path=path)
+    if _converters:
+        converter = _converter_for_type(tp)
+        if converter is not None:
+            return converter.from_js(data)
+    if tp is bool:
+        if isinstance(data, bool):
+            return data
+        raise _mismatch(path, tp, data)
+    if tp is int:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+        if isinstance(data, float) and data.is_integer():
+            return int(data)
+        raise _mismatch(path, tp, data)
+    if tp is float:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return float(data)
+        raise _mismatch(path, tp, data)
+    if tp is str:
+        if isinstance(data, str):
+            return data
+        raise _mismatch(path, tp, data)
+    if tp in (bytes, bytearray, memoryview):
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            return tp(data) if tp is not memoryview else memoryview(bytes(data))
+        raise _mismatch(path, tp, data)
+    if issubclass(tp, enum.Enum):
+        return _deserialize_enum(data, tp, path)
+    if tp is dt.datetime or tp is dt.date or tp is dt.time:
+        return _deserialize_temporal(data, tp, path)
+    if tp is uuid.UUID:
+        try:
+            return uuid.UUID(data)
+        except (TypeError, ValueError, AttributeError):
+            raise _mismatch(path, tp, data) from None
+    if dataclasses.is_dataclass(tp):
+        return _deserialize_record(data, tp, path, lambda kwargs: tp(**kwargs))
+    if _is_namedtuple_class(tp):
+        if isinstance(data, list):
+            plans = _fields_of(tp)
+            return tp(*(_deserialize(v, p.annotation, f"{path}[{i}]") for i, (v, p) in enumerate(zip(data, plans))))
+        return _deserialize_record(data, tp, path, lambda kwargs: tp(**kwargs))
+    if typing.is_typeddict(tp):
+        if not isinstance(data, dict):
+            raise _mismatch(path, tp, data)
+        hints = typing.get_type_hints(tp, include_extras=True)
+        out = {}
+        for key, value in data.items():
+            out[key] = _deserialize(value, hints[key], _key_path(path, key)) if key in hints else value
+        missing = [k for k in getattr(tp, "__required_keys__", ()) if k not in out]
+        if missing:
+            raise DeserializationError(f"{path}: missing key '{missing[0]}' of {_type_name(tp)}", path=path)
+        return out
+    if tp is list:
+        return _deserialize(data, list[Any], path)
+    if tp is dict:
+        return _deserialize(data, dict[str, Any], path)
+    if tp is tuple:
+        return _deserialize(data, tuple[Any, ...], path)
+    if isinstance(data, tp):  # wire references and other values the transport already made
+        return data
+    raise _mismatch(path, tp, data)
+
+
+def _deserialize_record(data: Any, tp: type, path: str, make: Callable[[dict], Any]) -> Any:
+    if not isinstance(data, dict):
+        raise _mismatch(path, tp, data)
+    lookup = _field_lookup(tp)
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(key, str):
+            continue
+        plan = lookup.get(_fold(key))
+        if plan is None or plan.name in kwargs:
+            continue  # unknown keys are ignored, as System.Text.Json does
+        field_path = _key_path(path, plan.name)
+        if plan.converter is not None:
+            kwargs[plan.name] = plan.converter.from_js(value)
+        else:
+            kwargs[plan.name] = _deserialize(value, plan.annotation, field_path)
+    for plan in _fields_of(tp):
+        if plan.required and plan.name not in kwargs:
+            raise DeserializationError(
+                f"{_key_path(path, plan.name)}: missing field '{plan.js_name}' "
+                f"(expected {_type_name(plan.annotation)})", path=_key_path(path, plan.name))
+    try:
+        return make(kwargs)
+    except TypeError as e:
+        raise DeserializationError(f"{path}: cannot make {_type_name(tp)}: {e}", path=path) from e
+
+
+def _deserialize_enum(data: Any, tp: type[enum.Enum], path: str) -> enum.Enum:
+    try:
+        return tp(data)
+    except ValueError:
+        pass
+    if isinstance(data, str):
+        folded = data.lower()
+        for member in tp:
+            if member.name.lower() == folded:
+                return member
+    raise DeserializationError(
+        f"{path}: expected one of {_type_name(tp)} ({', '.join(repr(m.value) for m in tp)}), got {data!r}", path=path)
+
+
+def _deserialize_temporal(data: Any, tp: type, path: str) -> Any:
+    if isinstance(data, tp) and not (tp is dt.date and isinstance(data, dt.datetime)):
+        return data
+    if not isinstance(data, str):
+        raise _mismatch(path, tp, data)
+    text = data[:-1] + "+00:00" if data.endswith("Z") else data
+    try:
+        if tp is dt.date:
+            return dt.datetime.fromisoformat(text).date() if "T" in text else dt.date.fromisoformat(text)
+        return tp.fromisoformat(text)
+    except ValueError:
+        raise DeserializationError(f"{path}: expected an ISO 8601 {tp.__name__}, got {data!r}", path=path) from None

@@ -1,0 +1,295 @@
+"""A JSRuntime for unit tests on CPython, in the spirit of bUnit's JSInterop fake.
+
+App code that takes a :class:`~jsinterop.JSRuntime` can be tested without a browser::
+
+    fake = FakeJSRuntime()                      # strict: an unplanned call raises, naming it
+    fake.setup("localStorage.getItem", "theme", returns="dark")
+    fake.setup("alert", ANY)                    # any one argument, returns nothing
+    assert await load_theme(fake) == "dark"
+    assert fake.invocations_of("alert")[0].args == ["Theme: dark"]
+
+It runs the real runtime's core and serialization: arguments are recorded as JavaScript would
+receive them (dataclasses as camelCase dicts), planned results are serialized and converted back
+to the ``returns`` type the code asked for, so a value that cannot cross the real boundary fails
+here too. Results that are objects held by reference are :class:`FakeJSObject`, which take their
+own setups (``fake.setup_module("./x.js")`` plans an ``import``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+from typing import Any
+
+from ..errors import JSException
+from ..js_runtime import GLOBAL_TARGET, CallKind, JSObjectReference, JSRuntime, JSTransport
+from ..serialization import WireReference, serialize
+
+__all__ = ["ANY", "FakeJSObject", "FakeJSRuntime", "Invocation", "Setup", "UnplannedInvocationError"]
+
+
+class _Any:
+    """Matches any one argument."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY: Any = _Any()
+"""An argument matcher that accepts any value."""
+
+_PENDING = object()
+
+
+class UnplannedInvocationError(AssertionError):
+    """A strict fake received a call it has no setup for; the message names the call."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Invocation:
+    """One call the fake received: what JavaScript would have been asked to do."""
+
+    identifier: str
+    """The identifier (or path) called."""
+    args: list[Any]
+    """The arguments as JavaScript would receive them (wire data; references as FakeJSObject)."""
+    kind: CallKind
+    """What was asked: a call, a void call, get/set of a value, a constructor, an import."""
+    target: FakeJSObject | None
+    """The object the identifier was resolved from, or None for globalThis."""
+
+
+@dataclasses.dataclass
+class Setup:
+    """A planned answer to calls of one identifier whose arguments match."""
+
+    identifier: str
+    matchers: tuple[Any, ...] | None
+    returns: Any = None
+    raises: BaseException | str | None = None
+    calls: int = 0
+
+    def matches(self, identifier: str, args: list[Any]) -> bool:
+        if identifier != self.identifier:
+            return False
+        if self.matchers is None:
+            return True
+        if len(self.matchers) != len(args):
+            return False
+        for matcher, arg in zip(self.matchers, args, strict=True):
+            if matcher is ANY:
+                continue
+            if callable(matcher) and not isinstance(matcher, (type, WireReference)):
+                if not matcher(arg):
+                    return False
+            elif matcher != arg:
+                return False
+        return True
+
+
+class _Planner:
+    """The setups and invocations of globalThis or of one fake object."""
+
+    def __init__(self) -> None:
+        self._setups: list[Setup] = []
+        self.invocations: list[Invocation] = []
+
+    def setup(self, identifier: str, *matchers: Any, returns: Any = None,
+              raises: BaseException | str | None = None, pending: bool = False) -> Setup:
+        """Plan the answer to ``identifier`` called with arguments matching ``matchers``.
+
+        Each matcher is a value (compared with ``==`` to the argument as JavaScript receives it),
+        :data:`ANY`, or a predicate ``f(arg) -> bool``. With no matchers, any arguments match.
+        ``returns`` is the result (a value, a :class:`FakeJSObject`, or a function of the arguments
+        computing it); ``raises`` a :class:`JSException` or a message for one; ``pending=True``
+        never completes (for timeout and cancellation tests). The newest matching setup wins.
+        """
+        entry = Setup(identifier, tuple(matchers) if matchers else None,
+                      _PENDING if pending else returns, raises)
+        self._setups.append(entry)
+        return entry
+
+    def setup_void(self, identifier: str, *matchers: Any) -> Setup:
+        """Plan a call whose result nobody reads (``invoke_void_async``)."""
+        return self.setup(identifier, *matchers)
+
+    def invocations_of(self, identifier: str) -> list[Invocation]:
+        """The invocations of one identifier, in order."""
+        return [i for i in self.invocations if i.identifier == identifier]
+
+    def find(self, identifier: str, args: list[Any]) -> Setup | None:
+        for entry in reversed(self._setups):
+            if entry.matches(identifier, args):
+                return entry
+        return None
+
+
+class FakeJSObject(_Planner, WireReference):
+    """A JavaScript object held by reference in a fake: a module, an instance, an element.
+
+    Plan its members with :meth:`setup` (function calls, values read with ``get_value_async`` and
+    constructors); values assigned with ``set_value_async`` land in :attr:`values`.
+    """
+
+    def __init__(self, name: str = "object") -> None:
+        _Planner.__init__(self)
+        self.name = name
+        self.values: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<FakeJSObject {self.name}>"
+
+
+class _FakeTransport(JSTransport):
+    def __init__(self, fake: FakeJSRuntime) -> None:
+        self._fake = fake
+        self._objects: dict[int, FakeJSObject] = {}
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Handle | None] = {}
+        self._closed = False
+
+    def connect(self, runtime: JSRuntime) -> None:
+        pass
+
+    # --- objects -------------------------------------------------------------------------------
+
+    def _track(self, obj: FakeJSObject) -> int:
+        object_id = next(self._ids)
+        self._objects[object_id] = obj
+        return object_id
+
+    def _object(self, object_id: int) -> FakeJSObject | None:
+        if object_id == GLOBAL_TARGET:
+            return None
+        if object_id not in self._objects:
+            raise JSException(f"There is no tracked object with id '{object_id}'. Perhaps the object was disposed?")
+        return self._objects[object_id]
+
+    def _arrive(self, data: Any) -> Any:
+        """Arguments as JavaScript gets them: references become the fake objects they stand for."""
+        if isinstance(data, JSObjectReference):
+            return self._object(data._target())
+        if isinstance(data, list):
+            return [self._arrive(v) for v in data]
+        if isinstance(data, dict):
+            return {k: self._arrive(v) for k, v in data.items()}
+        if isinstance(data, (bytearray, memoryview)):
+            return bytes(data)
+        return data
+
+    def _leave(self, data: Any) -> Any:
+        """Results as Python gets them: fake objects become references."""
+        if isinstance(data, FakeJSObject):
+            return self._fake.reference(self._track(data))
+        if isinstance(data, list):
+            return [self._leave(v) for v in data]
+        if isinstance(data, dict):
+            return {k: self._leave(v) for k, v in data.items()}
+        if isinstance(data, (bytearray, memoryview)):
+            return bytes(data)
+        return data
+
+    # --- calls ---------------------------------------------------------------------------------
+
+    def _answer(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
+        if self._closed:
+            raise JSException("The JavaScript runtime has been shut down; no more calls can be made.")
+        owner = self._object(target)
+        planner: _Planner = owner if owner is not None else self._fake
+        arrived = self._arrive(args)
+        planner.invocations.append(Invocation(identifier, arrived, kind, owner))
+        if kind is CallKind.SET_VALUE and owner is not None:
+            owner.values[identifier] = arrived[0]
+            return None
+        entry = planner.find(identifier, arrived)
+        if entry is None:
+            if kind is CallKind.SET_VALUE:
+                return None
+            if self._fake.strict:
+                where = f" on {owner!r}" if owner is not None else ""
+                raise UnplannedInvocationError(
+                    f"No setup for the JS call '{identifier}'{where} with arguments {arrived!r} "
+                    f"(strict mode): plan it with setup({identifier!r}, ...)")
+            result: Any = FakeJSObject(identifier) if kind in (CallKind.INVOKE_REF, CallKind.CONSTRUCT, CallKind.IMPORT) else None
+        else:
+            entry.calls += 1
+            if entry.raises is not None:
+                raise entry.raises if isinstance(entry.raises, BaseException) else JSException(str(entry.raises))
+            result = entry.returns
+            if callable(result) and not isinstance(result, (FakeJSObject, type)):
+                result = result(*arrived)
+        if result is _PENDING:
+            return _PENDING
+        if kind in (CallKind.INVOKE_REF, CallKind.CONSTRUCT, CallKind.IMPORT):
+            if not isinstance(result, FakeJSObject):
+                raise JSException(f"The result is {result!r}, not an object, so it cannot be held by reference.")
+            return self._track(result)
+        if kind is CallKind.INVOKE_VOID:
+            return None
+        return self._leave(serialize(result, f"the planned result of '{identifier}'"))
+
+    def invoke(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
+        result = self._answer(target, identifier, kind, args)
+        if result is _PENDING:
+            raise JSException(f"The JavaScript function '{identifier}' returned a Promise, which a synchronous "
+                              "invoke() cannot wait for: use invoke_async().")
+        return result
+
+    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: list[Any]) -> None:
+        try:
+            result = self._answer(target, identifier, kind, args)
+        except UnplannedInvocationError:
+            raise
+        except Exception as e:
+            self._pending[call_id] = asyncio.get_running_loop().call_soon(self._complete, call_id, False, e)
+            return
+        if result is _PENDING:
+            self._pending[call_id] = None
+            return
+        self._pending[call_id] = asyncio.get_running_loop().call_soon(self._complete, call_id, True, result)
+
+    def _complete(self, call_id: int, succeeded: bool, result: Any) -> None:
+        if self._pending.pop(call_id, _PENDING) is _PENDING:
+            return
+        self._fake.end_invoke(call_id, succeeded, result)
+
+    def abandon(self, call_id: int) -> None:
+        handle = self._pending.pop(call_id, None)
+        if handle is not None:
+            handle.cancel()
+
+    def release(self, object_id: int) -> None:
+        self._objects.pop(object_id, None)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        for handle in self._pending.values():
+            if handle is not None:
+                handle.cancel()
+        self._pending.clear()
+        self._objects.clear()
+
+    def tracked_counts(self) -> dict[str, int]:
+        return {"jsObjects": len(self._objects), "pendingCalls": len(self._pending)}
+
+
+class FakeJSRuntime(JSRuntime, _Planner):
+    """A :class:`~jsinterop.JSRuntime` whose JavaScript is a table of planned answers.
+
+    ``strict=True`` (the default) makes an unplanned call raise :class:`UnplannedInvocationError`
+    naming it; ``strict=False`` answers unplanned calls with None (or a new :class:`FakeJSObject`
+    where a reference is expected). :attr:`invocations` lists every call received.
+    """
+
+    def __init__(self, strict: bool = True) -> None:
+        _Planner.__init__(self)
+        self.strict = strict
+        JSRuntime.__init__(self, _FakeTransport(self))
+
+    def setup_module(self, path: str) -> FakeJSObject:
+        """Plan ``import`` of ``path``; returns the fake module to plan its functions on."""
+        module = FakeJSObject(f"module {path}")
+        self.setup("import", path, returns=module)
+        return module
+
