@@ -378,7 +378,7 @@ def _deserialize(data: Any, tp: Any, path: str) -> Any:
         if len(args) != len(data):
             raise DeserializationError(f"{path}: expected {_type_name(tp)} ({len(args)} items), "
                                        f"got an array of {len(data)}", path=path)
-        return tuple(_deserialize(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(args, data, strict=True)))
+        return tuple(_deserialize(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(data, args, strict=True)))
     if isinstance(origin, type) and issubclass(origin, Mapping):
         if not isinstance(data, dict):
             raise _mismatch(path, tp, data)
@@ -390,6 +390,9 @@ def _deserialize(data: Any, tp: Any, path: str) -> Any:
 
 
 def _deserialize_class(data: Any, tp: type, path: str) -> Any:
+    if isinstance(tp, str):
+        raise UnsupportedTypeError(f"{path}: the annotation {tp!r} could not be resolved to a type "
+                                   "(is its class defined inside a function?)", path=path)
     if not isinstance(tp, type):
         raise UnsupportedTypeError(f"{path}: {tp!r} is not a type that results can be converted to", path=path)
     if _converters:

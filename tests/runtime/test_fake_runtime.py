@@ -1,0 +1,240 @@
+"""JSRuntime's core and FakeJSRuntime on CPython: planned answers, matchers, strict and loose modes,
+the shared serialization, references, timeouts, cancellation, shutdown, and tracked counts."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from jsinterop import (
+    DeserializationError,
+    JSDisconnectedException,
+    JSException,
+    JSObjectDisposedError,
+    JSObjectReference,
+    JSRuntime,
+    UnsupportedTypeError,
+)
+from jsinterop.js_runtime import CallKind
+from jsinterop.testing import ANY, FakeJSObject, FakeJSRuntime, UnplannedInvocationError
+
+BASELINE = {"pythonPendingCalls": 0, "jsObjects": 0, "pendingCalls": 0}
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@dataclasses.dataclass
+class Item:
+    item_name: str
+    price: float
+
+
+async def load_theme(rt: JSRuntime) -> str:
+    """App code under test: it only knows it gets a JSRuntime."""
+    theme = await rt.invoke_async("localStorage.getItem", "theme") or "light"
+    await rt.invoke_void_async("console.log", f"Theme: {theme}")
+    return theme
+
+
+def test_app_code_runs_against_the_fake():
+    fake = FakeJSRuntime()
+    fake.setup("localStorage.getItem", "theme", returns="dark")
+    fake.setup_void("console.log", ANY)
+    assert run(load_theme(fake)) == "dark"
+    assert [i.identifier for i in fake.invocations] == ["localStorage.getItem", "console.log"]
+    assert fake.invocations_of("console.log")[0].args == ["Theme: dark"]
+    assert fake.invocations_of("console.log")[0].kind is CallKind.INVOKE_VOID
+
+
+def test_strict_mode_names_the_unplanned_call():
+    fake = FakeJSRuntime()
+    with pytest.raises(UnplannedInvocationError, match=r"No setup for the JS call 'alert' with arguments \['hi'\]"):
+        fake.invoke("alert", "hi")
+    with pytest.raises(UnplannedInvocationError, match="'prompt'"):
+        run(fake.invoke_async("prompt"))
+
+
+def test_loose_mode_answers_none_and_fake_objects():
+    fake = FakeJSRuntime(strict=False)
+    assert fake.invoke("anything", 1) is None
+    ref = fake.invoke("document.createElement", "div", returns=JSObjectReference)
+    assert isinstance(ref, JSObjectReference)
+    assert fake.tracked_counts()["jsObjects"] == 1
+
+
+def test_matchers_values_any_predicates_and_newest_wins():
+    fake = FakeJSRuntime()
+    fake.setup("calc", 1, ANY, returns="one-any")
+    fake.setup("calc", lambda a: a > 10, returns="big")
+    fake.setup("calc", 2, 2, returns="first")
+    fake.setup("calc", 2, 2, returns="newest")
+    assert fake.invoke("calc", 1, "x") == "one-any"
+    assert fake.invoke("calc", 11) == "big"
+    assert fake.invoke("calc", 2, 2) == "newest"
+    with pytest.raises(UnplannedInvocationError):
+        fake.invoke("calc", 5)
+
+
+def test_arguments_are_recorded_as_javascript_receives_them():
+    fake = FakeJSRuntime()
+    fake.setup("save", returns=True)
+    assert fake.invoke("save", Item("pen", 1.5), [b"\x01"]) is True
+    assert fake.invocations[0].args == [{"itemName": "pen", "price": 1.5}, [b"\x01"]]
+
+
+def test_shared_serialization_rejects_what_cannot_cross():
+    fake = FakeJSRuntime()
+    fake.setup("save")
+    with pytest.raises(UnsupportedTypeError, match=r"args\[1\]\.when: cannot send a value of type object"):
+        fake.invoke("save", 1, {"when": object()})
+    with pytest.raises(OverflowError, match=r"args\[0\]"):
+        fake.invoke("save", 2**60)
+    fake.setup("bad", returns={1: "non-str key"})
+    with pytest.raises(UnsupportedTypeError, match="dict keys must be str"):
+        fake.invoke("bad")
+    assert fake.invocations_of("save") == []  # nothing was sent
+
+
+def test_results_convert_to_the_returns_type():
+    fake = FakeJSRuntime()
+    fake.setup("items", returns=[{"ItemName": "a", "price": 1}, {"item_name": "b", "price": 2.5}])
+    assert fake.invoke("items", returns=list[Item]) == [Item("a", 1.0), Item("b", 2.5)]
+    fake.setup("bad", returns=[{"itemName": "a", "price": "free"}])
+    with pytest.raises(DeserializationError, match=r"^result\[0\]\.price: expected float, got string \('free'\)$"):
+        fake.invoke("bad", returns=list[Item])
+
+
+def test_computed_results_and_errors():
+    fake = FakeJSRuntime()
+    fake.setup("add", returns=lambda a, b: a + b)
+    fake.setup("fail", raises="boom")
+    fake.setup("typed", raises=JSException("bad arg", "TypeError", "at x"))
+    assert run(fake.invoke_async("add", 2, 3)) == 5
+    with pytest.raises(JSException, match="boom"):
+        run(fake.invoke_async("fail"))
+    with pytest.raises(JSException) as info:
+        fake.invoke("typed")
+    assert (info.value.js_name, info.value.message, info.value.js_stack) == ("TypeError", "bad arg", "at x")
+
+
+def test_modules_and_object_references():
+    fake = FakeJSRuntime()
+    module = fake.setup_module("./chart.js")
+    chart = FakeJSObject("chart")
+    module.setup("createChart", ANY, returns=chart)
+    chart.setup("render", returns="rendered")
+    chart.setup("title", returns="Sales")
+
+    async def scenario():
+        async with await fake.import_module("./chart.js") as mod:
+            async with await mod.invoke_async("createChart", "#c", returns=JSObjectReference) as ref:
+                assert await ref.invoke_async("render") == "rendered"
+                assert await ref.get_value_async("title") == "Sales"
+                await ref.set_value_async("width", 300)
+                assert fake.tracked_counts()["jsObjects"] == 2
+            assert ref.disposed
+        return mod, ref
+
+    mod, ref = run(scenario())
+    assert chart.values == {"width": 300}
+    assert fake.tracked_counts() == BASELINE
+    with pytest.raises(JSObjectDisposedError, match=r"The JSObjectReference #\d+ has been disposed"):
+        ref.invoke("render")
+    ref.dispose()  # disposing twice is harmless
+
+
+def test_reference_passed_back_arrives_as_the_object():
+    fake = FakeJSRuntime()
+    element = FakeJSObject("div")
+    fake.setup("document.createElement", returns=element)
+    fake.setup("focus", returns=lambda target: target is element)
+    ref = fake.invoke("document.createElement", returns=JSObjectReference)
+    assert fake.invoke("focus", ref) is True
+    assert fake.invocations_of("focus")[0].args == [element]
+
+
+def test_constructor_and_result_not_an_object():
+    fake = FakeJSRuntime()
+    module = fake.setup_module("./lib.js")
+    widget = FakeJSObject("widget")
+    module.setup("Widget", ANY, returns=widget)
+    fake.setup("notAnObject", returns=3)
+
+    async def scenario():
+        mod = await fake.import_module("./lib.js")
+        instance = await mod.invoke_constructor_async("Widget", 7)
+        assert isinstance(instance, JSObjectReference)
+        assert module.invocations[-1].kind is CallKind.CONSTRUCT
+        assert module.invocations[-1].args == [7]
+        await fake.invoke_async("notAnObject", returns=JSObjectReference)
+
+    with pytest.raises(JSException, match="not an object, so it cannot be held by reference"):
+        run(scenario())
+
+
+def test_timeout_and_cancellation_leave_nothing_behind():
+    fake = FakeJSRuntime()
+    fake.setup("never", pending=True)
+
+    async def scenario():
+        with pytest.raises(TimeoutError):
+            await fake.invoke_async("never", timeout=0.01)
+        task = asyncio.ensure_future(fake.invoke_async("never"))
+        await asyncio.sleep(0)
+        assert fake.tracked_counts()["pendingCalls"] == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return fake.tracked_counts()
+
+    assert run(scenario()) == BASELINE
+
+
+def test_bad_timeout_is_rejected():
+    fake = FakeJSRuntime()
+    with pytest.raises(ValueError, match="timeout must be a number of seconds"):
+        run(fake.invoke_async("x", timeout=-1))
+
+
+def test_shutdown_fails_pending_calls_promptly_and_every_later_call():
+    fake = FakeJSRuntime()
+    fake.setup("never", pending=True)
+    fake.setup("ok", returns=1)
+    fake.setup("obj", returns=FakeJSObject())
+
+    async def scenario():
+        ref = await fake.invoke_async("obj", returns=JSObjectReference)
+        pending = asyncio.ensure_future(fake.invoke_async("never"))
+        await asyncio.sleep(0)
+        fake.shutdown()
+        with pytest.raises(JSDisconnectedException):
+            await asyncio.wait_for(pending, 1)
+        with pytest.raises(JSDisconnectedException):
+            await fake.invoke_async("ok")
+        with pytest.raises(JSDisconnectedException):
+            fake.invoke("ok")
+        with pytest.raises(JSDisconnectedException):
+            ref.dispose()
+        fake.shutdown()  # twice is harmless
+
+    run(scenario())
+    assert fake.tracked_counts() == {"pythonPendingCalls": 0}
+
+
+def test_identifier_must_be_a_string():
+    fake = FakeJSRuntime()
+    with pytest.raises(TypeError, match="identifier must be a non-empty str"):
+        fake.invoke("")
+    with pytest.raises(TypeError, match="identifier must be a non-empty str"):
+        fake.invoke(None)
+
+
+def test_js_runtime_on_cpython_says_what_to_do():
+    from jsinterop import js_runtime
+
+    with pytest.raises(RuntimeError, match="pass a jsinterop.testing.FakeJSRuntime"):
+        js_runtime()
