@@ -34,7 +34,7 @@ export class JSObjectRef {
 
 /** A result or error for Python that is not a primitive: JSON text plus binary side buffers. */
 export class WireResult {
-  constructor(error, json, buffers = null, markers = false) {
+  constructor(error, json, buffers = undefined, markers = false) {
     this.error = error;
     this.json = json;
     this.buffers = buffers;
@@ -231,8 +231,8 @@ export class JSCallChannel {
         return undefined; // as JSON.stringify drops them
     }
     if (value === null) return undefined;
-    if (value instanceof JSObjectRef) return new WireResult(false, `{"${REF}":${value.id}}`, null, true);
-    if (isModuleNamespace(value)) return new WireResult(false, `{"${REF}":${this.objects.track(value)}}`, null, true);
+    if (value instanceof JSObjectRef) return new WireResult(false, `{"${REF}":${value.id}}`, undefined, true);
+    if (isModuleNamespace(value)) return new WireResult(false, `{"${REF}":${this.objects.track(value)}}`, undefined, true);
     if (isBinary(value)) return new WireResult(false, `{"${BYTES}":0}`, [bytesOf(value)], true);
     const buffers = [];
     let markers = false;
@@ -265,7 +265,7 @@ export class JSCallChannel {
       }
       return item;
     });
-    return new WireResult(false, json, buffers.length ? buffers : null, markers);
+    return new WireResult(false, json, buffers.length ? buffers : undefined, markers);
   }
 
   errorResult(thrown) {

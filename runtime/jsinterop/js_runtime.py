@@ -374,7 +374,7 @@ def js_runtime() -> JSRuntime:
         if host() is Host.NATIVE:
             raise RuntimeError("js_runtime() needs a JavaScript host (Pyodide in a browser); on CPython, "
                                "pass a jsinterop.testing.FakeJSRuntime to the code under test instead")
-        from .pyodide_transport import PyodideTransport
+        from .pyodide_transport import PyodideTransport, interop_host
 
-        _page_runtime = JSRuntime(PyodideTransport())
+        _page_runtime = JSRuntime(PyodideTransport(interop_host().main))
     return _page_runtime

@@ -155,21 +155,8 @@ def test_sub_path_deployment(jsinterop_page, jsinterop_serve, jsinterop_dist, pa
     assert jsinterop_page.text("is-browser") == "True"
 
 
-@pytest.fixture(scope="module")
-def dist_with_worker(jsinterop_dist, tmp_path_factory):
-    """The site plus a module worker that boots jsinterop and reports the environment checks."""
-    site = tmp_path_factory.mktemp("dist-with-worker")
-    for path in jsinterop_dist.rglob("*"):
-        if path.is_file():
-            target = site / path.relative_to(jsinterop_dist)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(path, target)
-    (site / "env-worker.mjs").write_text(Path(__file__).with_name("env_worker.mjs").read_text())
-    return site
-
-
-def test_boot_in_a_web_worker(jsinterop_page, jsinterop_serve, dist_with_worker):
-    url = jsinterop_serve(dist_with_worker)
+def test_boot_in_a_web_worker(jsinterop_page, jsinterop_site):
+    url = jsinterop_site({"env-worker.mjs": Path(__file__).with_name("env_worker.mjs")})
     jsinterop_page.open(url)
     out = jsinterop_page.run_async("""
         const worker = new Worker(new URL("./env-worker.mjs", document.baseURI), { type: "module" });

@@ -15,7 +15,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CHROMIUM_FLAGS", "BootTimeout", "PageDriver", "PageReport", "chromium_paths", "launch_chromium"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "BootTimeout",
+    "PageDriver",
+    "PageReport",
+    "PagePythonError",
+    "chromium_paths",
+    "launch_chromium",
+]
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -46,6 +54,10 @@ _OBSERVER_SCRIPT = r"""
   console.error = (...args) => { report.consoleErrors.push(args.map(String).join(" ")); original(...args); };
 })();
 """
+
+
+class PagePythonError(AssertionError):
+    """Python code run in the page raised; the message is its traceback."""
 
 
 class BootTimeout(AssertionError):
@@ -152,6 +164,30 @@ class PageDriver:
         )
         out = self.driver.execute_async_script(wrapper, *args)
         return out
+
+    def run_python(self, code: str, timeout: float = 60) -> Any:
+        """Run Python in the booted page (``Py.pyodide.runPythonAsync``, so top-level ``await`` works)
+        and return the value of its last expression, converted to plain JSON-like data.
+
+        A Python exception raises :class:`PagePythonError` carrying the Python traceback.
+        """
+        import textwrap
+
+        out = self.run_async(
+            """
+            const result = await Py.pyodide.runPythonAsync(arguments[0]);
+            if (result && typeof result.toJs === "function") {
+                try { return result.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false }); }
+                finally { result.destroy(); }
+            }
+            return result;
+            """,
+            textwrap.dedent(code),
+            timeout=timeout,
+        )
+        if "error" in out:
+            raise PagePythonError(out["error"])
+        return out.get("value")
 
     def text(self, element_id: str) -> str:
         """The text content of the element with this id ('' when there is none)."""

@@ -8,6 +8,8 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
   as ``./build.sh serve``), for the whole session.
 - ``jsinterop_serve``: a function ``serve(directory, base_path="/") -> url`` for other folders or
   mount points (a broken copy of the site, a sub-path deployment).
+- ``jsinterop_site``: a function ``site(files) -> url`` serving the built site plus extra files
+  (``{"fixtures.mjs": "export ..."}`` or paths), for test modules and pages next to the app.
 - ``jsinterop_browser``: one headless Chromium for the whole session.
 - ``jsinterop_page``: a :class:`~jsinterop.testing.browser.PageDriver`, a fresh window in that
   browser: ``report = jsinterop_page.open(jsinterop_server)`` boots the page and returns its
@@ -66,6 +68,36 @@ def jsinterop_serve() -> Iterator[Callable[..., str]]:
 def jsinterop_server(jsinterop_dist: Path, jsinterop_serve: Callable[..., str]) -> str:
     """The URL of the built site, served for the whole session."""
     return jsinterop_serve(jsinterop_dist)
+
+
+@pytest.fixture(scope="session")
+def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
+                   tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """Serve the built site plus extra files: ``site({"name.mjs": text_or_path, ...}) -> url``.
+
+    The site's files are symlinked into a temporary folder (nothing is copied), the extra files
+    written beside them; each call gets its own folder and server.
+    """
+
+    def site(files: dict[str, str | Path], base_path: str = "/") -> str:
+        root = tmp_path_factory.mktemp("site")
+        for path in jsinterop_dist.rglob("*"):
+            if path.is_file():
+                target = root / path.relative_to(jsinterop_dist)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(path)
+        for name, content in files.items():
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink():
+                target.unlink()
+            if isinstance(content, Path):
+                target.write_bytes(content.read_bytes())
+            else:
+                target.write_text(content)
+        return jsinterop_serve(root, base_path=base_path)
+
+    return site
 
 
 @pytest.fixture(scope="session")

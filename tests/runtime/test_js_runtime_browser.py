@@ -1,0 +1,349 @@
+"""jsinterop.JSRuntime in a real page of the built site (headless Chromium, strict CSP): identifiers
+and their errors, modules, object references, errors from JavaScript, serialization both ways,
+bytes, timeouts, cancellation, shutdown, and tracked counts back at baseline after each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jsinterop.testing.browser import PageDriver, PagePythonError
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).with_name("interop_fixtures.mjs")
+
+PRELUDE = """
+import asyncio, dataclasses, datetime as dt, enum
+from typing import NamedTuple
+from jsinterop import (js_runtime, JSObjectReference, JSException, JSDisconnectedException,
+    JSObjectDisposedError, DeserializationError, SerializationError, UnsupportedTypeError)
+from jsinterop.js_runtime import JSRuntime
+from jsinterop.pyodide_transport import PyodideTransport
+rt = js_runtime()
+fx = await rt.import_module("./interop-fixtures.mjs")
+baseline = rt.tracked_counts()
+"""
+
+
+@pytest.fixture(scope="module")
+def page(jsinterop_browser, jsinterop_site):
+    url = jsinterop_site({"interop-fixtures.mjs": FIXTURES})
+    driver = PageDriver(jsinterop_browser)
+    report = driver.open(url)
+    assert report.boot_state == "ready", report
+    driver.run_python(PRELUDE)
+    yield driver
+    final = driver.report()
+    driver.close()
+    assert final.violations == [] and final.uncaught == [], final
+
+
+def py(page: PageDriver, code: str):
+    """Run a snippet and check that it left the tracked counts at the module's baseline."""
+    value = page.run_python(code)
+    counts = page.run_python("[rt.tracked_counts() == baseline, rt.tracked_counts()]")
+    assert counts[0], f"tracked counts changed: {counts[1]}"
+    return value
+
+
+def test_identifier_forms_sync_and_async(page):
+    assert py(page, """[
+        rt.invoke("Math.max", 1, 5, 3),
+        rt.invoke("testLib.util.add", 2, 3),
+        rt.invoke("testLib.counter.increment", 2),            # `this` is the parent object
+        await rt.invoke_async("testLib.counter.increment"),
+        await rt.invoke_async("Promise.resolve", "later"),
+        await fx.invoke_async("addLater", 20, 22),
+        fx.invoke("add", "a", "b"),
+    ]""") == [5, 5, 2, 3, "later", 42, "ab"]
+
+
+def test_identifier_errors_are_worded_like_blazor(page):
+    assert py(page, """
+    messages = []
+    for ident in ["testLib.nope.x", "nothing.at.all", "testLib.notAFunction", "testLib.util"]:
+        try:
+            rt.invoke(ident)
+        except JSException as e:
+            messages.append(e.message)
+    messages
+    """) == [
+        "Could not find 'testLib.nope.x' ('nope' was undefined).",
+        "Could not find 'nothing.at.all' ('nothing' was undefined).",
+        "The value 'testLib.notAFunction' is not a function.",
+        "The value 'testLib.util' is not a function.",
+    ]
+    # The same through the async path, and the runtime keeps working afterwards.
+    assert py(page, """
+    try:
+        await rt.invoke_async("a.b.c")
+    except JSException as e:
+        err = e.message
+    [err, rt.invoke("Math.abs", -2)]
+    """) == ["Could not find 'a.b.c' ('a' was undefined).", 2]
+
+
+def test_sync_invoke_of_a_promise_says_to_use_invoke_async(page):
+    assert py(page, """
+    try:
+        rt.invoke("Promise.resolve", 1)
+    except JSException as e:
+        msg = e.message
+    msg
+    """) == ("The JavaScript function 'Promise.resolve' returned a Promise, which a synchronous invoke() "
+             "cannot wait for: use invoke_async().")
+
+
+def test_import_is_relative_to_the_document_and_returns_a_module_reference(page):
+    assert py(page, """
+    m1 = await rt.invoke_async("import", "./interop-fixtures.mjs")
+    m2 = await rt.import_module("interop-fixtures.mjs")
+    out = [type(m1).__name__, await m1.invoke_async("add", 1, 2), m2.invoke("add", 3, 4),
+           rt.tracked_counts()["jsObjects"] - baseline["jsObjects"]]
+    m1.dispose(); await m2.dispose_async()
+    try:
+        await rt.import_module("./missing-module.mjs")
+    except JSException as e:
+        out.append("missing-module.mjs" in e.message)
+    out
+    """) == ["JSObjectReference", 3, 7, 2, True]
+
+
+def test_three_forms_of_class_functions_with_this_bound(page):
+    assert py(page, """
+    async with await fx.invoke_constructor_async("Greeter", "Ada") as g:
+        out = [await g.invoke_async("method"), await g.invoke_async("arrow"), await g.invoke_async("plain"),
+               g.invoke("method", "hello"), await g.get_value_async("name")]
+        await g.set_value_async("name", "Grace")
+        out.append(g.invoke("plain"))
+    out
+    """) == ["method Ada", "arrow Ada", "plain Ada", "hello Ada", "Ada", "plain Grace"]
+
+
+def test_disposed_reference_raises_a_clear_error(page):
+    assert py(page, """
+    ref = await rt.invoke_async("document.createElement", "div", returns=JSObjectReference)
+    ref.dispose()
+    ref.dispose()
+    try:
+        await ref.invoke_async("remove")
+    except JSObjectDisposedError as e:
+        msg = str(e)
+    msg.endswith("has been disposed; it cannot be used.")
+    """) is True
+
+
+def test_js_errors_become_js_exception_with_name_message_stack(page):
+    assert py(page, """
+    out = []
+    for name in ["throwsRangeError", "rejectsTypeError", "throwsString", "throwsUndefined", "throwsObject"]:
+        try:
+            await fx.invoke_async(name)
+        except JSException as e:
+            out.append([e.js_name, e.message, bool(e.js_stack) and "interop-fixtures.mjs" in e.js_stack])
+    try:
+        fx.invoke("throwsRangeError")
+    except JSException as e:
+        out.append([e.js_name, e.message])
+    out
+    """) == [
+        ["RangeError", "index out of range", True],
+        ["TypeError", "async failure", True],
+        ["NonError", 'JavaScript threw a value that is not an Error: "just a string"', False],
+        ["NonError", "JavaScript threw a value that is not an Error: undefined", False],
+        ["NonError", 'JavaScript threw a value that is not an Error: {"code":42}', False],
+        ["RangeError", "index out of range"],
+    ]
+
+
+def test_serialization_rules_going_out(page):
+    out = py(page, """
+    class Color(enum.Enum):
+        RED = "red"
+    @dataclasses.dataclass
+    class Person:
+        first_name: str
+        birth: dt.date
+        color: Color
+        _private: int = 0
+    class Point(NamedTuple):
+        x_pos: int
+        y_pos: int
+    [fx.invoke("echo", Person("Ada", dt.date(1815, 12, 10), Color.RED)),
+     fx.invoke("echo", Point(1, 2)),
+     fx.invoke("echo", [None, True, 1.5, "é✓", (1, 2)]),
+     fx.invoke("inspect", {"__proto__": {"polluted": True}, "constructor": {"prototype": 1}}),
+     fx.invoke("inspect", None),
+     fx.invoke("echo", float("nan")) != fx.invoke("echo", float("nan")),
+     repr(fx.invoke("echo", {"n": float("inf"), "m": [float("-inf")]}))]
+    """)
+    assert out[0] == {"firstName": "Ada", "birth": "1815-12-10", "color": "red"}
+    assert out[1] == {"xPos": 1, "yPos": 2}
+    assert out[2] == [None, True, 1.5, "é✓", [1, 2]]
+    assert out[3]["keys"] == ["__proto__", "constructor"]
+    assert out[3]["prototypeIsObject"] is True and out[3]["ownProto"] is True
+    assert out[3]["objectPrototypeClean"] is True
+    assert out[4]["kind"] == "null"
+    assert out[5] is True
+    assert out[6] == "{'n': inf, 'm': [-inf]}"
+
+
+def test_serialization_rules_coming_back(page):
+    assert py(page, """
+    @dataclasses.dataclass
+    class Special:
+        date: dt.datetime
+        nan: float
+        inf: float
+        big: int
+        nothing: int | None = None
+        missing: int | None = None
+    s = fx.invoke("specialValues", returns=Special)
+    plain = fx.invoke("specialValues")
+    [s.date.isoformat(), str(s.nan), str(s.inf), str(s.big), s.nothing, s.missing,
+     sorted(plain), plain["parsed"] == {"__proto__": {"polluted": True}, "constructor": {"prototype": 1}},
+     plain["map"]]
+    """) == ["2024-05-06T07:08:09+00:00", "nan", "-inf", "12345678901234567890", None, None,
+             ["big", "date", "inf", "map", "nan", "nothing", "parsed"], True, {}]
+
+
+def test_result_that_does_not_fit_names_the_field(page):
+    assert py(page, """
+    @dataclasses.dataclass
+    class Shape:
+        name: str
+        data: list[int]
+    try:
+        fx.invoke("nestedBinary", returns=Shape)
+    except DeserializationError as e:
+        msg = str(e)
+    msg
+    """) == "result.data: expected list[int], got bytes (b'\\x01\\x02\\x03')"
+
+
+def test_bad_arguments_fail_before_reaching_javascript(page):
+    assert py(page, """
+    out = []
+    cycle = []; cycle.append(cycle)
+    deep = "leaf"
+    for _ in range(40): deep = [deep]
+    for bad in [cycle, deep, {"when": object()}, 2**60]:
+        try:
+            fx.invoke("echo", 1, {"items": [0, 1, 2, bad]})
+        except (SerializationError, OverflowError) as e:
+            out.append(str(e).split(":")[0])
+    out + [fx.invoke("add", 1, 1)]
+    """) == ["args[1].items[3][0]", "args[1].items[3][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+             "[0][0][0][0][0][0][0][0][0][0]", "args[1].items[3].when", "args[1].items[3]", 2]
+
+
+def test_cyclic_result_is_a_clear_error(page):
+    assert py(page, """
+    try:
+        fx.invoke("cyclic")
+    except JSException as e:
+        msg = [e.js_name, "circular" in e.message]
+    msg
+    """) == ["TypeError", True]
+
+
+def test_bytes_both_ways_without_base64(page):
+    assert py(page, """
+    big = bytes(range(256)) * 4096                   # 1 MiB
+    out = [fx.invoke("inspect", b"\\x01\\x02\\xff"), fx.invoke("inspect", bytearray(b"ab")),
+           fx.invoke("inspect", memoryview(big))]
+    back = fx.invoke("makeBytes", 300)
+    buf = await fx.invoke_async("makeBuffer", 4)
+    nested = fx.invoke("nestedBinary")
+    echo = fx.invoke("echo", {"blob": big, "parts": [b"x", b""]})
+    out + [type(back).__name__, back == bytes(i % 256 for i in range(300)), repr(buf), repr(nested),
+           echo["blob"] == big, repr(echo["parts"])]
+    """) == [
+        {"kind": "object", "constructor": "Uint8Array", "length": 3, "sum": 258, "objectPrototypeClean": True},
+        {"kind": "object", "constructor": "Uint8Array", "length": 2, "sum": 195, "objectPrototypeClean": True},
+        {"kind": "object", "constructor": "Uint8Array", "length": 1048576, "sum": 133693440,
+         "objectPrototypeClean": True},
+        "bytes", True, repr(b"\x00\x01\x02\x03"), repr({"name": "blob", "data": b"\x01\x02\x03", "parts": [b"\x02\x01"]}),
+        True, repr([b"x", b""]),
+    ]
+
+
+def test_references_both_ways(page):
+    assert py(page, """
+    result = fx.invoke("makeReferenceResult")
+    element = result["element"]
+    with rt.invoke("document.querySelector", "body", returns=JSObjectReference) as body:
+        out = [result["label"], type(element).__name__, await element.get_value_async("tagName"),
+               fx.invoke("same", element, body)]
+    element.dispose()
+    out
+    """) == ["the body", "JSObjectReference", "BODY", True]
+
+
+def test_reference_passed_back_is_the_same_object(page):
+    assert py(page, """
+    a = await rt.invoke_async("document.createElement", "p", returns=JSObjectReference)
+    b = await rt.invoke_async("document.createElement", "p", returns=JSObjectReference)
+    out = [fx.invoke("same", a, a), fx.invoke("same", a, b), fx.invoke("same", {"x": [a]}, a)]
+    a.dispose(); b.dispose()
+    out
+    """) == [True, False, False]
+
+
+def test_timeout_and_cancellation_leak_nothing(page):
+    assert py(page, """
+    out = []
+    try:
+        await fx.invoke_async("never", timeout=0.02)
+    except TimeoutError:
+        out.append("timeout")
+    task = asyncio.ensure_future(fx.invoke_async("never"))
+    await asyncio.sleep(0)
+    out.append(rt.tracked_counts()["pendingCalls"])
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        out.append("cancelled")
+    for _ in range(200):
+        try:
+            await fx.invoke_async("never", timeout=0)
+        except TimeoutError:
+            pass
+    out
+    """) == ["timeout", 1, "cancelled"]
+
+
+def test_shutdown_mid_call_fails_promptly_and_releases_everything(page):
+    assert py(page, """
+    own = JSRuntime(PyodideTransport())           # its own channel: the page's runtime lives on
+    mod = await own.import_module("./interop-fixtures.mjs")
+    pending = asyncio.ensure_future(mod.invoke_async("never"))
+    await asyncio.sleep(0)
+    before = own.tracked_counts()
+    own.shutdown()
+    out = [before]
+    try:
+        await asyncio.wait_for(pending, 1)
+    except JSDisconnectedException as e:
+        out.append(str(e))
+    for attempt in (lambda: own.invoke("Math.abs", 1), mod.dispose):
+        try:
+            attempt()
+        except JSDisconnectedException:
+            out.append("disconnected")
+    try:
+        await own.invoke_async("Math.abs", 1)
+    except JSDisconnectedException:
+        out.append("disconnected")
+    out + [own.tracked_counts(), js_runtime().invoke("Math.abs", -1)]
+    """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1},
+             "The JavaScript runtime has been shut down; no more calls can be made.",
+             "disconnected", "disconnected", "disconnected", {"pythonPendingCalls": 0}, 1]
+
+
+def test_python_errors_in_a_snippet_surface_with_traceback(page):
+    with pytest.raises(PagePythonError, match="ZeroDivisionError"):
+        page.run_python("1 / 0")
