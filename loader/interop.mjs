@@ -7,6 +7,8 @@
 //   {"__jsinteropBytes": i}    the i-th binary buffer (a Uint8Array, never Base64)
 //   {"__jsinteropNumber": s}   NaN, Infinity or -Infinity
 //   {"__jsinteropBigInt": s}   a BigInt, as decimal digits
+//   {"__jsinteropStream": id}  a stream source of the table (JS -> Python: [id, length])
+//   {"__pyStream": [id, len]}  a Python stream JavaScript reads through pulls
 // Calls whose arguments are all primitives skip JSON entirely.
 
 export const CallKind = Object.freeze({
@@ -23,12 +25,156 @@ const REF = "__jsObjectId";
 const BYTES = "__jsinteropBytes";
 const NUMBER = "__jsinteropNumber";
 const BIGINT = "__jsinteropBigInt";
+const JS_STREAM = "__jsinteropStream";
+const PY_STREAM = "__pyStream";
+
+/** The largest chunk moved in one step across the boundary (1 MiB), as on the Python side. */
+export const MAX_CHUNK = 1 << 20;
 
 /** A JS object passed to Python by reference (made by `Py.createJSObjectReference`). */
 export class JSObjectRef {
   constructor(id) {
     this.id = id;
     Object.freeze(this);
+  }
+}
+
+/** Binary data passed to Python as a stream (made by `Py.createJSStreamReference`). */
+export class JSStreamRef {
+  constructor(id, length) {
+    this.id = id;
+    this.length = length;
+    Object.freeze(this);
+  }
+}
+
+function isStreamable(value) {
+  return (
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) ||
+    (typeof Blob === "function" && value instanceof Blob) ||
+    (typeof ReadableStream === "function" && value instanceof ReadableStream)
+  );
+}
+
+/** What a JSStreamRef stands for in the table: the data, and readers Python opens on it. */
+export class StreamSource {
+  constructor(value) {
+    if (!isStreamable(value)) {
+      throw new TypeError(
+        `createJSStreamReference() needs a Blob, File, ArrayBuffer, typed array or ReadableStream, got ${describe(value)}.`,
+      );
+    }
+    this.value = value;
+    this.length = value instanceof ReadableStream ? null : value instanceof Blob ? value.size : value.byteLength;
+  }
+
+  /** A reader of chunks of at most `chunkSize` bytes (called by Python's open_read_stream). */
+  open(chunkSize = MAX_CHUNK) {
+    const size = Math.max(1, Math.min(Number(chunkSize) || MAX_CHUNK, MAX_CHUNK));
+    const value = this.value;
+    if (value instanceof ReadableStream) return new StreamReader(streamChunks(value.getReader(), size));
+    if (value instanceof Blob) return new StreamReader(blobChunks(value, size));
+    return new StreamReader(bufferChunks(bytesOf(value), size));
+  }
+}
+
+async function* bufferChunks(bytes, size) {
+  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+}
+
+async function* blobChunks(blob, size) {
+  for (let offset = 0; offset < blob.size; offset += size) {
+    yield new Uint8Array(await blob.slice(offset, offset + size).arrayBuffer());
+  }
+}
+
+async function* streamChunks(reader, size) {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      const bytes = isBinary(value) ? bytesOf(value) : new TextEncoder().encode(String(value));
+      for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** One pass over a stream source, read by Python chunk by chunk. */
+export class StreamReader {
+  #chunks;
+
+  constructor(chunks) {
+    this.#chunks = chunks;
+  }
+
+  /** The next chunk (a Uint8Array), or undefined at the end. */
+  async read() {
+    const { done, value } = await this.#chunks.next();
+    return done ? undefined : value;
+  }
+
+  /** Stop reading early. */
+  async cancel() {
+    await this.#chunks.return(undefined);
+  }
+}
+
+/** Python data read as a stream (a PyStreamReference passed to JavaScript). */
+export class PyStream {
+  #channel;
+  #id;
+  #used = false;
+
+  constructor(channel, id, length) {
+    this.#channel = channel;
+    this.#id = id;
+    /** The size in bytes when Python knows it, else null. */
+    this.length = length ?? null;
+  }
+
+  #claim() {
+    if (this.#used) throw new Error("This Python stream has already been read; it can be read once.");
+    this.#used = true;
+  }
+
+  /** The data as a ReadableStream of Uint8Array chunks. */
+  stream() {
+    this.#claim();
+    const channel = this.#channel;
+    const id = this.#id;
+    return new ReadableStream({
+      async pull(controller) {
+        const chunk = await channel.pullPython(id, MAX_CHUNK);
+        if (chunk === undefined || chunk === null) controller.close();
+        else controller.enqueue(chunk);
+      },
+      cancel() {
+        return channel.pullPython(id, 0); // max 0 bytes: Python releases the stream
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** All of the data, as one ArrayBuffer. */
+  async arrayBuffer() {
+    const chunks = [];
+    let total = 0;
+    const reader = this.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return out.buffer;
   }
 }
 
@@ -156,13 +302,43 @@ export class JSCallChannel {
     this.closed = false;
     this.endInvoke = null;
     this.onDisconnect = null;
+    this.pullStream = null;
     this.onClosed = null;
+    this.pulls = new Map();
+    this.nextPull = 1;
   }
 
-  /** Python gives the callbacks that complete calls and report a disconnection. */
-  connect(endInvoke, onDisconnect) {
+  /** Python gives the callbacks that complete calls, report a disconnection and feed streams. */
+  connect(endInvoke, onDisconnect, pullStream = null) {
     this.endInvoke = endInvoke;
     this.onDisconnect = onDisconnect;
+    this.pullStream = pullStream;
+  }
+
+  /** Asks Python for the next chunk of stream `id` (at most `maxBytes`; 0 cancels it). */
+  pullPython(id, maxBytes) {
+    if (this.closed || !this.pullStream) {
+      return Promise.reject(new Error("The Python runtime has been shut down; the stream cannot be read."));
+    }
+    const callId = this.nextPull++;
+    return new Promise((resolve, reject) => {
+      this.pulls.set(callId, { resolve, reject });
+      try {
+        this.pullStream(id, callId, maxBytes);
+      } catch (e) {
+        this.pulls.delete(callId);
+        reject(e);
+      }
+    });
+  }
+
+  /** Python answers a pull: a chunk (Uint8Array), undefined at the end, or an error message. */
+  endPull(callId, succeeded, value) {
+    const pull = this.pulls.get(callId);
+    if (!pull) return;
+    this.pulls.delete(callId);
+    if (succeeded) pull.resolve(value ?? undefined);
+    else pull.reject(new Error(String(value)));
   }
 
   // --- running calls ---------------------------------------------------------------------------
@@ -232,6 +408,9 @@ export class JSCallChannel {
     }
     if (value === null) return undefined;
     if (value instanceof JSObjectRef) return new WireResult(false, `{"${REF}":${value.id}}`, undefined, true);
+    if (value instanceof JSStreamRef) {
+      return new WireResult(false, JSON.stringify({ [JS_STREAM]: [value.id, value.length] }), undefined, true);
+    }
     if (isModuleNamespace(value)) return new WireResult(false, `{"${REF}":${this.objects.track(value)}}`, undefined, true);
     if (isBinary(value)) return new WireResult(false, `{"${BYTES}":0}`, [bytesOf(value)], true);
     const buffers = [];
@@ -242,6 +421,10 @@ export class JSCallChannel {
       if (original instanceof JSObjectRef) {
         markers = true;
         return { [REF]: original.id };
+      }
+      if (original instanceof JSStreamRef) {
+        markers = true;
+        return { [JS_STREAM]: [original.id, original.length] };
       }
       switch (typeof item) {
         case "number":
@@ -275,6 +458,7 @@ export class JSCallChannel {
   #decodeArgs(json, buffers, markers) {
     if (!markers) return JSON.parse(json);
     const objects = this.objects;
+    const channel = this;
     return JSON.parse(json, (key, value) => {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
       const keys = Object.keys(value);
@@ -288,6 +472,10 @@ export class JSCallChannel {
           return Number(value[NUMBER]);
         case BIGINT:
           return BigInt(value[BIGINT]);
+        case JS_STREAM:
+          return objects.get(value[JS_STREAM]).value;
+        case PY_STREAM:
+          return new PyStream(channel, value[PY_STREAM][0], value[PY_STREAM][1]);
       }
       return value;
     });
@@ -373,7 +561,7 @@ export class JSCallChannel {
 
   /** What this channel holds now, for leak tests. */
   counts() {
-    return { jsObjects: this.objects.size, pendingCalls: this.pending.size };
+    return { jsObjects: this.objects.size, pendingCalls: this.pending.size, pendingPulls: this.pulls.size };
   }
 
   /** Release everything; later calls fail. `notifyPython` reports the disconnection first. */
@@ -382,14 +570,17 @@ export class JSCallChannel {
     this.closed = true;
     this.pending.clear();
     this.objects.clear();
-    const { endInvoke, onDisconnect } = this;
-    this.endInvoke = this.onDisconnect = null;
+    for (const pull of this.pulls.values()) pull.reject(new Error("The Python runtime has been shut down."));
+    this.pulls.clear();
+    const { endInvoke, onDisconnect, pullStream } = this;
+    this.endInvoke = this.onDisconnect = this.pullStream = null;
     this.onClosed?.();
     try {
       if (notifyPython && onDisconnect) onDisconnect();
     } finally {
       endInvoke?.destroy?.();
       onDisconnect?.destroy?.();
+      pullStream?.destroy?.();
     }
   }
 }

@@ -7,10 +7,10 @@
 
 import { BootError } from "./errors.mjs";
 import { fetchJSON, prefetch } from "./fetch-assets.mjs";
-import { InteropHost, JSObjectRef } from "./interop.mjs";
+import { InteropHost, JSObjectRef, JSStreamRef, StreamSource } from "./interop.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
 
-export { BootError, JSObjectRef };
+export { BootError, JSObjectRef, JSStreamRef };
 
 /** The folder this module was loaded from: the root of dist/. */
 const DIST = new URL("./", import.meta.url);
@@ -58,9 +58,18 @@ export class PyRuntime {
     return new JSObjectRef(this._interop.main.objects.track(object));
   }
 
+  /**
+   * Wraps binary data (a Blob or File, an ArrayBuffer, a typed array or a ReadableStream) so that it
+   * reaches Python as a `JSStreamReference`, read there in chunks with `open_read_stream()`.
+   */
+  createJSStreamReference(data) {
+    const source = new StreamSource(data);
+    return new JSStreamRef(this._interop.main.objects.track(source), source.length);
+  }
+
   /** Releases a reference made by `createJSObjectReference`. */
   disposeJSObjectReference(reference) {
-    if (!(reference instanceof JSObjectRef)) {
+    if (!(reference instanceof JSObjectRef) && !(reference instanceof JSStreamRef)) {
       throw new TypeError("disposeJSObjectReference() needs a reference made by createJSObjectReference().");
     }
     this._interop.main.release(reference.id);

@@ -13,10 +13,12 @@ from .errors import (
     JSException,
     JSObjectDisposedError,
     SerializationError,
+    StreamTooLargeError,
     UnsupportedTypeError,
 )
 from .js_runtime import JSObjectReference, JSRuntime, js_runtime
 from .serialization import JSConverter, register_converter, unregister_converter
+from .streams import JSReadStream, JSStreamReference, PyStreamReference
 
 __version__ = "0.1.0"
 
@@ -28,8 +30,12 @@ __all__ = [
     "JSException",
     "JSObjectDisposedError",
     "JSObjectReference",
+    "JSReadStream",
     "JSRuntime",
+    "JSStreamReference",
+    "PyStreamReference",
     "SerializationError",
+    "StreamTooLargeError",
     "UnsupportedTypeError",
     "__version__",
     "host",

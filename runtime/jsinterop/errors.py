@@ -8,6 +8,7 @@ __all__ = [
     "JSException",
     "JSObjectDisposedError",
     "SerializationError",
+    "StreamTooLargeError",
     "UnsupportedTypeError",
 ]
 
@@ -58,3 +59,18 @@ class UnsupportedTypeError(SerializationError, TypeError):
 
 class DeserializationError(SerializationError, TypeError):
     """Data from JavaScript does not fit the type asked for; the message names the path and the type."""
+
+
+class StreamTooLargeError(OSError):
+    """A stream from JavaScript is larger than the ``max_allowed_size`` its reader accepts."""
+
+    def __init__(self, length: int | None, max_allowed_size: int, received: int | None = None) -> None:
+        if length is not None:
+            message = (f"The stream has length {length} bytes, but the maximum allowed size is {max_allowed_size} "
+                       "bytes: pass a larger max_allowed_size to open_read_stream().")
+        else:
+            message = (f"The stream sent more than the maximum allowed size of {max_allowed_size} bytes "
+                       f"({received} received): pass a larger max_allowed_size to open_read_stream().")
+        super().__init__(message)
+        self.length = length
+        self.max_allowed_size = max_allowed_size

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import JSException
 from .js_runtime import CallKind, JSObjectReference, JSTransport
+from .serialization import WireReference
+from .streams import JSStreamReference, PyStreamReference
 
 if TYPE_CHECKING:
     from .js_runtime import JSRuntime
@@ -23,6 +25,8 @@ _REF = "__jsObjectId"
 _BYTES = "__jsinteropBytes"
 _NUMBER = "__jsinteropNumber"
 _BIGINT = "__jsinteropBigInt"
+_JS_STREAM = "__jsinteropStream"
+_PY_STREAM = "__pyStream"
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
@@ -41,20 +45,26 @@ def interop_host() -> Any:
 class _Encoder:
     """JSON encoding of wire data, collecting the side buffers and noting markers."""
 
-    __slots__ = ("buffers", "markers")
+    __slots__ = ("buffers", "markers", "transport")
 
-    def __init__(self) -> None:
+    def __init__(self, transport: PyodideTransport) -> None:
         self.buffers: list[Any] = []
         self.markers = False
+        self.transport = transport
 
     def default(self, value: Any) -> Any:
         if isinstance(value, (bytes, bytearray, memoryview)):
             self.markers = True
             self.buffers.append(value)
             return {_BYTES: len(self.buffers) - 1}
-        if isinstance(value, JSObjectReference):
+        if isinstance(value, WireReference):
             self.markers = True
-            return {_REF: value._target()}
+            if isinstance(value, JSObjectReference):
+                return {_REF: value._target()}
+            if isinstance(value, JSStreamReference):
+                return {_JS_STREAM: value._source._target()}
+            if isinstance(value, PyStreamReference):
+                return {_PY_STREAM: [self.transport.register_stream(value), value.length]}
         raise TypeError(f"cannot send {type(value).__name__} to JavaScript")
 
     def encode(self, data: Any) -> str:
@@ -88,13 +98,59 @@ class PyodideTransport(JSTransport):
         self._channel = channel if channel is not None else interop_host().createChannel()
         self._runtime: JSRuntime | None = None
         self._proxies: list[Any] = []
+        self._streams: dict[int, PyStreamReference] = {}
+        self._stream_ids = 0
 
     def connect(self, runtime: JSRuntime) -> None:
         from pyodide.ffi import create_proxy
 
         self._runtime = runtime
-        self._proxies = [create_proxy(self._end_invoke), create_proxy(runtime.disconnect)]
+        self._proxies = [create_proxy(self._end_invoke), create_proxy(self._disconnect),
+                         create_proxy(self._pull_stream)]
         self._channel.connect(*self._proxies)
+
+    def _disconnect(self) -> None:
+        self._release_streams()
+        self._runtime.disconnect()
+
+    # --- Python streams read by JavaScript -----------------------------------------------------
+
+    def register_stream(self, stream: PyStreamReference) -> int:
+        """Keep ``stream`` readable from JavaScript under a new id until it ends or is released."""
+        self._stream_ids += 1
+        stream_id = self._stream_ids
+        stream.attach(lambda: self._streams.pop(stream_id, None))
+        self._streams[stream_id] = stream
+        return stream_id
+
+    def _pull_stream(self, stream_id: int, call_id: int, max_bytes: int) -> None:
+        import asyncio
+
+        asyncio.ensure_future(self._send_chunk(stream_id, call_id, max_bytes))
+
+    async def _send_chunk(self, stream_id: int, call_id: int, max_bytes: int) -> None:
+        from pyodide.ffi import to_js
+
+        stream = self._streams.get(stream_id)
+        try:
+            if stream is None:
+                raise ValueError(f"There is no Python stream with id '{stream_id}'. Perhaps it was disposed?")
+            chunk = await stream.read_chunk(max_bytes) if max_bytes > 0 else None
+        except Exception as e:
+            if stream is not None:
+                stream.dispose()
+            if not self._runtime.disconnected:
+                self._channel.endPull(call_id, False, f"{type(e).__name__}: {e}")
+            return
+        if chunk is None and stream is not None:
+            stream.dispose()  # read to the end, or cancelled (max_bytes == 0)
+        if not self._runtime.disconnected:
+            self._channel.endPull(call_id, True, to_js(chunk) if chunk is not None else None)
+
+    def _release_streams(self) -> None:
+        for stream in list(self._streams.values()):
+            stream.dispose()
+        self._streams.clear()
 
     # --- encoding ------------------------------------------------------------------------------
 
@@ -109,7 +165,7 @@ class PyodideTransport(JSTransport):
         return [jsnull if a is None else a for a in args]
 
     def _encoded(self, args: list[Any]) -> tuple[str, Any, bool]:
-        encoder = _Encoder()
+        encoder = _Encoder(self)
         text = encoder.encode(args)
         buffers = None
         if encoder.buffers:
@@ -148,6 +204,8 @@ class PyodideTransport(JSTransport):
             return float(value.replace("Infinity", "inf"))
         if key == _BIGINT:
             return int(value)
+        if key == _JS_STREAM:
+            return JSStreamReference(self._runtime.reference(value[0]), value[1])
         return obj
 
     # --- JSTransport ---------------------------------------------------------------------------
@@ -183,9 +241,11 @@ class PyodideTransport(JSTransport):
         self._channel.release(object_id)
 
     def shutdown(self) -> None:
+        self._release_streams()
         self._channel.shutdown()
         self._proxies = []
 
     def tracked_counts(self) -> dict[str, int]:
         counts = self._channel.counts()
-        return {"jsObjects": counts.jsObjects, "pendingCalls": counts.pendingCalls}
+        return {"jsObjects": counts.jsObjects, "pendingCalls": counts.pendingCalls,
+                "pendingPulls": counts.pendingPulls, "pyStreams": len(self._streams)}

@@ -123,3 +123,74 @@ globalThis.testLib = {
   },
   notAFunction: 42,
 };
+
+// --- streams ---------------------------------------------------------------------------------
+
+/** A Blob of `megabytes` MiB, by reference: only JavaScript holds its bytes. */
+export function bigBlob(megabytes) {
+  const part = makeBytes(1 << 20);
+  return globalThis.Py.createJSStreamReference(new Blob(new Array(megabytes).fill(part)));
+}
+
+/** `n` bytes (i % 256) as a stream reference over a Blob, File, ArrayBuffer, Uint8Array or ReadableStream. */
+export function streamOf(kind, n) {
+  const data = makeBytes(n);
+  const sources = {
+    blob: () => new Blob([data]),
+    file: () => new File([data], "upload.bin"),
+    buffer: () => data.buffer,
+    bytes: () => data,
+    readable: () =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(data.subarray(0, n >> 1));
+          controller.enqueue(data.subarray(n >> 1));
+          controller.close();
+        },
+      }),
+  };
+  return globalThis.Py.createJSStreamReference(sources[kind]());
+}
+
+export async function consumeArrayBuffer(stream) {
+  const bytes = new Uint8Array(await stream.arrayBuffer());
+  let sum = 0;
+  for (const b of bytes) sum += b;
+  return { length: bytes.length, sum, declared: stream.length };
+}
+
+export async function consumeStream(stream) {
+  const reader = stream.stream().getReader();
+  let chunks = 0;
+  let total = 0;
+  let maxChunk = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks += 1;
+    total += value.length;
+    maxChunk = Math.max(maxChunk, value.length);
+  }
+  return { chunks, total, maxChunk };
+}
+
+export async function cancelAfterOneChunk(stream) {
+  const reader = stream.stream().getReader();
+  const first = await reader.read();
+  await reader.cancel();
+  return first.value.length;
+}
+
+export function readTwice(stream) {
+  stream.stream();
+  try {
+    stream.stream();
+  } catch (e) {
+    return e.message;
+  }
+  return "read twice";
+}
+
+export function isOriginal(stream) {
+  return stream instanceof Blob;
+}
