@@ -30,6 +30,35 @@ export declare class BootError extends Error {
   readonly pythonTraceback: string | null;
 }
 
+/** A JS object passed to Python by reference; it arrives there as a `JSObjectReference`. */
+export declare class JSObjectRef {
+  readonly id: number;
+}
+
+/** Binary data passed to Python as a stream; it arrives there as a `JSStreamReference`. */
+export declare class JSStreamRef {
+  readonly id: number;
+  /** The size in bytes, or null for a ReadableStream. */
+  readonly length: number | null;
+}
+
+/** A Python `PyStreamReference` as a JS function receives it: readable once. */
+export interface PyStream {
+  /** The size in bytes when Python knows it, else null. */
+  readonly length: number | null;
+  /** The data as a stream of Uint8Array chunks (at most 1 MiB each). */
+  stream(): ReadableStream<Uint8Array>;
+  /** All of the data at once. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What the page's main channel tracks now, for leak tests. */
+export interface TrackedCounts {
+  jsObjects: number;
+  pendingCalls: number;
+  pendingPulls: number;
+}
+
 /** The runtime object: jsinterop's JavaScript-side namespace, also `globalThis.Py`. */
 export declare class PyRuntime {
   /** The Pyodide API returned by loadPyodide(). */
@@ -38,6 +67,14 @@ export declare class PyRuntime {
   readonly app: string | null;
   /** The URL of the dist/ folder everything was loaded from (ends with "/"). */
   readonly baseURL: string;
+  /** Leak-hunting helpers. */
+  readonly debug: { trackedCounts(): TrackedCounts };
+  /** Pass a JS object to Python by reference instead of by value. */
+  createJSObjectReference(object: object): JSObjectRef;
+  /** Pass binary data to Python as a stream it reads in chunks. */
+  createJSStreamReference(data: Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array>): JSStreamRef;
+  /** Release a reference made by createJSObjectReference or createJSStreamReference. */
+  disposeJSObjectReference(reference: JSObjectRef | JSStreamRef): void;
 }
 
 /** Boots Python in this page (or worker) and resolves to the runtime, also set as `globalThis.Py`. */

@@ -86,7 +86,7 @@ class JSTransport(ABC):
 
     @abstractmethod
     def tracked_counts(self) -> dict[str, int]:
-        """What the JS side tracks now: ``{"jsObjects": n, "pendingCalls": n, ...}``."""
+        """What the transport tracks now: ``{"jsObjects", "pendingCalls", "pendingPulls", "pyStreams"}``."""
 
 
 def _is_plain_arg(value: Any) -> bool:

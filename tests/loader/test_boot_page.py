@@ -172,3 +172,15 @@ def test_boot_in_a_web_worker(jsinterop_page, jsinterop_site):
     assert out == {"value": {"ok": True, "isBrowser": True, "isWorker": True, "isNode": False,
                              "host": "browser-worker", "progressEnd": [1, "Ready"]}}
     assert_clean(jsinterop_page.report())
+
+
+def test_alert_user_sample(jsinterop_page, jsinterop_server):
+    report = jsinterop_page.open(jsinterop_server + "alert-user.html")
+    assert report.boot_state == "ready"
+    assert_clean(report)
+    jsinterop_page.run("document.getElementById('btn').click();")
+    alert = jsinterop_page.driver.switch_to.alert
+    assert alert.text == "The button was selected!"
+    alert.accept()
+    counts = jsinterop_page.run("return Py.debug.trackedCounts();")
+    assert counts == {"jsObjects": 1, "pendingCalls": 0, "pendingPulls": 0}  # the module, for the page's life

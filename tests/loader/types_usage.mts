@@ -1,6 +1,16 @@
 // Compiled (not run) by test_types.py against dist/jsinterop.d.mts: the loader's public API as a
 // TypeScript user writes it. Lines marked @ts-expect-error must fail to type-check.
-import { boot, BootError, PyRuntime, STAGES, type BootOptions } from "./jsinterop.mjs";
+import {
+  boot,
+  BootError,
+  PyRuntime,
+  STAGES,
+  type BootOptions,
+  type JSObjectRef,
+  type JSStreamRef,
+  type PyStream,
+  type TrackedCounts,
+} from "./jsinterop.mjs";
 
 const options: BootOptions = { app: "app", onProgress: (fraction: number, label: string) => void [fraction, label] };
 const rt: PyRuntime = await boot(options);
@@ -15,6 +25,17 @@ try {
   if (e instanceof BootError) void [e.url, e.pythonType, e.pythonTraceback, e.message];
 }
 void globalThis.Py?.pyodide;
+const ref: JSObjectRef = rt.createJSObjectReference(document.body);
+const streamRef: JSStreamRef = rt.createJSStreamReference(new Blob(["x"]));
+const size: number | null = streamRef.length;
+rt.disposeJSObjectReference(ref);
+const counts: TrackedCounts = rt.debug.trackedCounts();
+async function upload(data: PyStream): Promise<number> {
+  const chunks: ReadableStream<Uint8Array> = data.stream();
+  void chunks;
+  return (await data.arrayBuffer()).byteLength + (data.length ?? 0);
+}
+void [size, counts, upload];
 void [version, base, app, ready];
 
 // @ts-expect-error: app is a module name, not a number
@@ -23,3 +44,5 @@ await boot({ app: 3 });
 await boot({ onProgress: (x: { fraction: number }) => x });
 // @ts-expect-error: the runtime has no such member
 void rt.invokeSomething;
+// @ts-expect-error: a number is not streamable
+rt.createJSStreamReference(42);

@@ -339,7 +339,7 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(page):
     except JSDisconnectedException:
         out.append("disconnected")
     out + [own.tracked_counts(), js_runtime().invoke("Math.abs", -1)]
-    """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1},
+    """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1, "pendingPulls": 0, "pyStreams": 0},
              "The JavaScript runtime has been shut down; no more calls can be made.",
              "disconnected", "disconnected", "disconnected", {"pythonPendingCalls": 0}, 1]
 

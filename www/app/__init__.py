@@ -1,14 +1,15 @@
 """The sample site's app: the page boots it, then its ``main()`` fills in the page.
 
-It shows both directions of interop with nothing but Pyodide's FFI and ``jsinterop.is_browser()``:
-Python calls the DOM (JavaScript), and a button's click (JavaScript) calls Python.
+It shows both directions of interop with ``jsinterop.is_browser()``: Python calls JavaScript (the
+console through ``js_runtime()``, the DOM through Pyodide's FFI), and a button's click (JavaScript)
+calls Python.
 """
 
 from __future__ import annotations
 
 import sys
 
-from jsinterop import host, is_browser
+from jsinterop import host, is_browser, js_runtime
 
 
 def greet(name: str) -> str:
@@ -25,7 +26,7 @@ def main() -> None:
     import js
     from pyodide.ffi import create_proxy
 
-    js.console.log("app booted in", host().value)  # Python calls a JavaScript function
+    js_runtime().invoke("console.log", "app booted in", host().value)  # Python calls a JavaScript function
     document = js.document
     document.getElementById("host").textContent = host().value
     document.getElementById("is-browser").textContent = str(is_browser())
