@@ -347,3 +347,32 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(page):
 def test_python_errors_in_a_snippet_surface_with_traceback(page):
     with pytest.raises(PagePythonError, match="ZeroDivisionError"):
         page.run_python("1 / 0")
+
+
+def test_page_going_away_disconnects_every_runtime(jsinterop_page, jsinterop_site):
+    url = jsinterop_site({"interop-fixtures.mjs": FIXTURES})
+    assert jsinterop_page.open(url).boot_state == "ready"
+    jsinterop_page.run_python("""
+    import asyncio
+    from jsinterop import js_runtime, JSDisconnectedException
+    rt = js_runtime()
+    fx = await rt.import_module("./interop-fixtures.mjs")
+    pending = asyncio.ensure_future(fx.invoke_async("never"))
+    await asyncio.sleep(0)
+    """)
+    # What the browser does when the page is really left (not kept in the back/forward cache).
+    jsinterop_page.run("dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));")
+    assert jsinterop_page.run_python("""
+    out = [rt.disconnected]
+    try:
+        await asyncio.wait_for(pending, 1)
+    except JSDisconnectedException:
+        out.append("pending call failed")
+    try:
+        rt.invoke("Math.abs", 1)
+    except JSDisconnectedException:
+        out.append("later call failed")
+    out
+    """) == [True, "pending call failed", "later call failed"]
+    assert jsinterop_page.run("return Py.debug.trackedCounts();") == {"jsObjects": 0, "pendingCalls": 0,
+                                                                       "pendingPulls": 0}
