@@ -228,6 +228,13 @@ export function resolveIdentifier(root, identifier) {
   if (typeof identifier !== "string" || identifier === "") {
     throw new Error(`The identifier must be a non-empty string, got ${describe(identifier)}.`);
   }
+  if (!identifier.includes(".")) {
+    // The common case, one segment: no array, no loop.
+    if (root === null || root === undefined || !(identifier in Object(root))) {
+      throw new Error(`Could not find '${identifier}' ('${identifier}' was undefined).`);
+    }
+    return { parent: root, value: root[identifier] };
+  }
   let parent = undefined;
   let value = root;
   for (const segment of identifier.split(".")) {
@@ -483,26 +490,30 @@ export class JSCallChannel {
 
   /** A synchronous call with primitive arguments. Returns a primitive or a WireResult (maybe an error). */
   invoke(target, identifier, kind, ...args) {
-    return this.#invokeSync(target, identifier, kind, () => args);
+    try {
+      return this.#settle(this.#run(target, identifier, kind, args), identifier, kind);
+    } catch (e) {
+      return this.errorResult(e);
+    }
   }
 
   /** A synchronous call with JSON-encoded arguments. */
   invokeJSON(target, identifier, kind, json, buffers, markers) {
-    return this.#invokeSync(target, identifier, kind, () => this.#decodeArgs(json, buffers, markers));
-  }
-
-  #invokeSync(target, identifier, kind, getArgs) {
     try {
-      const value = this.#run(target, identifier, kind, getArgs());
-      if (isThenable(value)) {
-        value.then(undefined, () => {}); // nobody awaits it: keep its rejection from going unhandled
-        const what = kind === CallKind.IMPORT ? "import()" : `The JavaScript function '${identifier}'`;
-        throw new Error(`${what} returned a Promise, which a synchronous invoke() cannot wait for: use invoke_async().`);
-      }
-      return this.#encode(value, kind);
+      const args = this.#decodeArgs(json, buffers, markers);
+      return this.#settle(this.#run(target, identifier, kind, args), identifier, kind);
     } catch (e) {
       return this.errorResult(e);
     }
+  }
+
+  #settle(value, identifier, kind) {
+    if (isThenable(value)) {
+      value.then(undefined, () => {}); // nobody awaits it: keep its rejection from going unhandled
+      const what = kind === CallKind.IMPORT ? "import()" : `The JavaScript function '${identifier}'`;
+      throw new Error(`${what} returned a Promise, which a synchronous invoke() cannot wait for: use invoke_async().`);
+    }
+    return this.#encode(value, kind);
   }
 
   /** Starts an asynchronous call with primitive arguments; completes through endInvoke. */

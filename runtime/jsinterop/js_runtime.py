@@ -16,6 +16,7 @@ import itertools
 import math
 from abc import ABC, abstractmethod
 from types import TracebackType
+from collections.abc import Sequence
 from typing import Any, TypeVar, overload
 
 from .errors import JSDisconnectedException, JSException, JSObjectDisposedError
@@ -65,11 +66,15 @@ class JSTransport(ABC):
         """Attach to the runtime that completions and references belong to."""
 
     @abstractmethod
-    def invoke(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
-        """Run a call synchronously and return its wire result."""
+    def invoke(self, target: int, identifier: str, kind: CallKind, args: Sequence[Any], plain: bool) -> Any:
+        """Run a call synchronously and return its wire result.
+
+        ``plain`` says every argument is a primitive (str, int in the safe range, float, bool, None).
+        """
 
     @abstractmethod
-    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: list[Any]) -> None:
+    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: Sequence[Any],
+                     plain: bool) -> None:
         """Start a call; its outcome is reported later through ``runtime.end_invoke(call_id, ...)``."""
 
     @abstractmethod
@@ -89,11 +94,16 @@ class JSTransport(ABC):
         """What the transport tracks now: ``{"jsObjects", "pendingCalls", "pendingPulls", "pyStreams"}``."""
 
 
-def _is_plain_arg(value: Any) -> bool:
-    cls = type(value)
-    if cls is str or cls is bool or cls is float or value is None:
-        return True
-    return cls is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+def _all_plain(args: tuple[Any, ...]) -> bool:
+    """True when every argument is a primitive that crosses as it is (no serialization needed)."""
+    for a in args:
+        cls = type(a)
+        if cls is int:
+            if not -MAX_SAFE_INTEGER <= a <= MAX_SAFE_INTEGER:
+                return False
+        elif cls is not str and cls is not float and cls is not bool and a is not None:
+            return False
+    return True
 
 
 class JSRuntime:
@@ -146,38 +156,44 @@ class JSRuntime:
     # --- the machinery shared by the runtime and object references ----------------------------
 
     def _kind_for(self, identifier: str, target: int, returns: Any, kind: CallKind | None) -> CallKind:
+        if type(identifier) is not str or not identifier:
+            raise TypeError(f"identifier must be a non-empty str, got {identifier!r}")
         if kind is not None:
             return kind
-        if identifier == "import" and target == GLOBAL_TARGET:
+        if returns is JSObjectReference:
+            return CallKind.INVOKE_REF
+        if target == GLOBAL_TARGET and identifier == "import":
             return CallKind.IMPORT
-        return CallKind.INVOKE_REF if returns is JSObjectReference else CallKind.INVOKE
+        return CallKind.INVOKE
 
-    def _wire_args(self, identifier: str, args: tuple[Any, ...]) -> list[Any]:
-        if not isinstance(identifier, str) or not identifier:
-            raise TypeError(f"identifier must be a non-empty str, got {identifier!r}")
-        if all(_is_plain_arg(a) for a in args):
-            return list(args)
+    @staticmethod
+    def _serialized(args: tuple[Any, ...]) -> list[Any]:
         return [serialize(a, f"args[{i}]") for i, a in enumerate(args)]
 
     def _call_sync(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any,
                    kind: CallKind | None = None) -> Any:
-        self._check_connected()
+        if self._disconnected:
+            raise JSDisconnectedException()
         kind = self._kind_for(identifier, target, returns, kind)
-        wire = self._wire_args(identifier, args)
-        return self._result(self._transport.invoke(target, identifier, kind, wire), kind, returns)
+        plain = _all_plain(args)
+        result = self._transport.invoke(target, identifier, kind, args if plain else self._serialized(args), plain)
+        if returns is None and kind is CallKind.INVOKE:
+            return result
+        return self._result(result, kind, returns)
 
     async def _call_async(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any,
                           timeout: float | None, kind: CallKind | None = None) -> Any:
         self._check_connected()
         kind = self._kind_for(identifier, target, returns, kind)
-        wire = self._wire_args(identifier, args)
+        plain = _all_plain(args)
+        wire = args if plain else self._serialized(args)
         if timeout is not None and (not isinstance(timeout, (int, float)) or math.isnan(timeout) or timeout < 0):
             raise ValueError(f"timeout must be a number of seconds >= 0 or None, got {timeout!r}")
         future = asyncio.get_running_loop().create_future()
         call_id = next(self._call_ids)
         self._pending[call_id] = future
         try:
-            self._transport.begin_invoke(call_id, target, identifier, kind, wire)
+            self._transport.begin_invoke(call_id, target, identifier, kind, wire, plain)
         except BaseException:
             self._pending.pop(call_id, None)
             raise

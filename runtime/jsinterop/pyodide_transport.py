@@ -7,9 +7,13 @@ so bytes never pass through Base64 and are copied once. Results come back the sa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
 from .errors import JSException
 from .js_runtime import CallKind, JSObjectReference, JSTransport
@@ -27,7 +31,6 @@ _NUMBER = "__jsinteropNumber"
 _BIGINT = "__jsinteropBigInt"
 _JS_STREAM = "__jsinteropStream"
 _PY_STREAM = "__pyStream"
-_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def interop_host() -> Any:
@@ -96,14 +99,17 @@ class PyodideTransport(JSTransport):
 
     def __init__(self, channel: Any = None) -> None:
         self._channel = channel if channel is not None else interop_host().createChannel()
+        # Bound once: looking a method up on a JsProxy costs an FFI round trip per call.
+        self._invoke_plain = self._channel.invoke
+        self._invoke_json = self._channel.invokeJSON
+        self._begin_plain = self._channel.beginInvoke
+        self._begin_json = self._channel.beginInvokeJSON
         self._runtime: JSRuntime | None = None
         self._proxies: list[Any] = []
         self._streams: dict[int, PyStreamReference] = {}
         self._stream_ids = 0
 
     def connect(self, runtime: JSRuntime) -> None:
-        from pyodide.ffi import create_proxy
-
         self._runtime = runtime
         self._proxies = [create_proxy(self._end_invoke), create_proxy(self._disconnect),
                          create_proxy(self._pull_stream)]
@@ -124,13 +130,9 @@ class PyodideTransport(JSTransport):
         return stream_id
 
     def _pull_stream(self, stream_id: int, call_id: int, max_bytes: int) -> None:
-        import asyncio
-
         asyncio.ensure_future(self._send_chunk(stream_id, call_id, max_bytes))
 
     async def _send_chunk(self, stream_id: int, call_id: int, max_bytes: int) -> None:
-        from pyodide.ffi import to_js
-
         stream = self._streams.get(stream_id)
         try:
             if stream is None:
@@ -155,29 +157,20 @@ class PyodideTransport(JSTransport):
     # --- encoding ------------------------------------------------------------------------------
 
     @staticmethod
-    def _plain(args: list[Any]) -> bool:
-        return all(type(a) in _PLAIN for a in args)
-
-    @staticmethod
-    def _js_args(args: list[Any]) -> list[Any]:
-        from pyodide.ffi import jsnull
-
-        return [jsnull if a is None else a for a in args]
+    def _js_args(args: Sequence[Any]) -> Sequence[Any]:
+        """Plain arguments as JavaScript gets them: None is null (System.Text.Json writes null)."""
+        return [jsnull if a is None else a for a in args] if None in args else args
 
     def _encoded(self, args: list[Any]) -> tuple[str, Any, bool]:
         encoder = _Encoder(self)
         text = encoder.encode(args)
         buffers = None
         if encoder.buffers:
-            from pyodide.ffi import to_js
-
             buffers = to_js([bytes(b) if not isinstance(b, bytes) else b for b in encoder.buffers])
         return text, buffers, encoder.markers
 
     def decode(self, result: Any) -> Any:
         """Turn what the channel returned into wire data; an error result raises JSException."""
-        from pyodide.ffi import JsProxy
-
         if not isinstance(result, JsProxy):
             return result
         if result.error:
@@ -210,18 +203,19 @@ class PyodideTransport(JSTransport):
 
     # --- JSTransport ---------------------------------------------------------------------------
 
-    def invoke(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
-        if self._plain(args):
-            result = self._channel.invoke(target, identifier, int(kind), *self._js_args(args))
+    def invoke(self, target: int, identifier: str, kind: CallKind, args: Sequence[Any], plain: bool) -> Any:
+        if plain:
+            result = self._invoke_plain(target, identifier, kind.value, *self._js_args(args))
         else:
-            result = self._channel.invokeJSON(target, identifier, int(kind), *self._encoded(args))
+            result = self._invoke_json(target, identifier, kind.value, *self._encoded(args))
         return self.decode(result)
 
-    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: list[Any]) -> None:
-        if self._plain(args):
-            self._channel.beginInvoke(call_id, target, identifier, int(kind), *self._js_args(args))
+    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: Sequence[Any],
+                     plain: bool) -> None:
+        if plain:
+            self._begin_plain(call_id, target, identifier, kind.value, *self._js_args(args))
         else:
-            self._channel.beginInvokeJSON(call_id, target, identifier, int(kind), *self._encoded(args))
+            self._begin_json(call_id, target, identifier, kind.value, *self._encoded(args))
 
     def _end_invoke(self, call_id: int, succeeded: bool, result: Any) -> None:
         try:

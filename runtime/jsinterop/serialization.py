@@ -204,6 +204,7 @@ def _is_namedtuple_class(cls: type) -> bool:
 # --- Python -> wire ----------------------------------------------------------------------------
 
 _PRIMITIVES = (str, bool, float, types.NoneType)
+_EXACT = frozenset({str, bool, int, float})
 
 
 def serialize(value: Any, path: str = "value", annotation: Any = None) -> Any:
@@ -305,6 +306,8 @@ def deserialize(data: Any, tp: Any = None, path: str = "result") -> Any:
     arrived, when the data does not fit.
     """
     if tp is None or tp is Any:
+        return data
+    if type(data) is tp and tp in _EXACT:  # the common case, kept cheap
         return data
     return _deserialize(data, tp, path)
 

@@ -51,7 +51,7 @@ def test_progress_reports_every_stage_in_order(booted):
     labels = list(dict.fromkeys(label for _, label in report.progress))
     assert labels == STAGE_LABELS
     downloads = [f for f, label in report.progress if label == "Downloading Python"]
-    assert len(set(downloads)) >= 3, "the download stage reports byte progress, not just start and end"
+    assert any(0 < f < 0.7 for f in downloads), "the download stage reports byte progress, not just start and end"
     # The page's progress bar shows it.
     assert page.run("return document.getElementById('boot-progress').value") == 1
     assert page.text("boot-label") == "Ready… 100%"

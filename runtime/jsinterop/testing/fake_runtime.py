@@ -229,16 +229,17 @@ class _FakeTransport(JSTransport):
             return None
         return self._leave(serialize(result, f"the planned result of '{identifier}'"))
 
-    def invoke(self, target: int, identifier: str, kind: CallKind, args: list[Any]) -> Any:
-        result = self._answer(target, identifier, kind, args)
+    def invoke(self, target: int, identifier: str, kind: CallKind, args: Any, plain: bool) -> Any:
+        result = self._answer(target, identifier, kind, list(args))
         if result is _PENDING:
             raise JSException(f"The JavaScript function '{identifier}' returned a Promise, which a synchronous "
                               "invoke() cannot wait for: use invoke_async().")
         return result
 
-    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: list[Any]) -> None:
+    def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: Any,
+                     plain: bool) -> None:
         try:
-            result = self._answer(target, identifier, kind, args)
+            result = self._answer(target, identifier, kind, list(args))
         except UnplannedInvocationError:
             raise
         except Exception as e:
