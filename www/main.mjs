@@ -3,6 +3,36 @@
 
 const $ = (id) => document.getElementById(id);
 
+/** Builds the boot UI (progress bar, stage label, error panel) inside <section id="boot">. */
+function renderBootSection() {
+  const make = (tag, props = {}, ...children) => {
+    const element = Object.assign(document.createElement(tag), props);
+    element.append(...children);
+    return element;
+  };
+  let section = $("boot");
+  if (!section) {
+    section = make("section", { id: "boot" });
+    document.body.prepend(section);
+  }
+  section.replaceChildren(
+    make("progress", { id: "boot-progress", max: 1, value: 0 }),
+    make("div", { id: "boot-label" }, "Loading…"),
+    make(
+      "div",
+      { id: "boot-error", role: "alert", hidden: true },
+      make("h2", {}, "The app could not start"),
+      make("p", { id: "boot-error-message" }),
+      make(
+        "details",
+        { id: "boot-error-details", hidden: true },
+        make("summary", {}, "Python traceback"),
+        make("pre", { id: "boot-error-traceback" }),
+      ),
+    ),
+  );
+}
+
 function showError(error) {
   $("boot-progress").hidden = true;
   $("boot-label").hidden = true;
@@ -14,6 +44,7 @@ function showError(error) {
 }
 
 async function start() {
+  renderBootSection();
   const app = document.querySelector('meta[name="jsinterop-app"]')?.content || null;
   let loader;
   const loaderURL = new URL("./jsinterop.mjs", document.baseURI).href;

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from jsinterop.testing.browser import PageDriver, PagePythonError
+from jsinterop.testing.browser import PagePythonError
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).with_name("interop_fixtures.mjs")
+FIXTURES = Path(__file__).with_name("interop_fixtures.mjs")  # also served by conftest's interop_page
 
 PRELUDE = """
 import asyncio, dataclasses, datetime as dt, enum
@@ -27,29 +27,10 @@ baseline = rt.tracked_counts()
 """
 
 
-@pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
-    url = jsinterop_site({"interop-fixtures.mjs": FIXTURES})
-    driver = PageDriver(jsinterop_browser)
-    report = driver.open(url)
-    assert report.boot_state == "ready", report
-    driver.run_python(PRELUDE)
-    yield driver
-    final = driver.report()
-    driver.close()
-    assert final.violations == [] and final.uncaught == [], final
 
 
-def py(page: PageDriver, code: str):
-    """Run a snippet and check that it left the tracked counts at the module's baseline."""
-    value = page.run_python(code)
-    counts = page.run_python("[rt.tracked_counts() == baseline, rt.tracked_counts()]")
-    assert counts[0], f"tracked counts changed: {counts[1]}"
-    return value
-
-
-def test_identifier_forms_sync_and_async(page):
-    assert py(page, """[
+def test_identifier_forms_sync_and_async(py):
+    assert py("""[
         rt.invoke("Math.max", 1, 5, 3),
         rt.invoke("testLib.util.add", 2, 3),
         rt.invoke("testLib.counter.increment", 2),            # `this` is the parent object
@@ -60,8 +41,8 @@ def test_identifier_forms_sync_and_async(page):
     ]""") == [5, 5, 2, 3, "later", 42, "ab"]
 
 
-def test_identifier_errors_are_worded_like_blazor(page):
-    assert py(page, """
+def test_identifier_errors_are_worded_like_blazor(py):
+    assert py("""
     messages = []
     for ident in ["testLib.nope.x", "nothing.at.all", "testLib.notAFunction", "testLib.util"]:
         try:
@@ -76,7 +57,7 @@ def test_identifier_errors_are_worded_like_blazor(page):
         "The value 'testLib.util' is not a function.",
     ]
     # The same through the async path, and the runtime keeps working afterwards.
-    assert py(page, """
+    assert py("""
     try:
         await rt.invoke_async("a.b.c")
     except JSException as e:
@@ -85,8 +66,8 @@ def test_identifier_errors_are_worded_like_blazor(page):
     """) == ["Could not find 'a.b.c' ('a' was undefined).", 2]
 
 
-def test_sync_invoke_of_a_promise_says_to_use_invoke_async(page):
-    assert py(page, """
+def test_sync_invoke_of_a_promise_says_to_use_invoke_async(py):
+    assert py("""
     try:
         rt.invoke("Promise.resolve", 1)
     except JSException as e:
@@ -96,8 +77,8 @@ def test_sync_invoke_of_a_promise_says_to_use_invoke_async(page):
              "cannot wait for: use invoke_async().")
 
 
-def test_import_is_relative_to_the_document_and_returns_a_module_reference(page):
-    assert py(page, """
+def test_import_is_relative_to_the_document_and_returns_a_module_reference(py):
+    assert py("""
     m1 = await rt.invoke_async("import", "./interop-fixtures.mjs")
     m2 = await rt.import_module("interop-fixtures.mjs")
     out = [type(m1).__name__, await m1.invoke_async("add", 1, 2), m2.invoke("add", 3, 4),
@@ -111,8 +92,8 @@ def test_import_is_relative_to_the_document_and_returns_a_module_reference(page)
     """) == ["JSObjectReference", 3, 7, 2, True]
 
 
-def test_three_forms_of_class_functions_with_this_bound(page):
-    assert py(page, """
+def test_three_forms_of_class_functions_with_this_bound(py):
+    assert py("""
     async with await fx.invoke_constructor_async("Greeter", "Ada") as g:
         out = [await g.invoke_async("method"), await g.invoke_async("arrow"), await g.invoke_async("plain"),
                g.invoke("method", "hello"), await g.get_value_async("name")]
@@ -122,8 +103,8 @@ def test_three_forms_of_class_functions_with_this_bound(page):
     """) == ["method Ada", "arrow Ada", "plain Ada", "hello Ada", "Ada", "plain Grace"]
 
 
-def test_disposed_reference_raises_a_clear_error(page):
-    assert py(page, """
+def test_disposed_reference_raises_a_clear_error(py):
+    assert py("""
     ref = await rt.invoke_async("document.createElement", "div", returns=JSObjectReference)
     ref.dispose()
     ref.dispose()
@@ -135,8 +116,8 @@ def test_disposed_reference_raises_a_clear_error(page):
     """) is True
 
 
-def test_js_errors_become_js_exception_with_name_message_stack(page):
-    assert py(page, """
+def test_js_errors_become_js_exception_with_name_message_stack(py):
+    assert py("""
     out = []
     for name in ["throwsRangeError", "rejectsTypeError", "throwsString", "throwsUndefined", "throwsObject"]:
         try:
@@ -158,8 +139,8 @@ def test_js_errors_become_js_exception_with_name_message_stack(page):
     ]
 
 
-def test_serialization_rules_going_out(page):
-    out = py(page, """
+def test_serialization_rules_going_out(py):
+    out = py("""
     class Color(enum.Enum):
         RED = "red"
     @dataclasses.dataclass
@@ -190,8 +171,8 @@ def test_serialization_rules_going_out(page):
     assert out[6] == "{'n': inf, 'm': [-inf]}"
 
 
-def test_serialization_rules_coming_back(page):
-    assert py(page, """
+def test_serialization_rules_coming_back(py):
+    assert py("""
     @dataclasses.dataclass
     class Special:
         date: dt.datetime
@@ -209,8 +190,8 @@ def test_serialization_rules_coming_back(page):
              ["big", "date", "inf", "map", "nan", "nothing", "parsed"], True, {}]
 
 
-def test_result_that_does_not_fit_names_the_field(page):
-    assert py(page, """
+def test_result_that_does_not_fit_names_the_field(py):
+    assert py("""
     @dataclasses.dataclass
     class Shape:
         name: str
@@ -223,8 +204,8 @@ def test_result_that_does_not_fit_names_the_field(page):
     """) == "result.data: expected list[int], got bytes (b'\\x01\\x02\\x03')"
 
 
-def test_bad_arguments_fail_before_reaching_javascript(page):
-    assert py(page, """
+def test_bad_arguments_fail_before_reaching_javascript(py):
+    assert py("""
     out = []
     cycle = []; cycle.append(cycle)
     deep = "leaf"
@@ -239,8 +220,8 @@ def test_bad_arguments_fail_before_reaching_javascript(page):
              "[0][0][0][0][0][0][0][0][0][0]", "args[1].items[3].when", "args[1].items[3]", 2]
 
 
-def test_cyclic_result_is_a_clear_error(page):
-    assert py(page, """
+def test_cyclic_result_is_a_clear_error(py):
+    assert py("""
     try:
         fx.invoke("cyclic")
     except JSException as e:
@@ -249,8 +230,8 @@ def test_cyclic_result_is_a_clear_error(page):
     """) == ["TypeError", True]
 
 
-def test_bytes_both_ways_without_base64(page):
-    assert py(page, """
+def test_bytes_both_ways_without_base64(py):
+    assert py("""
     big = bytes(range(256)) * 4096                   # 1 MiB
     out = [fx.invoke("inspect", b"\\x01\\x02\\xff"), fx.invoke("inspect", bytearray(b"ab")),
            fx.invoke("inspect", memoryview(big))]
@@ -270,8 +251,8 @@ def test_bytes_both_ways_without_base64(page):
     ]
 
 
-def test_references_both_ways(page):
-    assert py(page, """
+def test_references_both_ways(py):
+    assert py("""
     result = fx.invoke("makeReferenceResult")
     element = result["element"]
     with rt.invoke("document.querySelector", "body", returns=JSObjectReference) as body:
@@ -282,8 +263,8 @@ def test_references_both_ways(page):
     """) == ["the body", "JSObjectReference", "BODY", True]
 
 
-def test_reference_passed_back_is_the_same_object(page):
-    assert py(page, """
+def test_reference_passed_back_is_the_same_object(py):
+    assert py("""
     a = await rt.invoke_async("document.createElement", "p", returns=JSObjectReference)
     b = await rt.invoke_async("document.createElement", "p", returns=JSObjectReference)
     out = [fx.invoke("same", a, a), fx.invoke("same", a, b), fx.invoke("same", {"x": [a]}, a)]
@@ -292,8 +273,8 @@ def test_reference_passed_back_is_the_same_object(page):
     """) == [True, False, False]
 
 
-def test_timeout_and_cancellation_leak_nothing(page):
-    assert py(page, """
+def test_timeout_and_cancellation_leak_nothing(py):
+    assert py("""
     out = []
     try:
         await fx.invoke_async("never", timeout=0.02)
@@ -316,8 +297,8 @@ def test_timeout_and_cancellation_leak_nothing(page):
     """) == ["timeout", 1, "cancelled"]
 
 
-def test_shutdown_mid_call_fails_promptly_and_releases_everything(page):
-    assert py(page, """
+def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
+    assert py("""
     own = JSRuntime(PyodideTransport())           # its own channel: the page's runtime lives on
     mod = await own.import_module("./interop-fixtures.mjs")
     pending = asyncio.ensure_future(mod.invoke_async("never"))
@@ -344,9 +325,9 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(page):
              "disconnected", "disconnected", "disconnected", {"pythonPendingCalls": 0}, 1]
 
 
-def test_python_errors_in_a_snippet_surface_with_traceback(page):
+def test_python_errors_in_a_snippet_surface_with_traceback(interop_page):
     with pytest.raises(PagePythonError, match="ZeroDivisionError"):
-        page.run_python("1 / 0")
+        interop_page.run_python("1 / 0")
 
 
 def test_page_going_away_disconnects_every_runtime(jsinterop_page, jsinterop_site):

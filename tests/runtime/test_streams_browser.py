@@ -4,11 +4,8 @@ or an ArrayBuffer, from every Python source kind; nothing left tracked afterward
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from jsinterop.testing.browser import PageDriver
 
 pytestmark = pytest.mark.browser
 
@@ -25,27 +22,10 @@ def wasm_heap():
 """
 
 
-@pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
-    url = jsinterop_site({"interop-fixtures.mjs": Path(__file__).with_name("interop_fixtures.mjs")})
-    driver = PageDriver(jsinterop_browser)
-    assert driver.open(url).boot_state == "ready"
-    driver.run_python(PRELUDE)
-    yield driver
-    report = driver.report()
-    driver.close()
-    assert report.violations == [] and report.uncaught == [], report
 
 
-def py(page: PageDriver, code: str):
-    value = page.run_python(code, timeout=120)
-    counts = page.run_python("[rt.tracked_counts() == baseline, rt.tracked_counts()]")
-    assert counts[0], f"tracked counts changed: {counts[1]}"
-    return value
-
-
-def test_50_mb_blob_streams_through_in_bounded_memory(page):
-    out = py(page, """
+def test_50_mb_blob_streams_through_in_bounded_memory(py):
+    out = py("""
     heap_before = wasm_heap()
     ref = fx.invoke("bigBlob", 50)
     total = chunks = biggest = checksum = 0
@@ -67,8 +47,8 @@ def test_50_mb_blob_streams_through_in_bounded_memory(page):
 
 
 @pytest.mark.parametrize("kind", ["blob", "file", "buffer", "bytes", "readable"])
-def test_every_js_source_reads_back_exactly(page, kind):
-    assert py(page, f"""
+def test_every_js_source_reads_back_exactly(py, kind):
+    assert py(f"""
     ref = fx.invoke("streamOf", "{kind}", 300_000)
     async with ref:
         stream = ref.open_read_stream()
@@ -79,8 +59,8 @@ def test_every_js_source_reads_back_exactly(page, kind):
     """) == [None if kind == "readable" else 300_000, True]
 
 
-def test_max_allowed_size_is_enforced(page):
-    assert py(page, """
+def test_max_allowed_size_is_enforced(py):
+    assert py("""
     out = []
     async with fx.invoke("streamOf", "blob", 2000) as known:
         try:
@@ -102,16 +82,16 @@ def test_max_allowed_size_is_enforced(page):
     ]
 
 
-def test_stream_reference_passed_back_is_the_original_data(page):
-    assert py(page, """
+def test_stream_reference_passed_back_is_the_original_data(py):
+    assert py("""
     async with fx.invoke("streamOf", "blob", 10) as ref:
         same = fx.invoke("isOriginal", ref)
     same
     """) is True
 
 
-def test_python_bytes_read_by_javascript(page):
-    assert py(page, """
+def test_python_bytes_read_by_javascript(py):
+    assert py("""
     data = bytes(range(256)) * 10_000                 # 2.56 MB
     [await fx.invoke_async("consumeArrayBuffer", PyStreamReference(data)),
      await fx.invoke_async("consumeStream", PyStreamReference(data))]
@@ -119,8 +99,8 @@ def test_python_bytes_read_by_javascript(page):
              {"chunks": 3, "total": 2_560_000, "maxChunk": 1 << 20}]
 
 
-def test_python_file_and_iterators_read_by_javascript(page):
-    assert py(page, """
+def test_python_file_and_iterators_read_by_javascript(py):
+    assert py("""
     async def agen():
         for i in range(5):
             await asyncio.sleep(0)
@@ -135,8 +115,8 @@ def test_python_file_and_iterators_read_by_javascript(page):
              {"length": 1, "sum": 97, "declared": None}]
 
 
-def test_cancel_and_single_use_release_the_python_stream(page):
-    assert py(page, """
+def test_cancel_and_single_use_release_the_python_stream(py):
+    assert py("""
     out = [await fx.invoke_async("cancelAfterOneChunk", PyStreamReference(b"z" * (3 << 20)))]
     await asyncio.sleep(0.05)
     ref = PyStreamReference(b"once")
@@ -151,8 +131,8 @@ def test_cancel_and_single_use_release_the_python_stream(page):
              "a PyStreamReference can be sent to JavaScript only once"]
 
 
-def test_failing_python_source_errors_in_javascript(page):
-    assert py(page, """
+def test_failing_python_source_errors_in_javascript(py):
+    assert py("""
     def bad():
         yield b"ok"
         raise RuntimeError("disk on fire")

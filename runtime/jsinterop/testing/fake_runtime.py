@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import JSException
@@ -141,6 +142,18 @@ class FakeJSObject(_Planner, WireReference):
         return f"<FakeJSObject {self.name}>"
 
 
+def _map_leaves(data: Any, leaf: Callable[[Any], Any]) -> Any:
+    """Rebuild lists and dicts with ``leaf`` applied to everything else; binary data becomes bytes,
+    as a Uint8Array crossing the boundary does."""
+    if isinstance(data, list):
+        return [_map_leaves(v, leaf) for v in data]
+    if isinstance(data, dict):
+        return {k: _map_leaves(v, leaf) for k, v in data.items()}
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    return leaf(data)
+
+
 class _FakeTransport(JSTransport):
     def __init__(self, fake: FakeJSRuntime) -> None:
         self._fake = fake
@@ -168,27 +181,11 @@ class _FakeTransport(JSTransport):
 
     def _arrive(self, data: Any) -> Any:
         """Arguments as JavaScript gets them: references become the fake objects they stand for."""
-        if isinstance(data, JSObjectReference):
-            return self._object(data._target())
-        if isinstance(data, list):
-            return [self._arrive(v) for v in data]
-        if isinstance(data, dict):
-            return {k: self._arrive(v) for k, v in data.items()}
-        if isinstance(data, (bytearray, memoryview)):
-            return bytes(data)
-        return data
+        return _map_leaves(data, lambda v: self._object(v._target()) if isinstance(v, JSObjectReference) else v)
 
     def _leave(self, data: Any) -> Any:
         """Results as Python gets them: fake objects become references."""
-        if isinstance(data, FakeJSObject):
-            return self._fake.reference(self._track(data))
-        if isinstance(data, list):
-            return [self._leave(v) for v in data]
-        if isinstance(data, dict):
-            return {k: self._leave(v) for k, v in data.items()}
-        if isinstance(data, (bytearray, memoryview)):
-            return bytes(data)
-        return data
+        return _map_leaves(data, lambda v: self._fake.reference(self._track(v)) if isinstance(v, FakeJSObject) else v)
 
     # --- calls ---------------------------------------------------------------------------------
 
