@@ -9,6 +9,7 @@
 //   {"__jsinteropBigInt": s}   a BigInt, as decimal digits
 //   {"__jsinteropStream": id}  a stream source of the table (JS -> Python: [id, length])
 //   {"__pyStream": [id, len]}  a Python stream JavaScript reads through pulls
+//   {"__pyObjectId": id}       a Python object lent to JavaScript (a PyObjectReference)
 // Calls whose arguments are all primitives skip JSON entirely.
 
 export const CallKind = Object.freeze({
@@ -27,6 +28,7 @@ const NUMBER = "__jsinteropNumber";
 const BIGINT = "__jsinteropBigInt";
 const JS_STREAM = "__jsinteropStream";
 const PY_STREAM = "__pyStream";
+const PY_OBJECT = "__pyObjectId";
 
 /** The largest chunk moved in one step across the boundary (1 MiB), as on the Python side. */
 export const MAX_CHUNK = 1 << 20;
@@ -178,6 +180,49 @@ export class PyStream {
   }
 }
 
+/**
+ * A Python object lent to JavaScript (a `PyObjectReference`): call its invokable methods, then
+ * dispose it. Passed back to Python, it arrives as the original object.
+ */
+export class PyObjectRef {
+  #channel;
+
+  constructor(channel, id) {
+    this.#channel = channel;
+    /** Its id in Python's table. */
+    this.id = id;
+    Object.freeze(this);
+  }
+
+  /** Calls an invokable method; resolves to its result (an `async def` is awaited). */
+  invokeMethodAsync(identifier, ...args) {
+    return this.#channel.invokePython(null, identifier, this.id, args, true);
+  }
+
+  /** Calls an invokable method synchronously (not an `async def`). */
+  invokeMethod(identifier, ...args) {
+    return this.#channel.invokePython(null, identifier, this.id, args, false);
+  }
+
+  /** Releases the Python object: later calls fail. */
+  dispose() {
+    this.#channel.releasePyObject(this);
+  }
+}
+
+function isPrimitiveArg(value) {
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "boolean" || value === undefined || value === null;
+}
+
+/** The Error a failed Python call rejects with: the exception's class name and message. */
+export function pythonError(info) {
+  const error = new Error(info.message);
+  error.name = info.name;
+  if (info.pythonStack) error.pythonStack = info.pythonStack;
+  return error;
+}
+
 /** A result or error for Python that is not a primitive: JSON text plus binary side buffers. */
 export class WireResult {
   constructor(error, json, buffers = undefined, markers = false) {
@@ -313,13 +358,102 @@ export class JSCallChannel {
     this.onClosed = null;
     this.pulls = new Map();
     this.nextPull = 1;
+    this.python = null; // { callSync, callAsync, release, count }: Python's dispatcher
+    this.pyCalls = new Map();
+    this.nextPyCall = 1;
+    this.pyObjects = new Map(); // id -> WeakRef(PyObjectRef): one wrapper per lent object
+    this.debug = false;
+    this.finalizer = new FinalizationRegistry((held) => this.#collected(held));
   }
 
-  /** Python gives the callbacks that complete calls, report a disconnection and feed streams. */
-  connect(endInvoke, onDisconnect, pullStream = null) {
+  /**
+   * Python gives the callbacks that complete calls, report a disconnection and feed streams, and
+   * those of its dispatcher: call (sync and async), release a lent object, count lent objects.
+   */
+  connect(endInvoke, onDisconnect, pullStream = null, callSync = null, callAsync = null, release = null, count = null) {
     this.endInvoke = endInvoke;
     this.onDisconnect = onDisconnect;
     this.pullStream = pullStream;
+    this.python = callSync ? { callSync, callAsync, release, count } : null;
+  }
+
+  // --- calls to Python -------------------------------------------------------------------------
+
+  #pythonSide() {
+    if (this.closed || !this.python) throw new Error("The Python runtime has been shut down; no more calls can be made.");
+    return this.python;
+  }
+
+  #encodeArgs(args) {
+    if (args.every(isPrimitiveArg)) return [undefined, undefined, false, ...args.map((a) => (a === null ? undefined : a))];
+    const encoded = this.encodeValue(args);
+    return [encoded.json, encoded.buffers, encoded.markers];
+  }
+
+  #decodeResult(result) {
+    if (!Array.isArray(result)) return result === undefined ? null : result;
+    const [ok, json, buffers, markers] = result;
+    if (!ok) throw pythonError(JSON.parse(json));
+    return this.#decodeArgs(json, buffers, markers);
+  }
+
+  /** Calls an invokable Python function (`target` 0) or method of a lent object (`target` its id). */
+  invokePython(module, identifier, target, args, asynchronous) {
+    if (!asynchronous) {
+      const python = this.#pythonSide();
+      return this.#decodeResult(python.callSync(module, identifier, target, ...this.#encodeArgs(args)));
+    }
+    return new Promise((resolve, reject) => {
+      const python = this.#pythonSide();
+      const callId = this.nextPyCall++;
+      this.pyCalls.set(callId, { resolve, reject });
+      try {
+        python.callAsync(callId, module, identifier, target, ...this.#encodeArgs(args));
+      } catch (e) {
+        this.pyCalls.delete(callId);
+        reject(e);
+      }
+    });
+  }
+
+  /** Python completes an asynchronous call: a primitive, or an envelope [ok, json, buffers, markers]. */
+  endPyCall(callId, result) {
+    const call = this.pyCalls.get(callId);
+    if (!call) return;
+    this.pyCalls.delete(callId);
+    try {
+      call.resolve(this.#decodeResult(result));
+    } catch (e) {
+      call.reject(e);
+    }
+  }
+
+  /** The wrapper of a lent Python object (the same one while it is alive). */
+  pyObject(id) {
+    const existing = this.pyObjects.get(id)?.deref();
+    if (existing) return existing;
+    const wrapper = new PyObjectRef(this, id);
+    this.pyObjects.set(id, new WeakRef(wrapper));
+    const stack = this.debug ? new Error("created here").stack : null;
+    this.finalizer.register(wrapper, { id, stack }, wrapper);
+    return wrapper;
+  }
+
+  releasePyObject(wrapper) {
+    this.finalizer.unregister(wrapper);
+    if (this.pyObjects.get(wrapper.id)?.deref() === wrapper) this.pyObjects.delete(wrapper.id);
+    if (!this.closed && this.python) this.python.release(wrapper.id);
+  }
+
+  #collected({ id, stack }) {
+    // Garbage-collected without dispose(): release the Python object so it does not leak.
+    if (this.pyObjects.get(id)?.deref() === undefined) this.pyObjects.delete(id);
+    if (this.closed || !this.python) return;
+    const released = this.python.release(id);
+    if (released && this.debug) {
+      console.warn(`jsinterop: a reference to a Python object (id ${id}) was garbage-collected without dispose(); ` +
+        `it was released. Created at:\n${stack}`);
+    }
   }
 
   /** Asks Python for the next chunk of stream `id` (at most `maxBytes`; 0 cancels it). */
@@ -418,6 +552,7 @@ export class JSCallChannel {
     if (value instanceof JSStreamRef) {
       return new WireResult(false, JSON.stringify({ [JS_STREAM]: [value.id, value.length] }), undefined, true);
     }
+    if (value instanceof PyObjectRef) return new WireResult(false, `{"${PY_OBJECT}":${value.id}}`, undefined, true);
     if (isModuleNamespace(value)) return new WireResult(false, `{"${REF}":${this.objects.track(value)}}`, undefined, true);
     if (isBinary(value)) return new WireResult(false, `{"${BYTES}":0}`, [bytesOf(value)], true);
     const buffers = [];
@@ -432,6 +567,10 @@ export class JSCallChannel {
       if (original instanceof JSStreamRef) {
         markers = true;
         return { [JS_STREAM]: [original.id, original.length] };
+      }
+      if (original instanceof PyObjectRef) {
+        markers = true;
+        return { [PY_OBJECT]: original.id };
       }
       switch (typeof item) {
         case "number":
@@ -483,6 +622,8 @@ export class JSCallChannel {
           return objects.get(value[JS_STREAM]).value;
         case PY_STREAM:
           return new PyStream(channel, value[PY_STREAM][0], value[PY_STREAM][1]);
+        case PY_OBJECT:
+          return channel.pyObject(value[PY_OBJECT]);
       }
       return value;
     });
@@ -572,7 +713,13 @@ export class JSCallChannel {
 
   /** What this channel holds now, for leak tests. */
   counts() {
-    return { jsObjects: this.objects.size, pendingCalls: this.pending.size, pendingPulls: this.pulls.size };
+    return {
+      jsObjects: this.objects.size,
+      pendingCalls: this.pending.size,
+      pendingPulls: this.pulls.size,
+      pendingPyCalls: this.pyCalls.size,
+      pyObjects: !this.closed && this.python ? this.python.count() : 0,
+    };
   }
 
   /** Release everything; later calls fail. `notifyPython` reports the disconnection first. */
@@ -581,17 +728,19 @@ export class JSCallChannel {
     this.closed = true;
     this.pending.clear();
     this.objects.clear();
-    for (const pull of this.pulls.values()) pull.reject(new Error("The Python runtime has been shut down."));
+    const gone = () => new Error("The Python runtime has been shut down.");
+    for (const pull of this.pulls.values()) pull.reject(gone());
     this.pulls.clear();
-    const { endInvoke, onDisconnect, pullStream } = this;
-    this.endInvoke = this.onDisconnect = this.pullStream = null;
+    for (const call of this.pyCalls.values()) call.reject(gone());
+    this.pyCalls.clear();
+    this.pyObjects.clear();
+    const { endInvoke, onDisconnect, pullStream, python } = this;
+    this.endInvoke = this.onDisconnect = this.pullStream = this.python = null;
     this.onClosed?.();
     try {
       if (notifyPython && onDisconnect) onDisconnect();
     } finally {
-      endInvoke?.destroy?.();
-      onDisconnect?.destroy?.();
-      pullStream?.destroy?.();
+      for (const proxy of [endInvoke, onDisconnect, pullStream, ...Object.values(python ?? {})]) proxy?.destroy?.();
     }
   }
 }
@@ -601,7 +750,11 @@ export class JSCallChannel {
  * `Py.createJSObjectReference`) and any further channels runtimes create.
  */
 export class InteropHost {
-  constructor() {
+  constructor({ debug = false, detailedErrors = false } = {}) {
+    /** Report references to Python objects garbage-collected without dispose(), with their origin. */
+    this.debug = debug;
+    /** Attach Python tracebacks (`error.pythonStack`) to errors of calls from JavaScript. */
+    this.detailedErrors = detailedErrors;
     this.channels = new Set();
     this.main = this.createChannel();
     if (typeof globalThis.addEventListener === "function" && globalThis.document) {
@@ -614,6 +767,7 @@ export class InteropHost {
 
   createChannel() {
     const channel = new JSCallChannel();
+    channel.debug = this.debug;
     channel.onClosed = () => this.channels.delete(channel);
     this.channels.add(channel);
     return channel;

@@ -30,7 +30,7 @@ export const STAGES = Object.freeze({
 /** The runtime object: the JavaScript-side namespace of jsinterop (Blazor's `DotNet`). */
 export class PyRuntime {
   /** @param {object} pyodide the Pyodide API  @param {string|null} app the app's module name */
-  constructor(pyodide, app) {
+  constructor(pyodide, app, { debug = false, detailedErrors = false } = {}) {
     /** The Pyodide API object returned by `loadPyodide()`. */
     this.pyodide = pyodide;
     /** The module name of the app this runtime started, or null. */
@@ -38,13 +38,28 @@ export class PyRuntime {
     /** The URL of the dist/ folder everything was loaded from. */
     this.baseURL = DIST.href;
     // The channels Python's JSRuntime calls through (internal: not part of the API).
-    Object.defineProperty(this, "_interop", { value: new InteropHost() });
+    Object.defineProperty(this, "_interop", { value: new InteropHost({ debug, detailedErrors }) });
+    /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
+    this.detailedErrors = detailedErrors;
     const interop = this._interop;
     /** Leak-hunting helpers. */
     this.debug = Object.freeze({
       /** What the page's main channel tracks now: `{ jsObjects, pendingCalls }`. */
       trackedCounts: () => interop.main.counts(),
     });
+  }
+
+  /**
+   * Calls a `@js_invokable` Python function of module `moduleName` (its dotted name); resolves to
+   * its result (an `async def` is awaited). Rejects with an Error named after the Python exception.
+   */
+  invokeMethodAsync(moduleName, identifier, ...args) {
+    return this._interop.main.invokePython(moduleName, identifier, 0, args, true);
+  }
+
+  /** Calls a `@js_invokable` Python function synchronously (not an `async def`). */
+  invokeMethod(moduleName, identifier, ...args) {
+    return this._interop.main.invokePython(moduleName, identifier, 0, args, false);
   }
 
   /**
@@ -74,6 +89,12 @@ export class PyRuntime {
     }
     this._interop.main.release(reference.id);
   }
+}
+
+/** True on the development server, which marks its pages with a jsinterop-environment meta tag. */
+function developmentServer() {
+  const meta = globalThis.document?.querySelector?.('meta[name="jsinterop-environment"]');
+  return meta?.content === "Development";
 }
 
 function setBootState(state) {
@@ -129,12 +150,17 @@ function pythonBootError(e, fallback) {
  * @param {string} [options.app] the app's Python module (e.g. "app"); the package that provides it
  *   is installed from the lock file, then the module is imported and its `main()` run, if any.
  * @param {(fraction: number, label: string) => void} [options.onProgress] called as stages advance.
+ * @param {boolean} [options.detailedErrors] attach Python tracebacks to errors of calls from JS;
+ *   defaults to true on the development server (`<meta name="jsinterop-environment" content="Development">`).
+ * @param {boolean} [options.debug] warn, with the creating stack, about references to Python objects
+ *   garbage-collected without dispose().
  * @param {object} [options.pyodideOptions] extra options passed to `loadPyodide`.
  * @returns {Promise<PyRuntime>} the runtime, also set as `globalThis.Py`.
  * @throws {BootError} naming the URL that failed to load or the Python exception raised.
  */
 export async function boot(options = {}) {
-  const { app = null, onProgress = null, pyodideOptions = {} } = options;
+  const { app = null, onProgress = null, pyodideOptions = {}, debug = false } = options;
+  const detailedErrors = options.detailedErrors ?? developmentServer();
   if (app !== null && (typeof app !== "string" || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(app))) {
     throw new BootError(`boot(): options.app must be a Python module name like "app" or "app.main", got ${JSON.stringify(app)}.`);
   }
@@ -190,19 +216,17 @@ export async function boot(options = {}) {
     }
 
     stage("app");
-    const runtime = new PyRuntime(pyodide, app);
+    const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors) });
     globalThis.Py = runtime;
-    if (app) {
-      const host = pyodide.pyimport("jsinterop.app_host");
-      const startApp = host.start_app;
-      try {
-        await startApp(app);
-      } catch (e) {
-        throw pythonBootError(e, `Starting the app '${app}' failed`);
-      } finally {
-        startApp.destroy();
-        host.destroy();
-      }
+    const host = pyodide.pyimport("jsinterop.app_host");
+    const startApp = host.start_app;
+    try {
+      await startApp(app);
+    } catch (e) {
+      throw pythonBootError(e, `Starting the app '${app}' failed`);
+    } finally {
+      startApp.destroy();
+      host.destroy();
     }
     stage("ready");
     setBootState("ready");

@@ -17,6 +17,7 @@ from .errors import (
     UnsupportedTypeError,
 )
 from .js_runtime import JSObjectReference, JSRuntime, js_runtime
+from .py_dispatcher import InvocationError, PyObjectReference, js_invokable
 from .serialization import JSConverter, register_converter, unregister_converter
 from .streams import JSReadStream, JSStreamReference, PyStreamReference
 
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DeserializationError",
     "Host",
+    "InvocationError",
     "JSConverter",
     "JSDisconnectedException",
     "JSException",
@@ -33,6 +35,7 @@ __all__ = [
     "JSReadStream",
     "JSRuntime",
     "JSStreamReference",
+    "PyObjectReference",
     "PyStreamReference",
     "SerializationError",
     "StreamTooLargeError",
@@ -42,6 +45,7 @@ __all__ = [
     "is_browser",
     "is_node",
     "is_worker",
+    "js_invokable",
     "js_runtime",
     "register_converter",
     "unregister_converter",

@@ -8,6 +8,8 @@ It serves the folder the way the site must be served, so what works here works o
 - history-API fallback: a path with no file extension that names no file gets the mount's
   ``index.html`` (with a ``<base href>`` of the mount, so its relative URLs still resolve); a
   missing asset (a path with an extension) gets 404;
+- every HTML page gets ``<meta name="jsinterop-environment" content="Development">``, which turns
+  the loader's detailed errors on (Python tracebacks on errors of calls from JavaScript);
 - an optional mount point (``--base-path /some/prefix/``) to try a sub-path deployment.
 """
 
@@ -49,6 +51,8 @@ MIME_TYPES: dict[str, str] = {
 """Content types by file extension; anything else is ``application/octet-stream``."""
 
 _HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
+_ENVIRONMENT_META = b'<meta name="jsinterop-environment" content="Development">'
+"""Added to every HTML page served: the loader then turns detailed errors on by default."""
 
 
 def normalize_base_path(base_path: str) -> str:
@@ -118,12 +122,30 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404, "Not Found")
             return
         if kind == "file":
-            super().do_HEAD() if head_only else super().do_GET()
-            return
-        body = Path(index).read_bytes()
-        if b"<base" not in body.lower():
-            base = f'<base href="{self.base_path}">'.encode()
-            body = _HEAD_TAG.sub(lambda m: m.group(0) + base, body, count=1)
+            page = self._html_file()
+            if page is None:
+                super().do_HEAD() if head_only else super().do_GET()
+                return
+            index = str(page)
+        self._send_html(Path(index), fallback=kind == "fallback", head_only=head_only)
+
+    def _html_file(self) -> Path | None:
+        """The HTML file a "file" request names (a page, or a folder's index.html), else None."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return None  # the base class redirects to the folder's URL first
+        return path if path.suffix == ".html" and path.is_file() else None
+
+    def _send_html(self, page: Path, fallback: bool, head_only: bool) -> None:
+        """Serve a page marked as served by the development server; a fallback page also gets a
+        ``<base href>`` of the mount so that its relative URLs resolve from any deep link."""
+        body = page.read_bytes()
+        extra = _ENVIRONMENT_META
+        if fallback and b"<base" not in body.lower():
+            extra += f'<base href="{self.base_path}">'.encode()
+        body = _HEAD_TAG.sub(lambda m: m.group(0) + extra, body, count=1)
         self.send_response(200)
         self.send_header("Content-Type", MIME_TYPES[".html"])
         self.send_header("Content-Length", str(len(body)))

@@ -8,6 +8,7 @@ so bytes never pass through Base64 and are copied once. Results come back the sa
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import math
 from collections.abc import Sequence
@@ -17,7 +18,8 @@ from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
 from .errors import JSException
 from .js_runtime import CallKind, JSObjectReference, JSTransport
-from .serialization import WireReference
+from .py_dispatcher import PyDispatcher, PyObjectReference
+from .serialization import MAX_SAFE_INTEGER, WireReference
 from .streams import JSStreamReference, PyStreamReference
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ _NUMBER = "__jsinteropNumber"
 _BIGINT = "__jsinteropBigInt"
 _JS_STREAM = "__jsinteropStream"
 _PY_STREAM = "__pyStream"
+_PY_OBJECT = "__pyObjectId"
 
 
 def interop_host() -> Any:
@@ -68,6 +71,8 @@ class _Encoder:
                 return {_JS_STREAM: value._source._target()}
             if isinstance(value, PyStreamReference):
                 return {_PY_STREAM: [self.transport.register_stream(value), value.length]}
+            if isinstance(value, PyObjectReference):
+                return {_PY_OBJECT: value.track_in(self.transport.dispatcher)}
         raise TypeError(f"cannot send {type(value).__name__} to JavaScript")
 
     def encode(self, data: Any) -> str:
@@ -108,16 +113,83 @@ class PyodideTransport(JSTransport):
         self._proxies: list[Any] = []
         self._streams: dict[int, PyStreamReference] = {}
         self._stream_ids = 0
+        self.dispatcher = PyDispatcher()
+        """Runs the calls JavaScript makes to Python through this channel."""
 
     def connect(self, runtime: JSRuntime) -> None:
         self._runtime = runtime
-        self._proxies = [create_proxy(self._end_invoke), create_proxy(self._disconnect),
-                         create_proxy(self._pull_stream)]
+        self.dispatcher.detailed_errors = bool(getattr(interop_host(), "detailedErrors", False))
+        self._proxies = [create_proxy(f) for f in (
+            self._end_invoke, self._disconnect, self._pull_stream,
+            self._call_sync, self._call_async, self.dispatcher.release, lambda: len(self.dispatcher.objects))]
         self._channel.connect(*self._proxies)
 
     def _disconnect(self) -> None:
         self._release_streams()
+        self.dispatcher.release_all()
         self._runtime.disconnect()
+
+    # --- calls from JavaScript -----------------------------------------------------------------
+
+    def _arguments(self, text: str | None, js_buffers: Any, markers: bool, plain: tuple[Any, ...]) -> list[Any]:
+        if text is None:
+            return [None if a is jsnull else a for a in plain]
+        return self._decode_json(text, js_buffers, markers)
+
+    def _result_for_js(self, value: Any) -> Any:
+        """A result (or, with ok=False, error info) as JavaScript receives it: a primitive, or an
+        envelope array [ok, json, buffers, markers]."""
+        cls = type(value)
+        if cls is str or cls is bool or cls is float or (cls is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
+            return value
+        if value is None:
+            return jsnull
+        wire = self.dispatcher.result(value)
+        text, buffers, markers = self._encoded(wire)
+        return to_js([1, text, buffers, markers])
+
+    def _error_for_js(self, error: BaseException) -> Any:
+        return to_js([0, json.dumps(self.dispatcher.error_info(error)), None, False])
+
+    def _call_sync(self, module: Any, identifier: Any, target: int, text: str | None, js_buffers: Any,
+                   markers: bool, *plain: Any) -> Any:
+        try:
+            args = self._arguments(text, js_buffers, markers, plain)
+            return self._result_for_js(self.dispatcher.call(module, identifier, target, args, synchronous=True))
+        except Exception as e:
+            return self._error_for_js(e)
+
+    def _call_async(self, call_id: int, module: Any, identifier: Any, target: int, text: str | None,
+                    js_buffers: Any, markers: bool, *plain: Any) -> None:
+        try:
+            args = self._arguments(text, js_buffers, markers, plain)
+            result = self.dispatcher.call(module, identifier, target, args, synchronous=False)
+        except Exception as e:
+            self._channel.endPyCall(call_id, self._error_for_js(e))
+            return
+        if not inspect.isawaitable(result):  # a plain function: answer now, no event-loop round trip
+            self._finish(call_id, result)
+            return
+
+        async def run() -> None:
+            try:
+                value = await result
+            except Exception as e:
+                if not self._runtime.disconnected:
+                    self._channel.endPyCall(call_id, self._error_for_js(e))
+                return
+            self._finish(call_id, value)
+
+        asyncio.ensure_future(run())
+
+    def _finish(self, call_id: int, value: Any) -> None:
+        if self._runtime.disconnected:
+            return
+        try:
+            encoded = self._result_for_js(value)
+        except Exception as e:
+            encoded = self._error_for_js(e)
+        self._channel.endPyCall(call_id, encoded)
 
     # --- Python streams read by JavaScript -----------------------------------------------------
 
@@ -172,16 +244,17 @@ class PyodideTransport(JSTransport):
     def decode(self, result: Any) -> Any:
         """Turn what the channel returned into wire data; an error result raises JSException."""
         if not isinstance(result, JsProxy):
-            return result
+            return None if result is jsnull else result
         if result.error:
             info = json.loads(result.json)
             raise JSException(info["message"], info["name"], info.get("stack"))
-        text = result.json
+        return self._decode_json(result.json, result.buffers, result.markers)
+
+    def _decode_json(self, text: str | None, js_buffers: Any, markers: bool) -> Any:
         if text is None:
             return None
-        if not result.markers:
+        if not markers:
             return json.loads(text)
-        js_buffers = result.buffers
         buffers = [b.to_bytes() for b in js_buffers] if js_buffers is not None else []
         return json.loads(text, object_hook=lambda d: self._revive(d, buffers))
 
@@ -199,6 +272,8 @@ class PyodideTransport(JSTransport):
             return int(value)
         if key == _JS_STREAM:
             return JSStreamReference(self._runtime.reference(value[0]), value[1])
+        if key == _PY_OBJECT:
+            return self.dispatcher.tracked(value)
         return obj
 
     # --- JSTransport ---------------------------------------------------------------------------
@@ -236,10 +311,12 @@ class PyodideTransport(JSTransport):
 
     def shutdown(self) -> None:
         self._release_streams()
+        self.dispatcher.release_all()
         self._channel.shutdown()
         self._proxies = []
 
     def tracked_counts(self) -> dict[str, int]:
         counts = self._channel.counts()
         return {"jsObjects": counts.jsObjects, "pendingCalls": counts.pendingCalls,
-                "pendingPulls": counts.pendingPulls, "pyStreams": len(self._streams)}
+                "pendingPulls": counts.pendingPulls, "pendingPyCalls": counts.pendingPyCalls,
+                "pyStreams": len(self._streams), "pyObjects": len(self.dispatcher.objects)}

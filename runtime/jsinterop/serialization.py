@@ -424,6 +424,8 @@ def _deserialize_class(data: Any, tp: type, path: str) -> Any:
         if isinstance(data, (bytes, bytearray, memoryview)):
             return tp(data) if tp is not memoryview else memoryview(bytes(data))
         raise _mismatch(path, tp, data)
+    if isinstance(data, tp):  # already the right object: a lent Python object coming back, an enum member...
+        return data
     if issubclass(tp, enum.Enum):
         return _deserialize_enum(data, tp, path)
     if tp is dt.datetime or tp is dt.date or tp is dt.time:

@@ -10,6 +10,8 @@ import pytest
 from jsinterop.devserver import CONTENT_SECURITY_POLICY, normalize_base_path, running_server
 
 INDEX = b"<!doctype html><html><head><title>t</title></head><body>index</body></html>"
+DEV = b'<meta name="jsinterop-environment" content="Development">'
+SERVED_INDEX = INDEX.replace(b"<head>", b"<head>" + DEV)
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +85,11 @@ def test_csp_is_the_strict_policy():
     assert "'unsafe-eval'" not in CONTENT_SECURITY_POLICY
 
 
-def test_root_serves_index(root_url):
+def test_root_serves_index_marked_as_development(root_url):
     status, _, body = get(root_url)
-    assert status == 200 and body == INDEX
+    assert status == 200 and body == SERVED_INDEX
+    assert get(root_url + "index.html")[2] == SERVED_INDEX
+    assert get(root_url + "docs/")[2] == b"<html><head>" + DEV + b"</head><body>docs</body></html>"
 
 
 @pytest.mark.parametrize("path", ["alert-user", "item/42", "deep/client/route", "alert-user?x=1"])
@@ -93,7 +97,7 @@ def test_history_fallback_serves_index_with_base(root_url, path):
     status, headers, body = get(root_url + path)
     assert status == 200
     assert headers["content-type"].startswith("text/html")
-    assert body == INDEX.replace(b"<head>", b'<head><base href="/">')
+    assert body == INDEX.replace(b"<head>", b'<head>' + DEV + b'<base href="/">')
 
 
 @pytest.mark.parametrize("path", ["missing.js", "wheels/missing.whl", "deep/route/app.css", "favicon.ico"])
@@ -107,7 +111,7 @@ def test_head_requests(root_url):
     status, headers, body = get(root_url + "pyodide.asm.wasm", "HEAD")
     assert (status, headers["content-length"], body) == (200, "8", b"")
     status, headers, body = get(root_url + "client/route", "HEAD")
-    assert status == 200 and body == b"" and int(headers["content-length"]) > len(INDEX)
+    assert status == 200 and body == b"" and int(headers["content-length"]) > len(SERVED_INDEX)
 
 
 def test_revalidation_gives_304(root_url):
@@ -120,7 +124,7 @@ def test_revalidation_gives_304(root_url):
 
 
 def test_directory_index_and_traversal(root_url):
-    assert get(root_url + "docs/")[2].startswith(b"<html><head></head>")
+    assert get(root_url + "docs/")[2].startswith(b"<html><head>" + DEV)
     assert get(root_url + "docs")[0] == 301
     assert get(root_url + "../../etc/passwd")[0] == 404
     assert get(root_url + "%2e%2e/%2e%2e/etc/passwd")[0] == 404
@@ -128,10 +132,10 @@ def test_directory_index_and_traversal(root_url):
 
 def test_sub_path_mount(prefix_url):
     assert prefix_url.endswith("/some/prefix/")
-    assert get(prefix_url)[2] == INDEX
+    assert get(prefix_url)[2] == SERVED_INDEX
     assert get(prefix_url + "pyodide.asm.wasm")[1]["content-type"] == "application/wasm"
     status, _, body = get(prefix_url + "deep/link")
-    assert status == 200 and body == INDEX.replace(b"<head>", b'<head><base href="/some/prefix/">')
+    assert status == 200 and body == INDEX.replace(b"<head>", b'<head>' + DEV + b'<base href="/some/prefix/">')
     origin = prefix_url[: -len("/some/prefix/")]
     assert get(origin + "/index.html")[0] == 404
     assert get(origin + "/other/route")[0] == 404
