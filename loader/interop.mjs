@@ -196,12 +196,12 @@ export class PyObjectRef {
 
   /** Calls an invokable method; resolves to its result (an `async def` is awaited). */
   invokeMethodAsync(identifier, ...args) {
-    return this.#channel.invokePython(null, identifier, this.id, args, true);
+    return this.#channel.invokePython(undefined, identifier, this.id, args, true);
   }
 
   /** Calls an invokable method synchronously (not an `async def`). */
   invokeMethod(identifier, ...args) {
-    return this.#channel.invokePython(null, identifier, this.id, args, false);
+    return this.#channel.invokePython(undefined, identifier, this.id, args, false);
   }
 
   /** Releases the Python object: later calls fail. */

@@ -221,7 +221,7 @@ export async function boot(options = {}) {
     const host = pyodide.pyimport("jsinterop.app_host");
     const startApp = host.start_app;
     try {
-      await startApp(app);
+      await startApp(app ?? undefined);
     } catch (e) {
       throw pythonBootError(e, `Starting the app '${app}' failed`);
     } finally {

@@ -183,4 +183,20 @@ def test_alert_user_sample(jsinterop_page, jsinterop_server):
     assert alert.text == "The button was selected!"
     alert.accept()
     counts = jsinterop_page.run("return Py.debug.trackedCounts();")
-    assert counts == {"jsObjects": 1, "pendingCalls": 0, "pendingPulls": 0}  # the module, for the page's life
+    assert counts == {"jsObjects": 1, "pendingCalls": 0, "pendingPulls": 0, "pendingPyCalls": 0,
+                      "pyObjects": 0}  # the module, for the page's life
+
+
+def test_call_python_sample(jsinterop_page, jsinterop_server):
+    report = jsinterop_page.open(jsinterop_server + "call-python.html")
+    assert report.boot_state == "ready"
+    assert_clean(report)
+    jsinterop_page.run("document.getElementById('return-array').click();"
+                       "document.getElementById('say-hello').click();")
+    jsinterop_page.run_async("await new Promise((r) => setTimeout(r, 50));")
+    assert jsinterop_page.text("array-result") == "11, 12, 13"
+    assert jsinterop_page.text("hello-result") == "Hello, Tiny Tim!"
+    assert jsinterop_page.run("return Py.debug.trackedCounts().pyObjects;") == 1
+    jsinterop_page.run("dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));")
+    assert jsinterop_page.run("return Py.debug.trackedCounts().pyObjects;") == 0
+    assert_clean(jsinterop_page.report())

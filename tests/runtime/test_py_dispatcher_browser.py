@@ -1,0 +1,198 @@
+"""Calls from JavaScript into Python in a real page (headless Chromium, strict CSP): every error
+message, sync and async forms, references both ways, detailed errors on and off, finalization of
+forgotten references, and 100,000 create/call/dispose cycles back at the starting counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jsinterop.testing.browser import PageDriver
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+M = "invokables_fixture"
+
+
+def site_files() -> dict[str, Path]:
+    return {"custom-boot.html": HERE / "custom_boot.html", "custom-boot.mjs": HERE / "custom_boot.mjs"}
+
+
+def boot_custom(page: PageDriver, url: str, query: str) -> None:
+    page.open(f"{url}custom-boot.html?{query}", wait=True)
+    assert page.run_async("return await globalThis.bootOutcome;")["value"] == "ready"
+    source = (HERE / "invokables_fixture.py").read_text()
+    page.run_python(f"""
+    import sys, pathlib
+    folder = pathlib.Path("/home/pyodide/fixtures"); folder.mkdir(exist_ok=True)
+    (folder / "invokables_fixture.py").write_text({source!r})
+    sys.path.insert(0, str(folder))
+    import invokables_fixture
+    """)
+
+
+@pytest.fixture(scope="module")
+def site(jsinterop_site):
+    return jsinterop_site(site_files())
+
+
+@pytest.fixture(scope="module")
+def page(jsinterop_browser, site):
+    """A page booted with the dev server's defaults (detailed errors on), with the fixture module."""
+    driver = PageDriver(jsinterop_browser)
+    boot_custom(driver, site, "")
+    yield driver
+    report = driver.report()
+    driver.close()
+    assert report.violations == [] and report.uncaught == [], report
+
+
+def js(page: PageDriver, body: str):
+    """Run async JS in the page; returns the value, or {"error", "name"} when it threw."""
+    out = page.run_async(body)
+    return out["value"] if "value" in out else {"error": out["error"], "name": out["name"]}
+
+
+def counts(page: PageDriver) -> dict:
+    return page.run("return Py.debug.trackedCounts();")
+
+
+def test_static_functions_sync_and_async(page):
+    assert js(page, f"""return [
+        Py.invokeMethod("{M}", "add", 1, 2),
+        Py.invokeMethod("{M}", "add", 5),
+        await Py.invokeMethodAsync("{M}", "add", 1, 1),
+        await Py.invokeMethodAsync("{M}", "AddAsync", 20, 22),
+    ];""") == [3, 15, 2, 42]
+
+
+def test_error_messages(page):
+    cases = [
+        (f'Py.invokeMethod("{M}", "nope")',
+         f"The module '{M}' does not contain a public invokable method with identifier 'nope'."),
+        ('Py.invokeMethod("os", "system", "ls")',
+         "The module 'os' does not contain a public invokable method with identifier 'system'."),
+        (f'Py.invokeMethod("{M}", "Helper")',
+         f"The module '{M}' does not contain a public invokable method with identifier 'Helper'."),
+        (f'Py.invokeMethod("{M}", "add", 1, 2, 3)', "The method 'add' expects 1 to 2 arguments but received 3."),
+        (f'Py.invokeMethod("{M}", "add")', "The method 'add' expects 1 to 2 arguments but received 0."),
+        (f'Py.invokeMethod("{M}", "add", "one")',
+         "Invalid argument for parameter 'a' of 'add': a: expected int, got string ('one')"),
+        (f'Py.invokeMethod("{M}", "describe", {{orderId: 1, itemNames: [2]}}, new Uint8Array(1))',
+         "Invalid argument for parameter 'order' of 'describe': order.item_names[0]: expected str, got number (2)"),
+        (f'Py.invokeMethod("{M}", "AddAsync", 1, 2)',
+         "The method 'AddAsync' is async (async def): call it with invokeMethodAsync."),
+        (f'Py._interop.main.invokePython(undefined, "ping", 424242, [], false)',
+         "There is no tracked object with id '424242'. Perhaps the object was disposed?"),
+    ]
+    for call, message in cases:
+        error = {"error": message, "name": "Error"}
+        assert js(page, f"return {call};") == error, call
+        asynchronous = call.replace("invokeMethod(", "invokeMethodAsync(").replace(", false)", ", true)")
+        # The async form rejects with the same error, except where only the sync form is wrong.
+        expected = 3 if "AddAsync" in call else error
+        assert js(page, f"return await {asynchronous};") == expected, asynchronous
+    assert js(page, f'return Py.invokeMethod("{M}", "add", 2, 2);') == 4  # still serving
+
+
+def test_python_exceptions_become_errors_with_traceback_in_detailed_mode(page):
+    out = js(page, f"""
+        const results = [];
+        for (const call of [() => Py.invokeMethod("{M}", "fails"), () => Py.invokeMethodAsync("{M}", "fails_async")]) {{
+            try {{ await call(); }} catch (e) {{ results.push([e.name, e.message, e.pythonStack ?? null]); }}
+        }}
+        return [Py.detailedErrors, results];
+    """)
+    detailed, results = out
+    assert detailed is True  # the dev server's default
+    assert [r[:2] for r in results] == [["KeyError", "'missing thing'"], ["ValueError", "async failure"]]
+    assert all(r[2].startswith("Traceback (most recent call last)") for r in results)
+    assert 'raise KeyError("missing thing")' in results[0][2]
+
+
+def test_detailed_errors_off(jsinterop_page, site):
+    boot_custom(jsinterop_page, site, "detailedErrors=0")
+    out = js(jsinterop_page, f"""
+        try {{ Py.invokeMethod("{M}", "fails"); }} catch (e) {{ return [Py.detailedErrors, e.name, e.message, "pythonStack" in e]; }}
+    """)
+    assert out == [False, "KeyError", "'missing thing'", False]
+
+
+def test_arguments_and_results_by_the_serialization_rules(page):
+    out = js(page, f"""
+        const r = Py.invokeMethod("{M}", "describe", {{ ORDERID: 7, item_names: ["pen"], extra: 1 }}, new Uint8Array([1, 2, 3]));
+        const e = Py.invokeMethod("{M}", "echo", JSON.parse('{{"__proto__": {{"polluted": 1}}, "constructor": 2}}'));
+        return [r.order, Array.from(r.data), r.data.constructor.name, r.dataType,
+                Object.keys(e.value), e.type, ({{}}).polluted === undefined,
+                Py.invokeMethod("{M}", "echo", null), Py.invokeMethod("{M}", "echo", [1, "a", true])];
+    """)
+    assert out == [{"orderId": 7, "itemNames": ["pen"], "note": None}, [3, 2, 1], "Uint8Array", "bytes",
+                   ["__proto__", "constructor"], "dict", True, {"type": "NoneType", "value": None},
+                   {"type": "list", "value": [1, "a", True]}]
+
+
+def test_references_both_ways(page):
+    base = counts(page)
+    out = js(page, f"""
+        const helper = Py.invokeMethod("{M}", "make_helper", "Ada");
+        const out = [helper.constructor.name, helper.invokeMethod("ping"), await helper.invokeMethodAsync("WaitAsync", 1),
+                     Py.invokeMethod("{M}", "helper_name", helper),
+                     await Py.invokeMethodAsync("{M}", "element_tag", Py.createJSObjectReference(document.body))];
+        try {{ helper.invokeMethod("WaitAsync", 1); }} catch (e) {{ out.push(e.message); }}
+        try {{ helper.invokeMethod("__init__", "x"); }} catch (e) {{ out.push(e.message); }}
+        helper.dispose();
+        try {{ helper.invokeMethod("ping"); }} catch (e) {{ out.push(e.message); }}
+        return out;
+    """)
+    assert out[:5] == ["PyObjectRef", "pong from Ada", "Ada waited", "Helper Ada", "BODY"]
+    assert out[5] == "The method 'WaitAsync' is async (async def): call it with invokeMethodAsync."
+    assert out[6] == "The type 'Helper' does not contain a public invokable method with identifier '__init__'."
+    assert out[7].startswith("There is no tracked object with id '") and out[7].endswith("Perhaps the object was disposed?")
+    assert counts(page) == base
+
+
+def test_python_lends_an_object_to_a_js_call(page):
+    assert page.run_python(f"""
+    from jsinterop import js_runtime, PyObjectReference
+    from {M} import Helper
+    rt = js_runtime()
+    with PyObjectReference.create(Helper("Grace")) as ref:
+        echoed = rt.invoke("Array.of", ref)  # JS gets a wrapper; coming back, Python gets the original
+        counted = rt.tracked_counts()["pyObjects"]
+    [counted, type(echoed[0]).__name__, echoed[0].name, rt.tracked_counts()["pyObjects"]]
+    """) == [1, "Helper", "Grace", 0]
+
+
+def test_hundred_thousand_cycles_leave_nothing_behind(page):
+    before = counts(page)
+    hiwire_before = page.run("return Py.pyodide._module._hiwire_num_refs();")
+    out = js(page, f"""
+        let pongs = 0;
+        for (let i = 0; i < 100000; i++) {{
+            const helper = Py.invokeMethod("{M}", "make_helper", "h");
+            if (helper.invokeMethod("ping") === "pong from h") pongs++;
+            helper.dispose();
+        }}
+        return pongs;
+    """)
+    assert out == 100000
+    assert counts(page) == before
+    assert page.run("return Py.pyodide._module._hiwire_num_refs();") == hiwire_before
+
+
+def test_forgotten_reference_is_finalized_and_reported_in_debug_mode(jsinterop_page, site):
+    boot_custom(jsinterop_page, site, "debug=1")
+    assert js(jsinterop_page, f"""
+        (() => {{ Py.invokeMethod("{M}", "make_helper", "forgotten"); }})();
+        return Py.debug.trackedCounts().pyObjects;
+    """) == 1
+    for _ in range(20):
+        jsinterop_page.run_async("gc(); await new Promise((r) => setTimeout(r, 20));")
+        if jsinterop_page.run("return Py.debug.trackedCounts().pyObjects;") == 0:
+            break
+    assert jsinterop_page.run("return Py.debug.trackedCounts().pyObjects;") == 0
+    logs = jsinterop_page.driver.get_log("browser")
+    warnings = [e["message"] for e in logs if "garbage-collected without dispose()" in e["message"]]
+    assert warnings and "created here" in warnings[0]
