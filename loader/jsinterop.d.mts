@@ -15,6 +15,12 @@ export interface BootOptions {
   app?: string | null;
   /** Called as the boot advances: a fraction in [0, 1] that never decreases, and the stage's label. */
   onProgress?: ((fraction: number, label: string) => void) | null;
+  /** Attach Python tracebacks (`error.pythonStack`) to errors of calls into Python. Default: on under
+   * the development server (`./build.sh serve`), off elsewhere. */
+  detailedErrors?: boolean;
+  /** Warn, with the stack that created it, about a reference to a Python object garbage-collected
+   * without dispose(). */
+  debug?: boolean;
   /** Extra options for Pyodide's loadPyodide(). */
   pyodideOptions?: Record<string, unknown>;
 }
@@ -42,6 +48,23 @@ export declare class JSStreamRef {
   readonly length: number | null;
 }
 
+/** A Python object lent by a `PyObjectReference`: call its `@js_invokable` methods, then dispose it. */
+export declare class PyObjectRef {
+  readonly id: number;
+  /** Calls an invokable method; an `async def` is awaited. */
+  invokeMethodAsync<T = unknown>(identifier: string, ...args: unknown[]): Promise<T>;
+  /** Calls an invokable method synchronously; throws for an `async def`. */
+  invokeMethod<T = unknown>(identifier: string, ...args: unknown[]): T;
+  /** Releases the Python object. */
+  dispose(): void;
+}
+
+/** The Error a failed call into Python throws: `name` is the Python exception's class. */
+export interface PythonCallError extends Error {
+  /** The Python traceback, when detailed errors are on. */
+  pythonStack?: string;
+}
+
 /** A Python `PyStreamReference` as a JS function receives it: readable once. */
 export interface PyStream {
   /** The size in bytes when Python knows it, else null. */
@@ -54,9 +77,16 @@ export interface PyStream {
 
 /** What the page's main channel tracks now, for leak tests. */
 export interface TrackedCounts {
+  /** JS objects Python holds by reference. */
   jsObjects: number;
+  /** Calls from Python to JS in flight. */
   pendingCalls: number;
+  /** Chunks of Python streams JS is waiting for. */
   pendingPulls: number;
+  /** Calls from JS to Python in flight. */
+  pendingPyCalls: number;
+  /** Python objects lent to JS. */
+  pyObjects: number;
 }
 
 /** The runtime object: jsinterop's JavaScript-side namespace, also `globalThis.Py`. */
@@ -67,8 +97,14 @@ export declare class PyRuntime {
   readonly app: string | null;
   /** The URL of the dist/ folder everything was loaded from (ends with "/"). */
   readonly baseURL: string;
+  /** Whether errors of calls into Python carry the Python traceback. */
+  readonly detailedErrors: boolean;
   /** Leak-hunting helpers. */
   readonly debug: { trackedCounts(): TrackedCounts };
+  /** Calls a `@js_invokable` function of a Python module (its dotted name); an `async def` is awaited. */
+  invokeMethodAsync<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): Promise<T>;
+  /** Calls a `@js_invokable` function synchronously; throws for an `async def`. */
+  invokeMethod<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): T;
   /** Pass a JS object to Python by reference instead of by value. */
   createJSObjectReference(object: object): JSObjectRef;
   /** Pass binary data to Python as a stream it reads in chunks. */

@@ -219,12 +219,14 @@ export async function boot(options = {}) {
     const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors) });
     globalThis.Py = runtime;
     const host = pyodide.pyimport("jsinterop.app_host");
-    const startApp = host.start_app;
+    const [connectPage, startApp] = [host.connect_page, host.start_app];
     try {
-      await startApp(app ?? undefined);
+      connectPage();
+      if (app) await startApp(app);
     } catch (e) {
       throw pythonBootError(e, `Starting the app '${app}' failed`);
     } finally {
+      connectPage.destroy();
       startApp.destroy();
       host.destroy();
     }

@@ -10,28 +10,27 @@ import importlib
 import inspect
 from types import ModuleType
 
-__all__ = ["AppStartError", "start_app"]
+__all__ = ["AppStartError", "connect_page", "start_app"]
 
 
 class AppStartError(Exception):
     """The app named by the page could not be imported or its ``main()`` failed."""
 
 
-async def start_app(module_name: str | None) -> ModuleType | None:
-    """Connect the page's runtime, then import ``module_name`` and run its ``main()`` (a coroutine
-    function or a plain function), if any. ``None`` only connects.
+def connect_page() -> None:
+    """Connect the page's runtime to the loader's channel: from now on JavaScript can call Python
+    (``Py.invokeMethodAsync``) and Python can call JavaScript. The loader calls it once per boot."""
+    from .js_runtime import js_runtime
+
+    js_runtime()
+
+
+async def start_app(module_name: str) -> ModuleType:
+    """Import ``module_name`` and run its ``main()`` (a coroutine function or a plain function), if any.
 
     Raises :class:`AppStartError` naming the app and the original exception, which stays chained as
     ``__cause__`` so the traceback shows where it happened.
     """
-    from .environment import is_browser
-
-    if is_browser():
-        from .js_runtime import js_runtime
-
-        js_runtime()  # calls from JavaScript (Py.invokeMethodAsync) work from now on
-    if module_name is None:
-        return None
     if not isinstance(module_name, str) or not module_name:
         raise AppStartError(f"The app name must be a non-empty module name, got {module_name!r}.")
     try:

@@ -424,7 +424,7 @@ def _deserialize_class(data: Any, tp: type, path: str) -> Any:
         if isinstance(data, (bytes, bytearray, memoryview)):
             return tp(data) if tp is not memoryview else memoryview(bytes(data))
         raise _mismatch(path, tp, data)
-    if isinstance(data, tp):  # already the right object: a lent Python object coming back, an enum member...
+    if _is_instance(data, tp):  # already the right object: a lent Python object coming back, an enum member...
         return data
     if issubclass(tp, enum.Enum):
         return _deserialize_enum(data, tp, path)
@@ -459,9 +459,14 @@ def _deserialize_class(data: Any, tp: type, path: str) -> Any:
         return _deserialize(data, dict[str, Any], path)
     if tp is tuple:
         return _deserialize(data, tuple[Any, ...], path)
-    if isinstance(data, tp):  # wire references and other values the transport already made
-        return data
     raise _mismatch(path, tp, data)
+
+
+def _is_instance(data: Any, tp: type) -> bool:
+    try:
+        return isinstance(data, tp)
+    except TypeError:  # TypedDict and some protocols refuse isinstance
+        return False
 
 
 def _deserialize_record(data: Any, tp: type, path: str, make: Callable[[dict], Any]) -> Any:

@@ -7,6 +7,8 @@ import {
   STAGES,
   type BootOptions,
   type JSObjectRef,
+  type PyObjectRef,
+  type PythonCallError,
   type JSStreamRef,
   type PyStream,
   type TrackedCounts,
@@ -36,6 +38,19 @@ async function upload(data: PyStream): Promise<number> {
   return (await data.arrayBuffer()).byteLength + (data.length ?? 0);
 }
 void [size, counts, upload];
+const numbers = await rt.invokeMethodAsync<number[]>("app.call_python", "return_array");
+const doubled: number = rt.invokeMethod<number>("app.calc", "double", numbers[0]);
+async function greet(helper: PyObjectRef): Promise<string> {
+  try {
+    return await helper.invokeMethodAsync<string>("say_hello");
+  } catch (e) {
+    return (e as PythonCallError).pythonStack ?? "";
+  } finally {
+    helper.dispose();
+  }
+}
+await boot({ app: "app", detailedErrors: true, debug: true });
+void [doubled, greet, rt.detailedErrors];
 void [version, base, app, ready];
 
 // @ts-expect-error: app is a module name, not a number
@@ -44,5 +59,7 @@ await boot({ app: 3 });
 await boot({ onProgress: (x: { fraction: number }) => x });
 // @ts-expect-error: the runtime has no such member
 void rt.invokeSomething;
+// @ts-expect-error: the module name comes first and is a string
+rt.invokeMethod(1, "x");
 // @ts-expect-error: a number is not streamable
 rt.createJSStreamReference(42);

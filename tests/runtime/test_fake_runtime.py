@@ -20,7 +20,8 @@ from jsinterop import (
 from jsinterop.js_runtime import CallKind
 from jsinterop.testing import ANY, FakeJSObject, FakeJSRuntime, UnplannedInvocationError
 
-BASELINE = {"pythonPendingCalls": 0, "jsObjects": 0, "pendingCalls": 0, "pendingPulls": 0, "pyStreams": 0}
+BASELINE = {"pythonPendingCalls": 0, "jsObjects": 0, "pendingCalls": 0, "pendingPulls": 0, "pendingPyCalls": 0,
+            "pyStreams": 0, "pyObjects": 0}
 
 
 def run(coro):

@@ -320,7 +320,8 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
     except JSDisconnectedException:
         out.append("disconnected")
     out + [own.tracked_counts(), js_runtime().invoke("Math.abs", -1)]
-    """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1, "pendingPulls": 0, "pyStreams": 0},
+    """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1, "pendingPulls": 0,
+              "pendingPyCalls": 0, "pyStreams": 0, "pyObjects": 0},
              "The JavaScript runtime has been shut down; no more calls can be made.",
              "disconnected", "disconnected", "disconnected", {"pythonPendingCalls": 0}, 1]
 
@@ -355,5 +356,5 @@ def test_page_going_away_disconnects_every_runtime(jsinterop_page, jsinterop_sit
         out.append("later call failed")
     out
     """) == [True, "pending call failed", "later call failed"]
-    assert jsinterop_page.run("return Py.debug.trackedCounts();") == {"jsObjects": 0, "pendingCalls": 0,
-                                                                       "pendingPulls": 0}
+    assert jsinterop_page.run("return Py.debug.trackedCounts();") == {
+        "jsObjects": 0, "pendingCalls": 0, "pendingPulls": 0, "pendingPyCalls": 0, "pyObjects": 0}

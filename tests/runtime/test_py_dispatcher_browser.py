@@ -161,8 +161,10 @@ def test_python_lends_an_object_to_a_js_call(page):
     with PyObjectReference.create(Helper("Grace")) as ref:
         echoed = rt.invoke("Array.of", ref)  # JS gets a wrapper; coming back, Python gets the original
         counted = rt.tracked_counts()["pyObjects"]
-    [counted, type(echoed[0]).__name__, echoed[0].name, rt.tracked_counts()["pyObjects"]]
-    """) == [1, "Helper", "Grace", 0]
+    from jsinterop import debug
+    [counted, type(echoed[0]).__name__, echoed[0].name, rt.tracked_counts()["pyObjects"],
+     debug.tracked_counts() == rt.tracked_counts()]
+    """) == [1, "Helper", "Grace", 0, True]
 
 
 def test_hundred_thousand_cycles_leave_nothing_behind(page):

@@ -269,7 +269,8 @@ class _FakeTransport(JSTransport):
         self._objects.clear()
 
     def tracked_counts(self) -> dict[str, int]:
-        return {"jsObjects": len(self._objects), "pendingCalls": len(self._pending), "pendingPulls": 0, "pyStreams": 0}
+        return {"jsObjects": len(self._objects), "pendingCalls": len(self._pending), "pendingPulls": 0,
+                "pendingPyCalls": 0, "pyStreams": 0, "pyObjects": 0}
 
 
 class FakeJSRuntime(JSRuntime, _Planner):
