@@ -223,6 +223,17 @@ export function pythonError(info) {
   return error;
 }
 
+/** A Pyodide PythonError as a plain Error: the exception's class as `name`, its last line as `message`. */
+function fromPythonError(e) {
+  const lines = String(e.message).trim().split("\n");
+  const last = lines[lines.length - 1];
+  const sep = last.indexOf(": ");
+  const error = new Error(sep >= 0 ? last.slice(sep + 2) : last);
+  error.name = e.type ?? "Error";
+  error.pythonStack = String(e.message);
+  return error;
+}
+
 /** A result or error for Python that is not a primitive: JSON text plus binary side buffers. */
 export class WireResult {
   constructor(error, json, buffers = undefined, markers = false) {
@@ -370,11 +381,44 @@ export class JSCallChannel {
    * Python gives the callbacks that complete calls, report a disconnection and feed streams, and
    * those of its dispatcher: call (sync and async), release a lent object, count lent objects.
    */
-  connect(endInvoke, onDisconnect, pullStream = null, callSync = null, callAsync = null, release = null, count = null) {
+  connect(endInvoke, onDisconnect, pullStream = null, callSync = null, callAsync = null, release = null, count = null,
+    exports = null) {
     this.endInvoke = endInvoke;
     this.onDisconnect = onDisconnect;
     this.pullStream = pullStream;
-    this.python = callSync ? { callSync, callAsync, release, count } : null;
+    this.python = callSync ? { callSync, callAsync, release, count, exports } : null;
+  }
+
+  /**
+   * The `@js_export` functions of a Python module, flat (`ex.add`) and in the full dotted layout
+   * (`ex.app.calc.add`). Sync exports return values; `async def` ones return Promises. A Python
+   * exception becomes an Error named after its class.
+   */
+  pythonExports(moduleName) {
+    const python = this.#pythonSide();
+    let entries;
+    try {
+      entries = python.exports(moduleName);
+    } catch (e) {
+      throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
+    }
+    const flat = {};
+    for (const [name, , fn] of entries) {
+      flat[name] = function (...args) {
+        try {
+          return fn(...args);
+        } catch (e) {
+          throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
+        }
+      };
+    }
+    const exports = { ...flat };
+    let level = exports;
+    for (const part of String(moduleName).split(".")) {
+      level = level[part] = Object.hasOwn(level, part) && typeof level[part] === "object" ? level[part] : {};
+    }
+    Object.assign(level, flat);
+    return exports;
   }
 
   // --- calls to Python -------------------------------------------------------------------------

@@ -57,6 +57,14 @@ export class PyRuntime {
     return this._interop.main.invokePython(moduleName, identifier, 0, args, true);
   }
 
+  /**
+   * The `@js_export` functions of a Python module (.NET's `getAssemblyExports`): `ex.add(1, 2)` and
+   * `ex.app.calc.add(1, 2)`. The module must have been imported by Python.
+   */
+  async getPythonExports(moduleName) {
+    return this._interop.main.pythonExports(moduleName);
+  }
+
   /** Calls a `@js_invokable` Python function synchronously (not an `async def`). */
   invokeMethod(moduleName, identifier, ...args) {
     return this._interop.main.invokePython(moduleName, identifier, 0, args, false);

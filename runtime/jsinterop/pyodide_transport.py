@@ -115,19 +115,44 @@ class PyodideTransport(JSTransport):
         self._stream_ids = 0
         self.dispatcher = PyDispatcher()
         """Runs the calls JavaScript makes to Python through this channel."""
+        self._export_proxies: dict[str, list[tuple[str, bool, Any]]] = {}
 
     def connect(self, runtime: JSRuntime) -> None:
         self._runtime = runtime
         self.dispatcher.detailed_errors = bool(getattr(interop_host(), "detailedErrors", False))
         self._proxies = [create_proxy(f) for f in (
             self._end_invoke, self._disconnect, self._pull_stream,
-            self._call_sync, self._call_async, self.dispatcher.release, lambda: len(self.dispatcher.objects))]
+            self._call_sync, self._call_async, self.dispatcher.release, lambda: len(self.dispatcher.objects),
+            self._python_exports)]
         self._channel.connect(*self._proxies)
+
+    # --- typed exports (@js_export) ------------------------------------------------------------
+
+    def _python_exports(self, module: Any) -> Any:
+        """[[name, isAsync, function], ...] for the @js_export functions of ``module``."""
+        from .typed_interop import exports_of
+
+        exports = exports_of(module) if isinstance(module, str) else {}
+        if not exports:
+            raise LookupError(f"The module '{module}' has no @js_export functions (it must be imported first: "
+                              "exports are registered when their module is imported).")
+        entries = self._export_proxies.get(module)
+        if entries is None:
+            entries = [(name, export.is_async, create_proxy(export.call_from_js)) for name, export in exports.items()]
+            self._export_proxies[module] = entries
+        return to_js([list(entry) for entry in entries], create_pyproxies=False)
 
     def _disconnect(self) -> None:
         self._release_streams()
         self.dispatcher.release_all()
+        self._release_exports()
         self._runtime.disconnect()
+
+    def _release_exports(self) -> None:
+        for entries in self._export_proxies.values():
+            for _, _, proxy in entries:
+                proxy.destroy()
+        self._export_proxies.clear()
 
     # --- calls from JavaScript -----------------------------------------------------------------
 
@@ -312,6 +337,7 @@ class PyodideTransport(JSTransport):
     def shutdown(self) -> None:
         self._release_streams()
         self.dispatcher.release_all()
+        self._release_exports()
         self._channel.shutdown()
         self._proxies = []
 

@@ -1,0 +1,224 @@
+"""``@js_import`` / ``@js_export``: .NET's ``[JSImport]`` / ``[JSExport]`` for Python.
+
+The fast, typed path: each parameter's and result's conversion is compiled once from the
+annotations (:mod:`jsinterop.marshalling`) when the function is decorated, and the JS function is
+looked up once, on first call, then cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import JSException
+from .marshalling import Marshaller, compile_marshaller, promise_of
+
+__all__ = ["can_run_sync", "import_module", "js_export", "js_import"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_modules: dict[str, Any] = {}
+"""Modules imported with import_module: name -> the module namespace (a JsProxy)."""
+_loading: dict[str, asyncio.Future[Any]] = {}
+
+
+def can_run_sync() -> bool:
+    """Whether Python can block here on a JS Promise (JSPI stack switching, entered through
+    ``runPythonAsync``/``callPromising``). False on CPython and in browsers without JSPI."""
+    try:
+        from pyodide.ffi import can_run_sync as pyodide_can_run_sync
+    except ImportError:
+        return False
+    return bool(pyodide_can_run_sync())
+
+
+async def import_module(name: str, url: str) -> Any:
+    """Load the ES module at ``url`` (relative to the document) under ``name``, for
+    ``@js_import(..., name)`` (JSHost.ImportAsync). Importing the same name twice loads it once."""
+    if name in _modules:
+        return _modules[name]
+    if name not in _loading:
+        _loading[name] = asyncio.ensure_future(_load(name, url))
+    try:
+        return await asyncio.shield(_loading[name])
+    finally:
+        if _loading.get(name) is not None and _loading[name].done():
+            _loading.pop(name, None)
+
+
+async def _load(name: str, url: str) -> Any:
+    from .js_runtime import js_runtime
+    from .pyodide_transport import interop_host
+
+    reference = await js_runtime().import_module(url)
+    module = interop_host().main.objects.get(reference.id)
+    _modules[name] = module
+    return module
+
+
+def _plan(func: Callable[..., Any], kind: str) -> tuple[list[Marshaller], Marshaller, inspect.Signature]:
+    signature = inspect.signature(func)
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+    except Exception as e:
+        raise TypeError(f"{kind} '{func.__qualname__}': its annotations could not be resolved ({e})") from e
+    params = []
+    for p in signature.parameters.values():
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            raise TypeError(f"{kind} '{func.__qualname__}': parameter '{p.name}' must be positional "
+                            "(no *args, **kwargs or keyword-only parameters)")
+        params.append(compile_marshaller(hints.get(p.name, inspect.Parameter.empty),
+                                         f"parameter '{p.name}' of '{func.__qualname__}'"))
+    result = compile_marshaller(hints.get("return", inspect.Parameter.empty), f"the result of '{func.__qualname__}'")
+    return params, result, signature
+
+
+class JSImport:
+    """A Python stub bound to a JS function: calling it calls JavaScript synchronously."""
+
+    def __init__(self, func: Callable[..., Any], identifier: str, module: str | None) -> None:
+        self.__wrapped__ = func
+        functools.update_wrapper(self, func)
+        self.identifier = identifier
+        self.module = module
+        self.params, self.result, self.signature = _plan(func, "js_import")
+        self._target: Any = None
+        self._required = sum(1 for p in self.signature.parameters.values() if p.default is p.empty)
+
+    def _resolve(self) -> Any:
+        if self.module is not None:
+            root = _modules.get(self.module)
+            if root is None:
+                raise JSException(f"The JS module '{self.module}' is not imported: call "
+                                  f"await jsinterop.import_module('{self.module}', <its URL>) first.")
+            path = self.identifier
+        else:
+            import js
+
+            root = js
+            path = self.identifier.removeprefix("globalThis.")
+        parent, value = None, root
+        for segment in path.split("."):
+            parent = value
+            value = getattr(parent, segment, None)
+            if value is None:
+                raise JSException(f"Could not find '{self.identifier}' ('{segment}' was undefined).")
+        if not callable(value):
+            raise JSException(f"The value '{self.identifier}' is not a function.")
+        return value  # a JsProxy method: `this` stays bound to its parent
+
+    def __call__(self, *args: Any) -> Any:
+        if not self._required <= len(args) <= len(self.params):
+            raise TypeError(f"{self.__qualname__}() takes {len(self.params)} argument(s) but {len(args)} were given")
+        target = self._target
+        if target is None:
+            target = self._target = self._resolve()
+        releases: list[Callable[[], Any]] = []
+        try:
+            converted = [m.to_js(a, releases) for m, a in zip(self.params, args)]
+            value = target(*converted)
+            if self.result.blocking:
+                value = _block_on(value, self.identifier)
+            return self.result.from_js(value)
+        except _js_exception_types() as e:
+            raise _as_js_exception(e) from None
+        finally:
+            for release in releases:
+                release()
+
+
+def _block_on(value: Any, identifier: str) -> Any:
+    if not (hasattr(value, "then") and callable(value.then)):
+        return value
+    if not can_run_sync():
+        raise RuntimeError(
+            f"'{identifier}' returned a Promise and its stub is annotated Blocking[...], but this Python cannot "
+            "block on it: blocking needs JSPI (WebAssembly stack switching) in the browser and a Python entry "
+            "point started with runPythonAsync or callPromising. Use an async stub (-> Awaitable[...]) instead.")
+    from pyodide.ffi import run_sync
+
+    return run_sync(value)
+
+
+def _js_exception_types() -> tuple[type[BaseException], ...]:
+    try:
+        from pyodide.ffi import JsException
+
+        return (JsException,)
+    except ImportError:
+        return ()
+
+
+def _as_js_exception(e: BaseException) -> JSException:
+    error = getattr(e, "js_error", None)
+    name = str(getattr(error, "name", None) or getattr(e, "name", "Error"))
+    message = str(getattr(error, "message", None) or getattr(e, "message", e))
+    stack = getattr(error, "stack", None)
+    return JSException(message, name, str(stack) if stack is not None else None)
+
+
+def js_import(identifier: str, module: str | None = None) -> Callable[[F], F]:
+    """Bind a function stub to a JS function, by its annotations (.NET's ``[JSImport]``).
+
+    ``@js_import("globalThis.console.log")`` binds a dotted path from ``globalThis``;
+    ``@js_import("getMessage", "main.js")`` a function of a module loaded with :func:`import_module`.
+    """
+    if not isinstance(identifier, str) or not identifier:
+        raise TypeError(f"js_import: the identifier must be a non-empty string, got {identifier!r}")
+
+    def decorate(func: F) -> F:
+        return typing.cast(F, JSImport(func, identifier, module))
+
+    return decorate
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+class JSExport:
+    """A Python function exposed to JavaScript with converters compiled from its annotations."""
+
+    def __init__(self, func: Callable[..., Any], name: str) -> None:
+        self.func = func
+        self.name = name
+        self.module = func.__module__
+        self.params, self.result, self.signature = _plan(func, "js_export")
+        self.is_async = inspect.iscoroutinefunction(func)
+
+    def call_from_js(self, *js_args: Any) -> Any:
+        """What JavaScript calls: arguments converted in, the result (or a Promise) converted out."""
+        if len(js_args) != len(self.params):
+            raise TypeError(f"{self.name}() takes {len(self.params)} argument(s) but {len(js_args)} were given")
+        value = self.func(*[m.from_js(a) for m, a in zip(self.params, js_args)])
+        if self.is_async:
+            return promise_of(value, self.result)
+        return self.result.to_js(value, [])
+
+
+_exports: dict[str, dict[str, JSExport]] = {}
+
+
+def js_export(arg: Any = None) -> Any:
+    """Expose a Python function to JavaScript (.NET's ``[JSExport]``): ``@js_export`` or
+    ``@js_export("name")``. JavaScript gets a module's exports with ``await Py.getPythonExports(name)``."""
+    def register(func: F, name: str | None) -> F:
+        export = JSExport(func, name or func.__name__)
+        table = _exports.setdefault(export.module, {})
+        if export.name in table and table[export.name].func.__qualname__ != func.__qualname__:
+            raise ValueError(f"The module '{export.module}' already exports '{export.name}'.")
+        table[export.name] = export
+        return func
+
+    if callable(arg):
+        return register(arg, None)
+    if arg is not None and (not isinstance(arg, str) or not arg.isidentifier()):
+        raise TypeError(f"js_export: the name must be an identifier string, got {arg!r}")
+    return lambda func: register(func, arg)
+
+
+def exports_of(module: str) -> dict[str, JSExport]:
+    """The exports a module registered (it must have been imported)."""
+    return dict(_exports.get(module, {}))
