@@ -128,6 +128,10 @@ def _type_error(where: str, expected: str, value: Any) -> TypeError:
     return TypeError(f"{where}: expected {expected}, got {type(value).__name__} ({value!r:.60})")
 
 
+_SMALL = 2**31
+"""Ints below this cross as JS numbers by Pyodide's own conversion; larger safe ints are sent as floats."""
+
+
 def _same(value: Any, calls: list[Any]) -> Any:
     return value
 
@@ -166,21 +170,27 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
         def int_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not int:
                 raise _type_error(where, "int", v)
+            if -_SMALL <= v < _SMALL:
+                return v
             if not -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER:
                 raise OverflowError(f"{where}: {v} is outside JavaScript's safe integer range (abs <= 2**53 - 1); "
                                     "annotate it JSBigInt to send a BigInt")
-            return v
+            return float(v)  # exact in this range, and a number, where Pyodide would make a BigInt
         def int_from_js(v: Any) -> int:
             if type(v) is int:
                 return v
+            if isinstance(v, int) and not isinstance(v, bool):  # a BigInt from JavaScript
+                return int(v)
             if type(v) is float and v.is_integer():
                 return int(v)
             raise _type_error(where, "int", v)
         return Marshaller(int_to_js, int_from_js, "number")
     if tp is float:
         def float_to_js(v: Any, calls: list[Any]) -> Any:
-            if type(v) is float or (type(v) is int and -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER):
+            if type(v) is float:
                 return v
+            if type(v) is int and -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER:
+                return float(v)
             raise _type_error(where, "float", v)
         def float_from_js(v: Any) -> float:
             if type(v) in (float, int):
@@ -306,10 +316,8 @@ def _bigint(where: str) -> Marshaller:
         return js.BigInt(str(v))
 
     def from_js(v: Any) -> int:
-        if type(v) is int:
-            return v
-        if _is_js_proxy(v):
-            return int(v.toString())
+        if isinstance(v, int) and not isinstance(v, bool):  # Pyodide's JsBigInt is an int
+            return int(v)
         raise _type_error(where, "a BigInt", v)
 
     return Marshaller(to_js, from_js, "bigint")

@@ -34,6 +34,7 @@ _BIGINT = "__jsinteropBigInt"
 _JS_STREAM = "__jsinteropStream"
 _PY_STREAM = "__pyStream"
 _PY_OBJECT = "__pyObjectId"
+_SMALL_INT = 2**31
 
 
 def interop_host() -> Any:
@@ -255,8 +256,13 @@ class PyodideTransport(JSTransport):
 
     @staticmethod
     def _js_args(args: Sequence[Any]) -> Sequence[Any]:
-        """Plain arguments as JavaScript gets them: None is null (System.Text.Json writes null)."""
-        return [jsnull if a is None else a for a in args] if None in args else args
+        """Plain arguments as JavaScript gets them: None is null (System.Text.Json writes null), and an
+        int beyond 32 bits is a number (Pyodide would make it a BigInt; the runtime checked the range)."""
+        for a in args:
+            if a is None or (type(a) is int and not -_SMALL_INT <= a < _SMALL_INT):
+                return [jsnull if a is None else float(a) if type(a) is int and not -_SMALL_INT <= a < _SMALL_INT
+                        else a for a in args]
+        return args
 
     def _encoded(self, args: list[Any]) -> tuple[str, Any, bool]:
         encoder = _Encoder(self)

@@ -358,3 +358,8 @@ def test_page_going_away_disconnects_every_runtime(jsinterop_page, jsinterop_sit
     """) == [True, "pending call failed", "later call failed"]
     assert jsinterop_page.run("return Py.debug.trackedCounts();") == {
         "jsObjects": 0, "pendingCalls": 0, "pendingPulls": 0, "pendingPyCalls": 0, "pyObjects": 0}
+
+
+def test_large_safe_integers_cross_as_numbers(py):
+    assert py("""[fx.invoke("inspect", 2**40)["kind"], fx.invoke("add", 2**53 - 2, 1) == 2**53 - 1,
+                  fx.invoke("echo", [2**52]) == [2**52]]""") == ["number", True, True]

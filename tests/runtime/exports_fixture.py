@@ -1,0 +1,51 @@
+"""@js_export functions the browser tests call from JavaScript (written into the page and imported)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+
+from jsinterop import JSBigInt, js_export
+
+
+@dataclasses.dataclass
+class Order:
+    order_id: int
+    item_names: list[str]
+
+
+@js_export
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+@js_export("greet")
+async def greeting(name: str) -> str:
+    await asyncio.sleep(0)
+    return f"Hello, {name}!"
+
+
+@js_export
+def total(order: Order) -> float:
+    return float(order.order_id * len(order.item_names))
+
+
+@js_export
+def reverse(data: bytes) -> bytes:
+    return data[::-1]
+
+
+@js_export
+def tomorrow(when: dt.datetime) -> dt.datetime:
+    return when + dt.timedelta(days=1)
+
+
+@js_export
+def big(n: JSBigInt) -> JSBigInt:
+    return n * 2
+
+
+@js_export
+def fails(message: str) -> None:
+    raise ValueError(message)

@@ -1,0 +1,247 @@
+"""@js_import / @js_export in a real page: every row of the marshalling table both ways, the errors,
+module dedupe, callback identity and lifetimes, can_run_sync() and blocking calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+
+PRELUDE = f"""
+import asyncio, dataclasses, datetime as dt, sys, pathlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+from jsinterop import (js_import, js_export, import_module, can_run_sync, js_runtime, JSObject, JSBigInt,
+    Persistent, Once, Blocking, release_callback, JSException)
+rt = js_runtime()
+baseline = rt.tracked_counts()
+module = await import_module("typed.js", "./typed-fixtures.mjs")
+again = await import_module("typed.js", "./typed-fixtures.mjs")
+folder = pathlib.Path("/home/pyodide/typed"); folder.mkdir(exist_ok=True)
+(folder / "exports_fixture.py").write_text({(HERE / "exports_fixture.py").read_text()!r})
+sys.path.insert(0, str(folder))
+import exports_fixture
+
+@dataclasses.dataclass
+class Order:
+    order_id: int
+    item_names: list[str]
+
+@js_import("add", "typed.js")
+def add(a: int, b: int) -> int: ...
+@js_import("typeOf", "typed.js")
+def type_of(value: Any) -> str: ...
+@js_import("echo", "typed.js")
+def echo_bool(value: bool) -> bool: ...
+@js_import("echo", "typed.js")
+def echo_str(value: str) -> str: ...
+@js_import("echo", "typed.js")
+def echo_none(value: None) -> None: ...
+@js_import("echo", "typed.js")
+def echo_float(value: float) -> float: ...
+@js_import("square", "typed.js")
+def square_big(value: JSBigInt) -> JSBigInt: ...
+@js_import("nextDay", "typed.js")
+def next_day(when: dt.datetime) -> dt.datetime: ...
+@js_import("sum", "typed.js")
+def sum_bytes(data: bytes) -> int: ...
+@js_import("keepView", "typed.js")
+def keep_view(view: memoryview) -> int: ...
+@js_import("makeBytes", "typed.js")
+def make_bytes(n: int) -> bytes: ...
+@js_import("describeOrder", "typed.js")
+def describe_order(order: Order) -> str: ...
+@js_import("makeOrder", "typed.js")
+def make_order() -> Order: ...
+@js_import("echo", "typed.js")
+def echo_nested(value: dict[str, list[tuple[int, str]]]) -> dict[str, list[tuple[int, str]]]: ...
+@js_import("echo", "typed.js")
+def echo_object(value: JSObject) -> JSObject: ...
+@js_import("call", "typed.js")
+def call(fn: Callable[[int, int], int], a: int, b: int) -> int: ...
+@js_import("addListener", "typed.js")
+def add_listener(fn: Persistent[Callable[[int], int]]) -> int: ...
+@js_import("removeListener", "typed.js")
+def remove_listener(fn: Persistent[Callable[[int], int]]) -> int: ...
+@js_import("fire", "typed.js")
+def fire(value: int) -> list[int]: ...
+@js_import("callTwice", "typed.js")
+def call_twice(fn: Once[Callable[[int], int]]) -> list[Any]: ...
+@js_import("later", "typed.js")
+def later(x: int) -> Awaitable[int]: ...
+@js_import("later", "typed.js")
+def later_blocking(x: int) -> Blocking[int]: ...
+@js_import("plusOne", "typed.js")
+def plus_one(value: Awaitable[int]) -> Awaitable[int]: ...
+@js_import("makeError", "typed.js")
+def make_error(message: str) -> Exception: ...
+@js_import("describeError", "typed.js")
+def describe_error(error: Exception) -> str: ...
+@js_import("throwsTypeError", "typed.js")
+def throws_type_error() -> None: ...
+@js_import("globalThis.Math.max")
+def math_max(a: float, b: float) -> float: ...
+@js_import("getMessage", "not-imported.js")
+def not_imported() -> str: ...
+@js_import("nope", "typed.js")
+def missing() -> None: ...
+"""
+
+
+@pytest.fixture(scope="module")
+def page(jsinterop_browser, jsinterop_site):
+    from jsinterop.testing.browser import PageDriver
+
+    url = jsinterop_site({"typed-fixtures.mjs": HERE / "typed_fixtures.mjs"})
+    driver = PageDriver(jsinterop_browser)
+    assert driver.open(url).boot_state == "ready"
+    driver.run_python(PRELUDE)
+    yield driver
+    report = driver.report()
+    driver.close()
+    assert report.violations == [] and report.uncaught == [], report
+
+
+def test_primitives_both_ways(page):
+    assert page.run_python("""[
+        add(2, 3), type_of(1), type_of(1.5), type_of("s"), type_of(None), type_of(True),
+        echo_bool(True), echo_str("é✓"), echo_none(None), echo_float(2.5), math_max(1, 7.5),
+        add(2**53 - 2, 1) == 2**53 - 1, type_of(2**40)]""") == [5, "number", "number", "string", "undefined",
+                                    "boolean", True, "é✓", None, 2.5, 7.5, True, "number"]
+
+
+def test_int_overflow_and_bigint(page):
+    assert page.run_python("""
+    out = []
+    try:
+        add(2**53, 1)
+    except OverflowError as e:
+        out.append(str(e))
+    out + [str(square_big(2**70)), type_of(5) ]
+    """) == ["parameter 'a' of 'add': 9007199254740992 is outside JavaScript's safe integer range "
+             "(abs <= 2**53 - 1); annotate it JSBigInt to send a BigInt", str(2**140), "number"]
+
+
+def test_wrong_types_name_parameter_expected_and_got(page):
+    assert page.run_python("""
+    out = []
+    for call_ in (lambda: add("2", 3), lambda: echo_bool(1), lambda: add(1)):
+        try:
+            call_()
+        except TypeError as e:
+            out.append(str(e))
+    out
+    """) == ["parameter 'a' of 'add': expected int, got str ('2')",
+             "parameter 'value' of 'echo_bool': expected bool, got int (1)",
+             "add() takes 2 argument(s) but 1 were given"]
+
+
+def test_datetime_aware_only(page):
+    assert page.run_python("""
+    when = dt.datetime(2024, 2, 28, 12, 0, tzinfo=dt.timezone.utc)
+    out = [next_day(when).isoformat()]
+    try:
+        next_day(dt.datetime(2024, 1, 1))
+    except ValueError as e:
+        out.append(str(e).split(";")[0])
+    out
+    """) == ["2024-02-29T12:00:00+00:00", "parameter 'when' of 'next_day': a naive datetime has no time zone, so it "
+             "does not name an instant"]
+
+
+def test_bytes_copy_and_memoryview_zero_copy(page):
+    out = page.run_python("""
+    data = bytearray(b"\\x01\\x02\\x03")
+    [sum_bytes(bytes(range(256)) * 10), repr(make_bytes(5)), keep_view(memoryview(data)), repr(bytes(data))]
+    """)
+    assert out == [326400, repr(b"\x00\x01\x02\x03\x04"), 3, repr(b"\xff\x02\x03")]
+
+
+def test_containers_dataclasses_any_depth(page):
+    assert page.run_python("""
+    nested = {"a": [(1, "x"), (2, "y")], "b": []}
+    [describe_order(Order(7, ["pen", "ink"])), repr(make_order()), echo_nested(nested) == nested]
+    """) == ["7:pen+ink:orderId,itemNames", "Order(order_id=9, item_names=['a', 'b'])", True]
+
+
+def test_js_object_by_reference(page):
+    assert page.run_python("""
+    import js
+    body = js.document.body
+    echo_object(body) is not None and echo_object(body).tagName
+    """) == "BODY"
+
+
+def test_callbacks_identity_and_lifetimes(page):
+    assert page.run_python("""
+    def double(x: int) -> int:
+        return 2 * x
+    out = [call(lambda a, b: a * b, 6, 7)]
+    out.append(add_listener(double))
+    out.append(add_listener(double))       # the same JS function: the set does not grow
+    out.append(fire(21))
+    out.append(remove_listener(double))    # removeEventListener-style removal works
+    out.append(release_callback(double))
+    out.append(release_callback(double))
+    out.append(call_twice(lambda x: x + 100))
+    out
+    """) == [42, 1, 1, [42], 0, True, False, [101, "second call failed: OnceProxy can only be called once"]]
+
+
+def test_awaitables_and_promises(page):
+    assert page.run_python("""
+    async def seven():
+        await asyncio.sleep(0)
+        return 7
+    [await later(21), await plus_one(seven())]
+    """) == [42, 8]
+
+
+def test_exceptions_both_ways(page):
+    assert page.run_python("""
+    out = [repr(make_error("too far")), describe_error(ValueError("bad value"))]
+    try:
+        throws_type_error()
+    except JSException as e:
+        out.append([e.js_name, e.message, "typed-fixtures.mjs" in (e.js_stack or "")])
+    out
+    """) == ["JSException('too far')", "ValueError: bad value", ["TypeError", "bad input", True]]
+
+
+def test_module_errors_and_dedupe(page):
+    assert page.run_python("""
+    out = [module is again]
+    for stub in (not_imported, missing):
+        try:
+            stub()
+        except JSException as e:
+            out.append(e.message)
+    out
+    """) == [True, "The JS module 'not-imported.js' is not imported: call await jsinterop.import_module("
+             "'not-imported.js', <its URL>) first.", "Could not find 'nope' ('nope' was undefined)."]
+
+
+def test_can_run_sync_and_blocking_call(page):
+    # Code entered through runPythonAsync can block on a Promise where the browser has JSPI.
+    assert page.run_python("[can_run_sync(), later_blocking(5)]") == [True, 10]
+
+
+def test_exports_called_from_javascript(page):
+    out = page.run_async("""
+        const ex = await Py.getPythonExports("exports_fixture");
+        const results = [ex.add(1, 2), ex.exports_fixture.add(3, 4), await ex.greet("Ada"),
+            ex.total({ orderId: 2, itemNames: ["a", "b", "c"] }), Array.from(ex.reverse(new Uint8Array([1, 2, 3]))),
+            ex.tomorrow(new Date(Date.UTC(2024, 1, 28))).toISOString(), String(ex.big(2n ** 70n)),
+            ex.greet("x") instanceof Promise];
+        try { ex.fails("nope"); } catch (e) { results.push([e.name, e.message]); }
+        try { await Py.getPythonExports("no_such_module"); } catch (e) { results.push([e.name, e.message]); }
+        return results;
+    """)
+    assert out["value"] == [3, 7, "Hello, Ada!", 6.0, [3, 2, 1], "2024-02-29T00:00:00.000Z", str(2**71), True,
+                            ["ValueError", "nope"],
+                            ["LookupError", "The module 'no_such_module' has no @js_export functions (it must be "
+                             "imported first: exports are registered when their module is imported)."]]
