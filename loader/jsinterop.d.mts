@@ -105,6 +105,11 @@ export declare class PyRuntime {
   invokeMethodAsync<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): Promise<T>;
   /** Calls a `@js_invokable` function synchronously; throws for an `async def`. */
   invokeMethod<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): T;
+  /**
+   * The `@js_export` functions of a Python module; `T` is its generated interface, e.g.
+   * `import type { AppCalcExports } from "./types/app.calc.js"`.
+   */
+  getPythonExports<T = Record<string, (...args: any[]) => any>>(moduleName: string): Promise<T>;
   /** Pass a JS object to Python by reference instead of by value. */
   createJSObjectReference(object: object): JSObjectRef;
   /** Pass binary data to Python as a stream it reads in chunks. */

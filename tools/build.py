@@ -192,6 +192,21 @@ def local_wheel(spec: dict) -> Path:
     return wheels[0]
 
 
+def export_types(spec: dict) -> Path:
+    """dist/types/<module>.d.ts for the @js_export functions of a local package, regenerated only
+    when its sources (or jsinterop's) change."""
+    digest = tree_digest([ROOT / s for s in spec["sources"]] + [ROOT / "runtime" / "jsinterop"])
+    out = CACHE / "types" / spec["name"] / digest
+    if not (out / ".complete").exists():
+        print(f"  generating TypeScript declarations for {spec['types']}")
+        shutil.rmtree(out.parent, ignore_errors=True)
+        out.mkdir(parents=True)
+        run([sys.executable, "-m", "jsinterop.typegen", spec["types"], "--path", str(ROOT / spec["project"]),
+             "--out", str(out)], f"typegen of {spec['types']}")
+        (out / ".complete").write_text(digest)
+    return out
+
+
 # --- The lock file -----------------------------------------------------------------------------
 
 def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
@@ -253,6 +268,9 @@ def build(dist_root: Path) -> Dist:
         dist.put_file(f"{WHEELS_DIR}/{w.name}", w)
     dist.put_bytes(LOCK_NAME, lock_file(package / LOCK_NAME, wheels))
 
+    for spec in pins["local"]:
+        if "types" in spec:
+            copy_tree(dist, export_types(spec), "types", skip=(".complete",))
     copy_tree(dist, ROOT / "loader")
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
     copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))

@@ -11,7 +11,8 @@ def tracked_counts() -> dict[str, int]:
     ``jsObjects`` (JS objects Python holds), ``pyObjects`` (Python objects lent to JavaScript),
     ``pendingCalls``/``pythonPendingCalls`` (calls to JS in flight, each side's table),
     ``pendingPyCalls`` (calls from JS in flight), ``pendingPulls``/``pyStreams`` (Python streams
-    being read by JavaScript). The same numbers are ``Py.debug.trackedCounts()`` in JavaScript.
+    being read by JavaScript), ``persistentCallbacks`` (``Persistent[Callable]`` functions given to JS).
+    The JS-side numbers are also ``Py.debug.trackedCounts()`` in JavaScript.
     """
     from .js_runtime import js_runtime
 

@@ -18,6 +18,7 @@ from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
 from .errors import JSException
 from .js_runtime import CallKind, JSObjectReference, JSTransport
+from .marshalling import persistent_callback_count
 from .py_dispatcher import PyDispatcher, PyObjectReference
 from .serialization import MAX_SAFE_INTEGER, WireReference
 from .streams import JSStreamReference, PyStreamReference
@@ -351,4 +352,5 @@ class PyodideTransport(JSTransport):
         counts = self._channel.counts()
         return {"jsObjects": counts.jsObjects, "pendingCalls": counts.pendingCalls,
                 "pendingPulls": counts.pendingPulls, "pendingPyCalls": counts.pendingPyCalls,
-                "pyStreams": len(self._streams), "pyObjects": len(self.dispatcher.objects)}
+                "pyStreams": len(self._streams), "pyObjects": len(self.dispatcher.objects),
+                "persistentCallbacks": persistent_callback_count()}

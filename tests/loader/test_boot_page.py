@@ -200,3 +200,11 @@ def test_call_python_sample(jsinterop_page, jsinterop_server):
     jsinterop_page.run("dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));")
     assert jsinterop_page.run("return Py.debug.trackedCounts().pyObjects;") == 0
     assert_clean(jsinterop_page.report())
+
+
+def test_typed_interop_sample(jsinterop_page, jsinterop_server):
+    report = jsinterop_page.open(jsinterop_server + "typed-interop.html")
+    assert report.boot_state == "ready"
+    assert_clean(report)
+    assert jsinterop_page.text("greeting") == "Hello, World! Greetings from JavaScript in a headless browser"
+    assert jsinterop_page.text("sum") == "42"

@@ -321,7 +321,7 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
         out.append("disconnected")
     out + [own.tracked_counts(), js_runtime().invoke("Math.abs", -1)]
     """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1, "pendingPulls": 0,
-              "pendingPyCalls": 0, "pyStreams": 0, "pyObjects": 0},
+              "pendingPyCalls": 0, "pyStreams": 0, "pyObjects": 0, "persistentCallbacks": 0},
              "The JavaScript runtime has been shut down; no more calls can be made.",
              "disconnected", "disconnected", "disconnected", {"pythonPendingCalls": 0}, 1]
 

@@ -285,14 +285,19 @@ class Record:
     parent: Record | None = None
 
 
-records = st.deferred(lambda: st.builds(
-    Record,
-    record_id=st.integers(-(2**53) + 1, 2**53 - 1),
-    display_name=st.text(),
-    score=st.floats(allow_nan=False, allow_infinity=False),
-    tags=st.lists(st.text(max_size=5), max_size=3),
-    parent=st.none() | records,
-))
+def _record(parent: st.SearchStrategy) -> st.SearchStrategy:
+    return st.builds(
+        Record,
+        record_id=st.integers(-(2**53) + 1, 2**53 - 1),
+        display_name=st.text(),
+        score=st.floats(allow_nan=False, allow_infinity=False),
+        tags=st.lists(st.text(max_size=5), max_size=3),
+        parent=parent,
+    )
+
+
+# Chains of parents a few levels deep (well inside the depth limit, which has its own test).
+records = st.recursive(_record(st.none()), lambda children: _record(st.none() | children), max_leaves=6)
 
 
 @settings(max_examples=200, deadline=None)
