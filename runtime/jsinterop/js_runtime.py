@@ -141,12 +141,20 @@ class JSRuntime:
         """Like :meth:`invoke_async`, with the result discarded."""
         await self._call_async(GLOBAL_TARGET, identifier, args, None, timeout, CallKind.INVOKE_VOID)
 
-    def invoke(self, identifier: str, *args: Any, returns: Any = None) -> Any:
+    def invoke(self, identifier: str, *args: Any, returns: Any = None, blocking: bool = False) -> Any:
         """Call a JS function synchronously (Blazor's ``IJSInProcessRuntime.Invoke``).
 
         A function that returns a Promise raises :class:`JSException` saying to use
-        :meth:`invoke_async`, instead of handing back an unusable Promise.
+        :meth:`invoke_async`, instead of handing back an unusable Promise, unless ``blocking=True``
+        asks to wait for it synchronously, which needs :func:`jsinterop.can_run_sync` (JSPI).
         """
+        if blocking:
+            from .typed_interop import require_blocking
+
+            require_blocking(identifier)
+            from pyodide.ffi import run_sync
+
+            return run_sync(self.invoke_async(identifier, *args, returns=returns))
         return self._call_sync(GLOBAL_TARGET, identifier, args, returns)
 
     async def import_module(self, path: str, timeout: float | None = None) -> JSObjectReference:

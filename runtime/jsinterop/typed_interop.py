@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from .errors import JSException
 from .marshalling import Marshaller, compile_marshaller, promise_of
 
-__all__ = ["can_run_sync", "import_module", "js_export", "js_import"]
+__all__ = ["can_run_sync", "import_module", "js_export", "js_import", "require_blocking"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,14 +131,19 @@ class JSImport:
                 release()
 
 
+def require_blocking(identifier: str) -> None:
+    """Raise a clear error unless Python can block on a Promise here."""
+    if not can_run_sync():
+        raise RuntimeError(
+            f"Waiting synchronously for '{identifier}' needs JSPI (WebAssembly stack switching) in the browser "
+            "and a Python entry point started with runPythonAsync or callPromising; this call has neither or "
+            "only one. Await it instead (invoke_async, or a stub returning Awaitable[...]).")
+
+
 def _block_on(value: Any, identifier: str) -> Any:
     if not (hasattr(value, "then") and callable(value.then)):
         return value
-    if not can_run_sync():
-        raise RuntimeError(
-            f"'{identifier}' returned a Promise and its stub is annotated Blocking[...], but this Python cannot "
-            "block on it: blocking needs JSPI (WebAssembly stack switching) in the browser and a Python entry "
-            "point started with runPythonAsync or callPromising. Use an async stub (-> Awaitable[...]) instead.")
+    require_blocking(identifier)
     from pyodide.ffi import run_sync
 
     return run_sync(value)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from typing import TypedDict
 
 from jsinterop import JSBigInt, js_export
 
@@ -49,3 +51,27 @@ def big(n: JSBigInt) -> JSBigInt:
 @js_export
 def fails(message: str) -> None:
     raise ValueError(message)
+
+
+class Movie(TypedDict):
+    title: str
+    year: int
+
+
+@js_export
+def apply(fn: Callable[[int], int], value: int) -> int:
+    """A JS function comes in as a Python callable, converted both ways by its annotation."""
+    return fn(value) + fn(value)
+
+
+@js_export
+def older(movie: Movie) -> Movie:
+    return {"title": movie["title"].upper(), "year": movie["year"] - 10}
+
+
+@js_export
+def blocking_wait(ms: int) -> int:
+    """Blocks on a JS Promise from a synchronous export: only where can_run_sync() allows."""
+    from jsinterop import js_runtime
+
+    return js_runtime().invoke("later", ms, blocking=True)

@@ -265,3 +265,40 @@ def test_callbacks_do_not_leak_across_100000_calls(page):
     released = release_callback(triple)
     [total, counted, rt.tracked_counts()["persistentCallbacks"], released, module_.pyproxy_alloc_map.size - proxies_before, module_._hiwire_num_refs() - hiwire_before]
     """) == [sum(range(100_000)) + 100_000, 1, 0, True, 0, 0]
+
+
+def test_js_function_is_looked_up_once(page):
+    # Replacing the global after the first call does not change what a cached stub calls.
+    assert page.run_python("""
+    import js
+    js.globalThis.swappable = js.Math.max
+    @js_import("globalThis.swappable")
+    def swappable(a: float, b: float) -> float: ...
+    before = swappable(1, 9)
+    js.globalThis.swappable = js.Math.min
+    [before, swappable(1, 9)]
+    """) == [9, 9]
+
+
+def test_callables_and_typed_dicts_from_javascript(page):
+    out = page.run_async("""
+        const ex = await Py.getPythonExports("exports_fixture");
+        return [ex.apply((x) => x * 10, 4), ex.older({ title: "Alien", year: 1989 })];
+    """)
+    assert out["value"] == [80, {"title": "ALIEN", "year": 1979}]
+
+
+def test_blocking_needs_jspi_and_an_async_entry_point(page):
+    # runPythonAsync is an async entry point: it can block.
+    assert page.run_python("""
+    import js
+    js.globalThis.later = module.later
+    rt.invoke("later", 4, blocking=True)
+    """) == 8
+    # A synchronous entry point (runPython) cannot: the error says what is missing.
+    out = page.run_async("""
+        try { Py.pyodide.runPython("from exports_fixture import blocking_wait; blocking_wait(3)"); }
+        catch (e) { return String(e.message).trim().split("\\n").pop(); }
+    """)
+    assert out["value"].startswith("RuntimeError: Waiting synchronously for 'later' needs JSPI (WebAssembly stack "
+                                   "switching) in the browser and a Python entry point started with runPythonAsync")
