@@ -109,6 +109,8 @@ class Marshaller:
     ts: str
     """The TypeScript type."""
     blocking: bool = False
+    simple: bool = False
+    """True when ``to_js`` never registers a release (primitives): calls can skip that bookkeeping."""
 
 
 def _ffi() -> Any:
@@ -157,15 +159,15 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
         tp = base
     origin = get_origin(tp)
     if tp is Any or tp is object:
-        return Marshaller(_same, lambda v: v, "any")
+        return Marshaller(_same, lambda v: v, "any", simple=True)
     if tp is None or tp is types.NoneType:
-        return Marshaller(lambda v, calls: None, lambda v: None, "void")
+        return Marshaller(lambda v, calls: None, lambda v: None, "void", simple=True)
     if tp is bool:
         def bool_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not bool:
                 raise _type_error(where, "bool", v)
             return v
-        return Marshaller(bool_to_js, lambda v: bool(v), "boolean")
+        return Marshaller(bool_to_js, lambda v: bool(v), "boolean", simple=True)
     if tp is int:
         def int_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not int:
@@ -184,7 +186,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             if type(v) is float and v.is_integer():
                 return int(v)
             raise _type_error(where, "int", v)
-        return Marshaller(int_to_js, int_from_js, "number")
+        return Marshaller(int_to_js, int_from_js, "number", simple=True)
     if tp is float:
         def float_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is float:
@@ -196,7 +198,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             if type(v) in (float, int):
                 return float(v)
             raise _type_error(where, "float", v)
-        return Marshaller(float_to_js, float_from_js, "number")
+        return Marshaller(float_to_js, float_from_js, "number", simple=True)
     if tp is str:
         def str_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not str:
@@ -206,7 +208,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             if type(v) is not str:
                 raise _type_error(where, "str", v)
             return v
-        return Marshaller(str_to_js, str_from_js, "string")
+        return Marshaller(str_to_js, str_from_js, "string", simple=True)
     if tp is dt.datetime:
         return _datetime(where)
     if tp is bytes:

@@ -259,11 +259,9 @@ class PyodideTransport(JSTransport):
     def _js_args(args: Sequence[Any]) -> Sequence[Any]:
         """Plain arguments as JavaScript gets them: None is null (System.Text.Json writes null), and an
         int beyond 32 bits is a number (Pyodide would make it a BigInt; the runtime checked the range)."""
-        for a in args:
-            if a is None or (type(a) is int and not -_SMALL_INT <= a < _SMALL_INT):
-                return [jsnull if a is None else float(a) if type(a) is int and not -_SMALL_INT <= a < _SMALL_INT
-                        else a for a in args]
-        return args
+        if all(a is not None and (type(a) is not int or -_SMALL_INT <= a < _SMALL_INT) for a in args):
+            return args
+        return [jsnull if a is None else float(a) if type(a) is int else a for a in args]
 
     def _encoded(self, args: list[Any]) -> tuple[str, Any, bool]:
         encoder = _Encoder(self)

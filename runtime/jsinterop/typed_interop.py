@@ -88,6 +88,10 @@ class JSImport:
         self.params, self.result, self.signature = _plan(func, "js_import")
         self._target: Any = None
         self._required = sum(1 for p in self.signature.parameters.values() if p.default is p.empty)
+        # Primitive-only signatures skip the release bookkeeping: the common, hot case.
+        self._simple = all(m.simple for m in self.params) and not self.result.blocking
+        self._to_js = [m.to_js for m in self.params]
+        self._from_js = self.result.from_js
 
     def _resolve(self) -> Any:
         if self.module is not None:
@@ -117,6 +121,11 @@ class JSImport:
         target = self._target
         if target is None:
             target = self._target = self._resolve()
+        if self._simple:
+            try:
+                return self._from_js(target(*[f(a, None) for f, a in zip(self._to_js, args)]))
+            except _js_exception_types() as e:
+                raise _as_js_exception(e) from None
         releases: list[Callable[[], Any]] = []
         try:
             converted = [m.to_js(a, releases) for m, a in zip(self.params, args)]
