@@ -1,0 +1,13 @@
+"""Python components in the browser: a Blazor-like component model (``Component``, lifecycle,
+``state_has_changed``), an element builder (``h``), and a keyed-diff renderer.
+
+This is the core; the page renderer (patching the real DOM), routing and collocated modules build
+on it. On CPython, :func:`jsinterop.testing.render` renders components into a fake DOM.
+"""
+
+from .component import Component, ElementReference, inject
+from .elements import ComponentNode, Element, Text, h
+from .fakedom import EventArgs
+from .renderer import Renderer
+
+__all__ = ["Component", "ComponentNode", "Element", "ElementReference", "EventArgs", "Renderer", "Text", "h", "inject"]

@@ -1,0 +1,511 @@
+"""The renderer: mounts components, diffs their element trees, and patches the DOM with the fewest
+operations (keyed children keep their nodes, so focus and input values survive re-renders).
+
+It is abstract over a :class:`DomBackend` that applies a batch of operations: the page's DOM in the
+browser, or :class:`~jsinterop.components.fakedom.FakeDom` on CPython for unit tests.
+
+Operations (tuples, applied in order, one batch per flush):
+``("element", id, tag)``, ``("text", id, value)``, ``("set_text", id, value)``,
+``("set_attr", id, name, value)``, ``("remove_attr", id, name)``,
+``("insert", parent_id, id, before_id_or_None)``, ``("remove", id)``,
+``("listen", id, event)``, ``("unlisten", id, event)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import inspect
+import itertools
+import traceback
+import typing
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from .component import Component, ElementReference, _Inject
+from .elements import ComponentNode, Element, Node, Text, h
+
+__all__ = ["DomBackend", "Renderer"]
+
+Op = tuple[Any, ...]
+
+
+class DomBackend(Protocol):
+    """Where the operations of a render go."""
+
+    def apply(self, ops: list[Op]) -> None:
+        """Apply one batch of operations, in order."""
+        ...
+
+
+@dataclasses.dataclass(eq=False)
+class _Mounted:
+    """A node of the tree as it is in the DOM."""
+
+    id: int
+    vnode: Element | Text
+    children: list[_Mounted | _MountedComponent] = dataclasses.field(default_factory=list)
+    handlers: dict[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
+    owner: Component | None = None
+
+    @property
+    def key(self) -> Any:
+        return self.vnode.key
+
+    @property
+    def dom_id(self) -> int:
+        return self.id
+
+
+@dataclasses.dataclass(eq=False)
+class _MountedComponent:
+    """A child component in the tree: its instance and what it rendered."""
+
+    instance: Component
+    node: ComponentNode
+    root: _Mounted | _MountedComponent | None = None
+    rendered_once: bool = False
+
+    @property
+    def key(self) -> Any:
+        return self.node.key
+
+    @property
+    def dom_id(self) -> int:
+        assert self.root is not None
+        return self.root.dom_id
+
+
+class Renderer:
+    """Renders a root component into a container of a DOM backend."""
+
+    def __init__(self, backend: DomBackend, services: dict[type, Any] | None = None, detailed_errors: bool = False,
+                 schedule: Callable[[Callable[[], None]], None] | None = None) -> None:
+        self.backend = backend
+        self.services = dict(services or {})
+        self.detailed_errors = detailed_errors
+        self._ids = itertools.count(1)
+        self._ops: list[Op] = []
+        self._listeners: dict[tuple[int, str], _Mounted] = {}
+        self._dirty: list[_MountedComponent] = []
+        self._flush_scheduled = False
+        self._schedule = schedule or _call_soon
+        self._mounted: dict[int, _MountedComponent] = {}  # id(instance) -> mount
+        self._container: int | None = None
+        self.root: _MountedComponent | None = None
+        self._after_render: list[tuple[Component, bool]] = []
+        self._tasks: set[asyncio.Future[Any]] = set()
+        # The DOM's shape as the operations leave it: each node's parent, each parent's children in order.
+        self._parent_of: dict[int, int] = {}
+        self._order: dict[int, list[int]] = {}
+        self.errors: list[BaseException] = []
+        """Errors that happened where no error boundary could show them (dispose)."""
+
+    # --- entry points --------------------------------------------------------------------------
+
+    def mount(self, component: type[Component], container_id: int, **params: Any) -> Component:
+        """Render ``component`` as the content of the container element ``container_id``."""
+        self._container = container_id
+        self.root = self._mount_component(ComponentNode(component, params), container_id, None)
+        self._commit()
+        return self.root.instance
+
+    def invalidate(self, instance: Component) -> None:
+        """Schedule a re-render of ``instance`` (batched)."""
+        mount = self._mounted.get(id(instance))
+        if mount is None or mount in self._dirty:
+            return
+        self._dirty.append(mount)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._schedule(self.flush)
+
+    def flush(self) -> None:
+        """Re-render every component whose state changed, in one batch of operations."""
+        self._flush_scheduled = False
+        dirty, self._dirty = self._dirty, []
+        for mount in dirty:
+            if id(mount.instance) in self._mounted:
+                self._rerender(mount)
+        self._commit()
+
+    def dispatch_event(self, node_id: int, event: str, details: Any = None) -> None:
+        """Run the handler of ``event`` on element ``node_id``, then re-render its component."""
+        mounted = self._listeners.get((node_id, event))
+        if mounted is None:
+            return
+        handler = mounted.handlers.get(event)
+        owner = mounted.owner
+        if handler is None:
+            return
+        try:
+            result = _call_handler(handler, details)
+        except Exception as e:
+            self._fail(owner, e)
+            self.flush()
+            return
+        if inspect.isawaitable(result):
+            async def finish() -> None:
+                try:
+                    await result
+                except Exception as e:
+                    self._fail(owner, e)
+                if owner is not None:
+                    self.invalidate(owner)
+            self._spawn(finish())
+        if owner is not None:
+            self.invalidate(owner)
+        self.flush()
+
+    async def settle(self) -> None:
+        """Wait until every pending async lifecycle method and handler has finished and rendered."""
+        while self._tasks or self._dirty:
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            self.flush()
+            await asyncio.sleep(0)
+
+    def unmount(self) -> None:
+        """Remove the root component (disposing every component)."""
+        if self.root is not None:
+            self._remove(self.root)
+            self.root = None
+            self._commit()
+
+    # --- components ----------------------------------------------------------------------------
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _mount_component(self, node: ComponentNode, parent_id: int, before: int | None) -> _MountedComponent:
+        instance = node.component()
+        if not isinstance(instance, Component):
+            raise TypeError(f"{node.component.__name__} is not a Component")
+        instance._renderer = self
+        self._inject(instance)
+        mount = _MountedComponent(instance, node)
+        self._mounted[id(instance)] = mount
+        self._set_params(instance, node.params)
+        try:
+            instance.on_initialized()
+            self._after_async(mount, _maybe(instance, "on_initialized_async"))
+            instance.on_parameters_set()
+            self._after_async(mount, _maybe(instance, "on_parameters_set_async"))
+            content = self._render_of(instance)
+        except Exception as e:
+            content = self._boundary(instance, e)
+        mount.root = self._create(content, parent_id, before, instance)
+        self._after_render.append((instance, True))
+        mount.rendered_once = True
+        return mount
+
+    def _after_async(self, mount: _MountedComponent, awaitable: Any) -> None:
+        if awaitable is None:
+            return
+
+        async def run() -> None:
+            try:
+                await awaitable
+            except Exception as e:
+                self._fail(mount.instance, e)
+                return
+            self.invalidate(mount.instance)
+
+        self._spawn(run())
+
+    def _inject(self, instance: Component) -> None:
+        cls = type(instance)
+        wanted = [name for name in dir(cls) if isinstance(getattr(cls, name, None), _Inject)]
+        if not wanted:
+            return
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception as e:
+            raise TypeError(f"{cls.__name__}: the annotations of its inject() fields could not be resolved ({e})") from e
+        for name in wanted:
+            tp = hints.get(name)
+            if tp not in self.services:
+                raise LookupError(f"{cls.__name__}.{name}: no service of type {getattr(tp, '__name__', tp)} "
+                                  "is registered with the renderer")
+            setattr(instance, name, self.services[tp])
+
+    @staticmethod
+    def _set_params(instance: Component, params: dict[str, Any]) -> None:
+        for name, value in params.items():
+            setattr(instance, name, value)
+
+    def _render_of(self, instance: Component) -> Node:
+        content = instance.render()
+        if not isinstance(content, (Element, Text, ComponentNode)):
+            raise TypeError(f"{type(instance).__name__}.render() must return one element (built with h), "
+                            f"got {type(content).__name__}")
+        return content
+
+    def _boundary(self, instance: Component | None, error: BaseException) -> Element:
+        name = type(instance).__name__ if instance is not None else "the app"
+        details = [h.pre("".join(traceback.format_exception(error)))] if self.detailed_errors else []
+        return h.div(h.strong(f"An error occurred in {name}."), h.p(f"{type(error).__name__}: {error}"), *details,
+                     class_="jsinterop-error-boundary", role="alert")
+
+    def _report(self, instance: Component, error: BaseException) -> None:
+        """An error with no place on screen (in dispose): kept for tests and logged."""
+        self.errors.append(error)
+        traceback.print_exception(error)
+
+    def _fail(self, instance: Component | None, error: BaseException) -> None:
+        """Show the error boundary in place of the component; the rest of the app keeps working."""
+        mount = self._mounted.get(id(instance)) if instance is not None else None
+        if mount is None or mount.root is None:
+            return
+        parent, before = self._position_of(mount.root)
+        new_root = self._create(self._boundary(instance, error), parent, before, instance)
+        self._remove_dom(mount.root)
+        mount.root = new_root
+        mount.instance.render = lambda: self._boundary(instance, error)  # stays failed until replaced
+
+    def _position_of(self, node: _Mounted | _MountedComponent) -> tuple[int, int | None]:
+        """Where a node sits: its parent and the sibling after it (None when it is the last)."""
+        return self._parent_of[node.dom_id], self._next_sibling(node.dom_id)
+
+    def _rerender(self, mount: _MountedComponent) -> None:
+        instance = mount.instance
+        try:
+            content = self._render_of(instance)
+        except Exception as e:
+            content = self._boundary(instance, e)
+        assert mount.root is not None
+        parent = self._parent_of[mount.root.dom_id]
+        mount.root = self._patch(mount.root, content, parent, instance)
+        self._after_render.append((instance, False))
+
+    # --- the tree ------------------------------------------------------------------------------
+
+    def _next_sibling(self, node_id: int) -> int | None:
+        parent = self._parent_of.get(node_id)
+        siblings = self._order.get(parent, [])
+        index = siblings.index(node_id)
+        return siblings[index + 1] if index + 1 < len(siblings) else None
+
+    def _emit(self, op: Op) -> None:
+        self._ops.append(op)
+        kind = op[0]
+        if kind == "insert":
+            _, parent, child, before = op
+            old_parent = self._parent_of.get(child)
+            if old_parent is not None:
+                self._order[old_parent].remove(child)
+            siblings = self._order.setdefault(parent, [])
+            siblings.insert(siblings.index(before) if before is not None else len(siblings), child)
+            self._parent_of[child] = parent
+        elif kind == "remove":
+            child = op[1]
+            parent = self._parent_of.pop(child, None)
+            if parent is not None:
+                self._order[parent].remove(child)
+
+    def _create(self, vnode: Node, parent: int, before: int | None, owner: Component | None) -> _Mounted | _MountedComponent:
+        if isinstance(vnode, ComponentNode):
+            return self._mount_component(vnode, parent, before)
+        node_id = next(self._ids)
+        if isinstance(vnode, Text):
+            self._emit(("text", node_id, vnode.value))
+            mounted = _Mounted(node_id, vnode, owner=owner)
+        else:
+            self._emit(("element", node_id, vnode.tag))
+            mounted = _Mounted(node_id, vnode, owner=owner)
+            for name, value in vnode.attrs.items():
+                self._emit(("set_attr", node_id, name, value))
+            for event, handler in vnode.events.items():
+                mounted.handlers[event] = handler
+                self._listeners[(node_id, event)] = mounted
+                self._emit(("listen", node_id, event))
+            for child in vnode.children:
+                mounted.children.append(self._create(child, node_id, None, owner))
+            if isinstance(vnode.ref, ElementReference):
+                vnode.ref.node_id = node_id
+        self._emit(("insert", parent, node_id, before))
+        return mounted
+
+    def _same_kind(self, old: _Mounted | _MountedComponent, new: Node) -> bool:
+        if old.key != new.key:
+            return False
+        if isinstance(old, _MountedComponent):
+            return isinstance(new, ComponentNode) and new.component is old.node.component
+        if isinstance(old.vnode, Text):
+            return isinstance(new, Text)
+        return isinstance(new, Element) and new.tag == old.vnode.tag
+
+    def _patch(self, old: _Mounted | _MountedComponent, new: Node, parent: int,
+               owner: Component | None) -> _Mounted | _MountedComponent:
+        if not self._same_kind(old, new):
+            before = old.dom_id
+            created = self._create(new, parent, before, owner)
+            self._remove(old)
+            return created
+        if isinstance(old, _MountedComponent):
+            assert isinstance(new, ComponentNode)
+            old.node = new
+            self._set_params(old.instance, new.params)
+            try:
+                old.instance.on_parameters_set()
+                self._after_async(old, _maybe(old.instance, "on_parameters_set_async"))
+            except Exception as e:
+                self._fail(old.instance, e)
+                return old
+            self._rerender(old)
+            return old
+        if isinstance(new, Text):
+            if new.value != old.vnode.value:
+                self._emit(("set_text", old.id, new.value))
+            old.vnode = new
+            return old
+        assert isinstance(new, Element) and isinstance(old.vnode, Element)
+        previous = old.vnode
+        for name, value in new.attrs.items():
+            if previous.attrs.get(name) != value:
+                self._emit(("set_attr", old.id, name, value))
+        for name in previous.attrs:
+            if name not in new.attrs:
+                self._emit(("remove_attr", old.id, name))
+        for event in new.events:
+            if event not in old.handlers:
+                self._listeners[(old.id, event)] = old
+                self._emit(("listen", old.id, event))
+        for event in list(old.handlers):
+            if event not in new.events:
+                del old.handlers[event]
+                self._listeners.pop((old.id, event), None)
+                self._emit(("unlisten", old.id, event))
+        old.handlers.update(new.events)
+        old.owner = owner
+        if isinstance(new.ref, ElementReference):
+            new.ref.node_id = old.id
+        old.children = self._patch_children(old, new.children, owner)
+        old.vnode = new
+        return old
+
+    def _patch_children(self, parent: _Mounted, new_children: list[Node],
+                        owner: Component | None) -> list[_Mounted | _MountedComponent]:
+        old_children = parent.children
+        keyed = {c.key: c for c in old_children if c.key is not None}
+        unkeyed = [c for c in old_children if c.key is None]
+        used: set[int] = set()
+        result: list[_Mounted | _MountedComponent] = []
+        unkeyed_index = 0
+        for vnode in new_children:
+            match = None
+            if vnode.key is not None:
+                match = keyed.get(vnode.key)
+            elif unkeyed_index < len(unkeyed):
+                match = unkeyed[unkeyed_index]
+                unkeyed_index += 1
+            if match is not None and id(match) not in used and self._same_kind(match, vnode):
+                used.add(id(match))
+                result.append(self._patch(match, vnode, parent.id, owner))
+            else:
+                result.append(self._create(vnode, parent.id, None, owner))
+        for old in old_children:
+            if id(old) not in used:
+                self._remove(old)
+        # Put the DOM in the new order, moving only what is out of place.
+        current = list(self._order.get(parent.id, []))
+        position = 0
+        for child in result:
+            dom_id = child.dom_id
+            if position < len(current) and current[position] == dom_id:
+                position += 1
+                continue
+            before = current[position] if position < len(current) else None
+            self._emit(("insert", parent.id, dom_id, before))
+            current = list(self._order.get(parent.id, []))
+            position = current.index(dom_id) + 1
+        return result
+
+    def _remove(self, node: _Mounted | _MountedComponent) -> None:
+        self._dispose_tree(node)
+        self._remove_dom(node)
+
+    def _remove_dom(self, node: _Mounted | _MountedComponent) -> None:
+        self._emit(("remove", node.dom_id))
+        self._forget(node)
+
+    def _forget(self, node: _Mounted | _MountedComponent | None) -> None:
+        if node is None:
+            return
+        if isinstance(node, _MountedComponent):
+            self._forget(node.root)
+            return
+        for event in node.handlers:
+            self._listeners.pop((node.id, event), None)
+        self._order.pop(node.id, None)
+        for child in node.children:
+            self._parent_of.pop(child.dom_id, None)
+            self._forget(child)
+
+    def _dispose_tree(self, node: _Mounted | _MountedComponent | None) -> None:
+        if node is None:
+            return
+        if isinstance(node, _MountedComponent):
+            self._dispose_tree(node.root)
+            self._mounted.pop(id(node.instance), None)
+            try:
+                node.instance.dispose()
+                result = _maybe(node.instance, "dispose_async")
+                if result is not None:
+                    self._spawn(result)
+            except Exception as e:  # a failing dispose must not stop the others
+                self._report(node.instance, e)
+            return
+        for child in node.children:
+            self._dispose_tree(child)
+
+    def _commit(self) -> None:
+        ops, self._ops = self._ops, []
+        if ops:
+            self.backend.apply(ops)
+        after, self._after_render = self._after_render, []
+        for instance, first in after:
+            if id(instance) not in self._mounted:
+                continue
+            try:
+                instance.on_after_render(first)
+                result = _maybe(instance, "on_after_render_async", first)
+                if result is not None:
+                    self._spawn(_guard(self, instance, result))
+            except Exception as e:
+                self._fail(instance, e)
+                self._commit()
+
+
+def _call_soon(callback: Callable[[], None]) -> None:
+    """Run ``callback`` soon on the running loop; without one (a synchronous test), the next event
+    dispatch or an explicit ``flush()`` renders instead."""
+    try:
+        asyncio.get_running_loop().call_soon(callback)
+    except RuntimeError:
+        pass
+
+
+def _maybe(instance: Component, name: str, *args: Any) -> Any:
+    """Call an async lifecycle method only when the component overrides it (no empty tasks)."""
+    if getattr(type(instance), name) is getattr(Component, name):
+        return None
+    return getattr(instance, name)(*args)
+
+
+async def _guard(renderer: Renderer, instance: Component, awaitable: Any) -> None:
+    try:
+        await awaitable
+    except Exception as e:
+        renderer._fail(instance, e)
+        renderer.flush()
+
+
+def _call_handler(handler: Callable[..., Any], details: Any) -> Any:
+    try:
+        parameters = inspect.signature(handler).parameters
+    except (TypeError, ValueError):
+        return handler(details)
+    return handler(details) if parameters else handler()

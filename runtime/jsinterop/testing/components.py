@@ -1,0 +1,114 @@
+"""Unit-testing components on CPython (bUnit's model): render into a fake DOM, query the markup,
+fire events, and assert on the re-rendered output and the JS calls made::
+
+    from jsinterop.testing.components import render
+
+    page = render(Counter, start=1)
+    page.find("button").click()
+    assert page.find("p").text == "Count: 2"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..components.component import Component
+from ..components.fakedom import CONTAINER_ID, EventArgs, FakeDom, FakeNode
+from ..components.renderer import Renderer
+from ..js_runtime import JSRuntime
+from .fake_runtime import FakeJSRuntime
+
+__all__ = ["ElementHandle", "RenderedComponent", "render"]
+
+
+class ElementHandle:
+    """An element of the rendered output: read it, and fire events at it."""
+
+    def __init__(self, rendered: RenderedComponent, node: FakeNode) -> None:
+        self._rendered = rendered
+        self.node = node
+
+    @property
+    def text(self) -> str:
+        """Its text content."""
+        return self.node.text_content
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        """Its attributes."""
+        return dict(self.node.attrs)
+
+    @property
+    def markup(self) -> str:
+        """Its HTML."""
+        return self.node.markup()
+
+    def trigger(self, event: str, **fields: Any) -> None:
+        """Fire ``event`` (with EventArgs fields such as ``value=`` or ``key=``), as the browser would."""
+        if event not in self.node.listeners:
+            raise AssertionError(f"<{self.node.tag}> has no '{event}' handler (it listens to "
+                                 f"{sorted(self.node.listeners) or 'nothing'})")
+        self._rendered.renderer.dispatch_event(self.node.id, event, EventArgs(event, **fields))
+
+    def click(self) -> None:
+        """A click."""
+        self.trigger("click")
+
+    def change(self, value: Any) -> None:
+        """A committed value change (``on_change``)."""
+        self.node.value = value
+        self.trigger("change", value=value)
+
+    def input(self, value: Any) -> None:
+        """A keystroke-level value change (``on_input``)."""
+        self.node.value = value
+        self.trigger("input", value=value)
+
+
+class RenderedComponent:
+    """A component rendered into a fake DOM, with the fake JS runtime it was given."""
+
+    def __init__(self, instance: Component, renderer: Renderer, dom: FakeDom, js: JSRuntime) -> None:
+        self.instance = instance
+        self.renderer = renderer
+        self.dom = dom
+        self.js = js
+
+    @property
+    def markup(self) -> str:
+        """The rendered HTML (inside the app's container)."""
+        return "".join(c.markup() for c in self.dom.container.children)
+
+    def find_all(self, selector: str) -> list[ElementHandle]:
+        """Every element matching a simple selector (tag, #id, .class, [attr=value])."""
+        return [ElementHandle(self, n) for n in self.dom.container.walk()[1:] if n.matches(selector)]
+
+    def find(self, selector: str) -> ElementHandle:
+        """The first element matching ``selector``; AssertionError naming it when there is none."""
+        found = self.find_all(selector)
+        if not found:
+            raise AssertionError(f"no element matches {selector!r} in:\n{self.markup}")
+        return found[0]
+
+    def flush(self) -> None:
+        """Render what ``state_has_changed()`` scheduled (events flush by themselves)."""
+        self.renderer.flush()
+
+    async def settle(self) -> None:
+        """Wait for async lifecycle methods and handlers, and their renders."""
+        await self.renderer.settle()
+
+    def dispose(self) -> None:
+        """Remove the component, disposing it and its children."""
+        self.renderer.unmount()
+
+
+def render(component: type[Component], *, js: JSRuntime | None = None, services: dict[type, Any] | None = None,
+           detailed_errors: bool = True, **params: Any) -> RenderedComponent:
+    """Render ``component`` with ``params`` into a fake DOM. ``js`` (default: a strict
+    :class:`FakeJSRuntime`) is what ``inject()`` gives fields annotated ``JSRuntime``."""
+    js = js if js is not None else FakeJSRuntime()
+    dom = FakeDom()
+    renderer = Renderer(dom, {JSRuntime: js, **(services or {})}, detailed_errors=detailed_errors)
+    instance = renderer.mount(component, CONTAINER_ID, **params)
+    return RenderedComponent(instance, renderer, dom, js)

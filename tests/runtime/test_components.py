@@ -1,0 +1,248 @@
+"""The component core on CPython: element builder, keyed diff, events, lifecycle, error boundary,
+dependency injection, and jsinterop.testing.render (bUnit's model)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from jsinterop import JSRuntime
+from jsinterop.components import Component, ElementReference, EventArgs, h, inject
+from jsinterop.testing import FakeJSRuntime
+from jsinterop.testing.components import render
+
+
+class Counter(Component):
+    start: int = 0
+
+    def on_initialized(self) -> None:
+        self.count = self.start
+
+    def add(self) -> None:
+        self.count += 1
+
+    def render(self):
+        return h.div(h.p(f"Count: {self.count}"), h.button("Add", on_click=self.add), class_="counter")
+
+
+def test_builder_escapes_text_and_maps_attributes():
+    node = h.label("<script>alert(1)</script>", for_="x", class_="a b", data_user_id=7, aria_label="L",
+                   hidden=True, disabled=False)
+    assert node.attrs == {"for": "x", "class": "a b", "data-user-id": "7", "aria-label": "L", "hidden": ""}
+    page = render(type("T", (Component,), {"render": lambda self: node}))
+    assert page.markup == ('<label for="x" class="a b" data-user-id="7" aria-label="L" hidden>'
+                           "&lt;script&gt;alert(1)&lt;/script&gt;</label>")
+
+
+def test_inline_handlers_are_refused():
+    with pytest.raises(ValueError, match="'onclick' on <button> would be an inline handler"):
+        h.button("x", onclick="alert(1)")
+    with pytest.raises(TypeError, match="on_click on <button> must be callable"):
+        h.button("x", on_click="alert(1)")
+
+
+def test_click_re_renders_only_what_changed():
+    page = render(Counter, start=5)
+    assert page.markup == '<div class="counter"><p>Count: 5</p><button>Add</button></div>'
+    before = len(page.dom.applied)
+    page.find("button").click()
+    assert page.find("p").text == "Count: 6"
+    assert page.dom.applied[before:] == [("set_text", page.find("p").node.children[0].id, "Count: 6")]
+
+
+class Rows(Component):
+    rows: list[tuple[int, str]] = []
+
+    def render(self):
+        return h.ul([h.li(h.input(value=label), key=row_id) for row_id, label in self.rows])
+
+
+def test_keyed_children_keep_their_nodes_and_move():
+    page = render(Rows, rows=[(1, "a"), (2, "b"), (3, "c")])
+    nodes = {li.node.id: li for li in page.find_all("li")}
+    first_ids = [li.node.id for li in page.find_all("li")]
+    page.instance.rows = [(3, "c"), (1, "a!"), (4, "d")]
+    page.instance.state_has_changed()
+    page.flush()
+    after = page.find_all("li")
+    assert [li.node.id for li in after][:2] == [first_ids[2], first_ids[0]]  # reused, reordered
+    assert [li.node.children[0].attrs["value"] for li in after] == ["c", "a!", "d"]
+    assert page.markup == '<ul><li><input value="c"></input></li><li><input value="a!"></input></li>' \
+                          '<li><input value="d"></input></li></ul>'
+    assert len(nodes) == 3
+
+
+def test_keyed_update_of_10_rows_in_1000_touches_only_those_rows():
+    page = render(Rows, rows=[(i, f"row {i}") for i in range(1000)])
+    before = len(page.dom.applied)
+    page.instance.rows = [(i, f"row {i}" + ("!" if i % 100 == 0 else "")) for i in range(1000)]
+    page.instance.state_has_changed()
+    page.flush()
+    ops = page.dom.applied[before:]
+    assert len(ops) == 10 and {op[0] for op in ops} == {"set_attr"}
+
+
+class Lifecycle(Component):
+    log: list[str]
+
+    def on_initialized(self) -> None:
+        self.log.append("initialized")
+
+    def on_parameters_set(self) -> None:
+        self.log.append("parameters_set")
+
+    def on_after_render(self, first_render: bool) -> None:
+        self.log.append(f"after_render({first_render})")
+
+    def dispose(self) -> None:
+        self.log.append("dispose")
+
+    def render(self):
+        return h.span("x", on_click=self.state_has_changed)
+
+
+def test_lifecycle_order_and_dispose():
+    log: list[str] = []
+    page = render(Lifecycle, log=log)
+    page.find("span").click()
+    page.dispose()
+    assert log == ["initialized", "parameters_set", "after_render(True)", "after_render(False)", "dispose"]
+    assert page.markup == ""
+
+
+class Loader(Component):
+    def on_initialized(self) -> None:
+        self.items: list[str] | None = None
+
+    async def on_initialized_async(self) -> None:
+        await asyncio.sleep(0)
+        self.items = ["one", "two"]
+
+    def render(self):
+        if self.items is None:
+            return h.p("Loading…")
+        return h.ul([h.li(i) for i in self.items])
+
+
+def test_async_initialization_renders_twice():
+    async def scenario():
+        page = render(Loader)
+        first = page.markup
+        await page.settle()
+        return first, page.markup
+
+    assert asyncio.run(scenario()) == ("<p>Loading…</p>", "<ul><li>one</li><li>two</li></ul>")
+
+
+class Parent(Component):
+    def on_initialized(self) -> None:
+        self.label = "first"
+
+    def render(self):
+        return h.div(h.component(Child, label=self.label), h.button("change", on_click=self.change))
+
+    def change(self) -> None:
+        self.label = "second"
+
+
+class Child(Component):
+    label: str = ""
+    sets = 0
+
+    def on_parameters_set(self) -> None:
+        Child.sets += 1
+
+    def render(self):
+        return h.em(self.label)
+
+
+def test_child_components_get_new_parameters():
+    Child.sets = 0
+    page = render(Parent)
+    page.find("button").click()
+    assert page.find("em").text == "second" and Child.sets == 2
+
+
+class Broken(Component):
+    def render(self):
+        return h.div(h.button("boom", on_click=self.boom), h.component(Fine))
+
+    def boom(self) -> None:
+        raise RuntimeError("handler failed")
+
+
+class Fine(Component):
+    def render(self):
+        return h.p("still here", class_="fine")
+
+
+def test_error_boundary_replaces_only_the_failing_component():
+    page = render(Broken)
+    page.find("button").click()
+    boundary = page.find(".jsinterop-error-boundary")
+    assert "An error occurred in Broken." in boundary.text and "RuntimeError: handler failed" in boundary.text
+    assert "Traceback" in boundary.text  # detailed errors in tests
+
+
+class Shell(Component):
+    def render(self):
+        return h.div(h.component(Broken), h.component(Fine))
+
+
+def test_a_failing_child_does_not_kill_its_siblings():
+    page = render(Shell)
+    page.find("button").click()
+    assert page.find(".jsinterop-error-boundary")
+    assert page.find("p.fine").text == "still here"
+
+
+class Injected(Component):
+    js: JSRuntime = inject()
+
+    def on_initialized(self) -> None:
+        self.input_ref = ElementReference()
+
+    def render(self):
+        return h.div(h.input(ref=self.input_ref), h.button("focus", on_click=self.focus))
+
+    def focus(self, event: EventArgs) -> None:
+        self.js.invoke("focusElement", self.input_ref.node_id, event.type)
+
+
+def test_injection_element_refs_and_js_calls():
+    fake = FakeJSRuntime()
+    fake.setup("focusElement")
+    page = render(Injected, js=fake)
+    page.find("button").click()
+    assert fake.invocations[0].args == [page.find("input").node.id, "click"]
+
+
+class NeedsThing(Component):
+    thing: dict = inject()
+
+    def render(self):
+        return h.p()
+
+
+def test_missing_service_is_named():
+    with pytest.raises(LookupError, match="NeedsThing.thing: no service of type dict"):
+        render(NeedsThing)
+
+
+def test_event_values_reach_handlers():
+    class Form(Component):
+        def on_initialized(self) -> None:
+            self.name = ""
+
+        def render(self):
+            return h.div(h.input(on_input=self.typed), h.p(f"Hello {self.name}"))
+
+        def typed(self, event: EventArgs) -> None:
+            self.name = event.value
+
+    page = render(Form)
+    page.find("input").input("Ada")
+    assert page.find("p").text == "Hello Ada"
+    with pytest.raises(AssertionError, match="has no 'click' handler"):
+        page.find("p").click()
