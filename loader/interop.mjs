@@ -10,6 +10,7 @@
 //   {"__jsinteropStream": id}  a stream source of the table (JS -> Python: [id, length])
 //   {"__pyStream": [id, len]}  a Python stream JavaScript reads through pulls
 //   {"__pyObjectId": id}       a Python object lent to JavaScript (a PyObjectReference)
+//   {"__jsinteropElement": id} an element rendered by a component (an ElementReference)
 // Calls whose arguments are all primitives skip JSON entirely.
 
 export const CallKind = Object.freeze({
@@ -29,6 +30,7 @@ const BIGINT = "__jsinteropBigInt";
 const JS_STREAM = "__jsinteropStream";
 const PY_STREAM = "__pyStream";
 const PY_OBJECT = "__pyObjectId";
+const ELEMENT = "__jsinteropElement";
 
 /** The largest chunk moved in one step across the boundary (1 MiB), as on the Python side. */
 export const MAX_CHUNK = 1 << 20;
@@ -374,6 +376,7 @@ export class JSCallChannel {
     this.nextPyCall = 1;
     this.pyObjects = new Map(); // id -> WeakRef(PyObjectRef): one wrapper per lent object
     this.debug = false;
+    this.patcher = null; // the DomPatcher of the page's components, when they render
     this.finalizer = new FinalizationRegistry((held) => this.#collected(held));
   }
 
@@ -470,6 +473,12 @@ export class JSCallChannel {
     } catch (e) {
       call.reject(e);
     }
+  }
+
+  /** The DOM element of a component's ElementReference (rendered by a DomPatcher of this page). */
+  element(id) {
+    if (!this.patcher) throw new Error("No component renderer is attached to this page.");
+    return this.patcher.element(id);
   }
 
   /** The wrapper of a lent Python object (the same one while it is alive). */
@@ -668,6 +677,8 @@ export class JSCallChannel {
           return new PyStream(channel, value[PY_STREAM][0], value[PY_STREAM][1]);
         case PY_OBJECT:
           return channel.pyObject(value[PY_OBJECT]);
+        case ELEMENT:
+          return channel.element(value[ELEMENT]);
       }
       return value;
     });

@@ -7,6 +7,7 @@
 
 import { BootError } from "./errors.mjs";
 import { fetchJSON, prefetch } from "./fetch-assets.mjs";
+import { DomPatcher } from "./dom-patcher.mjs";
 import { InteropHost, JSObjectRef, JSStreamRef, StreamSource } from "./interop.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
 
@@ -47,6 +48,19 @@ export class PyRuntime {
       /** What the page's main channel tracks now: `{ jsObjects, pendingCalls }`. */
       trackedCounts: () => interop.main.counts(),
     });
+  }
+
+  /**
+   * Attaches a component renderer to the element matching `selector` (called by Python's
+   * `jsinterop.components.mount`). Returns the patcher Python sends DOM operations to.
+   */
+  createDomPatcher(selector, dispatch) {
+    const container = document.querySelector(selector);
+    if (!container) throw new Error(`No element matches '${selector}' to render components into.`);
+    this._interop.main.patcher?.close();
+    const patcher = new DomPatcher(container, dispatch);
+    this._interop.main.patcher = patcher;
+    return patcher;
   }
 
   /**

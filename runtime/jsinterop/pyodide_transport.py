@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
+from .components.component import ElementReference
 from .errors import JSException
 from .js_runtime import CallKind, JSObjectReference, JSTransport
 from .marshalling import persistent_callback_count
@@ -75,6 +76,11 @@ class _Encoder:
                 return {_PY_STREAM: [self.transport.register_stream(value), value.length]}
             if isinstance(value, PyObjectReference):
                 return {_PY_OBJECT: value.track_in(self.transport.dispatcher)}
+            if isinstance(value, ElementReference):
+                if value.node_id is None:
+                    raise ValueError("This ElementReference has not been rendered yet: use it after the first render "
+                                     "(on_after_render)")
+                return {"__jsinteropElement": value.node_id}
         raise TypeError(f"cannot send {type(value).__name__} to JavaScript")
 
     def encode(self, data: Any) -> str:

@@ -208,3 +208,38 @@ def test_typed_interop_sample(jsinterop_page, jsinterop_server):
     assert_clean(report)
     assert jsinterop_page.text("greeting") == "Hello, World! Greetings from JavaScript in a headless browser"
     assert jsinterop_page.text("sum") == "42"
+
+
+def test_counter_component_sample(jsinterop_page, jsinterop_server):
+    page = jsinterop_page
+    report = page.open(jsinterop_server + "counter.html")
+    assert report.boot_state == "ready"
+    assert_clean(report)
+    settle = "await new Promise((r) => setTimeout(r, 30));"
+    page.run("document.getElementById('increment').click(); document.getElementById('increment').click();")
+    page.run_async(settle)
+    assert page.text("count") == "Current count: 2"
+    # Type into the input: it keeps focus and its value across the re-renders each keystroke causes.
+    draft = page.driver.find_element("id", "draft")
+    draft.click()
+    draft.send_keys("milk")
+    page.run_async(settle)
+    assert page.run("return document.activeElement.id") == "draft"
+    assert page.run("return document.getElementById('draft').value") == "milk"
+    page.run("document.getElementById('add').click();")
+    page.run_async(settle)
+    for text in ("eggs", "tea"):
+        draft.send_keys(text)
+        page.run("document.getElementById('add').click();")
+        page.run_async(settle)
+    assert page.run("return [...document.querySelectorAll('#items li')].map((li) => li.firstChild.data)") == \
+        ["milk", "eggs", "tea"]
+    first_tea = page.run("return document.querySelectorAll('#items li')[2]")
+    listeners_before = page.run("return Py._interop.main.patcher.counts().listeners")
+    page.run("document.querySelectorAll('#items .remove')[1].click();")  # remove "eggs"
+    page.run_async(settle)
+    assert page.run("return [...document.querySelectorAll('#items li')].map((li) => li.firstChild.data)") == \
+        ["milk", "tea"]
+    assert page.run("return document.querySelectorAll('#items li')[1] === arguments[0]", first_tea) is True  # kept
+    assert page.run("return Py._interop.main.patcher.counts().listeners") == listeners_before - 1
+    assert_clean(page.report())

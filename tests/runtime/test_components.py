@@ -246,3 +246,22 @@ def test_event_values_reach_handlers():
     assert page.find("p").text == "Hello Ada"
     with pytest.raises(AssertionError, match="has no 'click' handler"):
         page.find("p").click()
+
+
+def test_readme_example_on_the_sample_counter():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "www"))
+    try:
+        from app.counter import Counter as SampleCounter
+    finally:
+        sys.path.pop(0)
+    page = render(SampleCounter)
+    page.find("#increment").click()
+    assert page.find("#count").text == "Current count: 1"
+    page.find("#draft").input("milk")
+    page.find("#add").click()
+    assert [li.text.strip(" ×") for li in page.find_all("li")] == ["milk"]
+    page.find(".remove").click()
+    assert page.find_all("li") == []

@@ -5,9 +5,21 @@ This is the core; the page renderer (patching the real DOM), routing and colloca
 on it. On CPython, :func:`jsinterop.testing.render` renders components into a fake DOM.
 """
 
+from .browser import mount
 from .component import Component, ElementReference, inject
 from .elements import ComponentNode, Element, Text, h
 from .fakedom import EventArgs
 from .renderer import Renderer
 
-__all__ = ["Component", "ComponentNode", "Element", "ElementReference", "EventArgs", "Renderer", "Text", "h", "inject"]
+__all__ = [
+    "Component",
+    "ComponentNode",
+    "Element",
+    "ElementReference",
+    "EventArgs",
+    "Renderer",
+    "Text",
+    "h",
+    "inject",
+    "mount",
+]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..serialization import WireReference
+
 if TYPE_CHECKING:
     from .elements import Node
     from .renderer import Renderer
@@ -30,7 +32,7 @@ def inject() -> Any:
     return _Inject()
 
 
-class ElementReference:
+class ElementReference(WireReference):
     """A reference to an element a component rendered (``h.input(ref=self.input_ref)``).
 
     Passed to a JS call it arrives as the DOM element (once the browser renderer is attached).

@@ -1,0 +1,129 @@
+// Applies the component renderer's DOM operations (a JSON array, one batch per render) to the page,
+// and forwards the events components listen to back to Python. Elements are created with
+// createElement and text with createTextNode: no HTML is ever parsed, no inline handler set.
+
+/** The fields of an event a Python handler receives. */
+function summarize(event) {
+  const target = event.target;
+  return {
+    type: event.type,
+    value: target && "value" in target ? target.value : null,
+    key: "key" in event ? event.key : null,
+    checked: target && "checked" in target ? Boolean(target.checked) : null,
+  };
+}
+
+export class DomPatcher {
+  /**
+   * @param {Element} container the element the app renders into (node id 0)
+   * @param {(id: number, event: string, summary: string) => void} dispatch Python's event entry point
+   */
+  constructor(container, dispatch) {
+    this.nodes = new Map([[0, container]]);
+    this.listeners = new Map(); // "id:event" -> listener
+    this.dispatch = dispatch;
+    this.ids = new WeakMap(); // node -> id, to forget listeners of removed subtrees
+  }
+
+  /** Applies a batch of operations (JSON text from Python). */
+  apply(json) {
+    const nodes = this.nodes;
+    for (const op of JSON.parse(json)) {
+      switch (op[0]) {
+        case "element": {
+          const element = document.createElement(op[2]);
+          nodes.set(op[1], element);
+          this.ids.set(element, op[1]);
+          break;
+        }
+        case "text": {
+          const text = document.createTextNode(op[2]);
+          nodes.set(op[1], text);
+          this.ids.set(text, op[1]);
+          break;
+        }
+        case "set_text":
+          nodes.get(op[1]).data = op[2];
+          break;
+        case "set_attr": {
+          const element = nodes.get(op[1]);
+          element.setAttribute(op[2], op[3]);
+          // Keep live properties in step with attributes the app controls (value, checked).
+          if (op[2] === "value" && "value" in element && element.value !== op[3]) element.value = op[3];
+          if (op[2] === "checked" && "checked" in element) element.checked = true;
+          break;
+        }
+        case "remove_attr": {
+          const element = nodes.get(op[1]);
+          element.removeAttribute(op[2]);
+          if (op[2] === "checked" && "checked" in element) element.checked = false;
+          break;
+        }
+        case "insert":
+          nodes.get(op[1]).insertBefore(nodes.get(op[2]), op[3] === null ? null : nodes.get(op[3]));
+          break;
+        case "remove": {
+          const node = nodes.get(op[1]);
+          node.remove();
+          this.#forget(node);
+          break;
+        }
+        case "listen": {
+          const listener = (event) => this.dispatch(op[1], op[2], JSON.stringify(summarize(event)));
+          this.listeners.set(`${op[1]}:${op[2]}`, listener);
+          nodes.get(op[1]).addEventListener(op[2], listener);
+          break;
+        }
+        case "unlisten": {
+          const key = `${op[1]}:${op[2]}`;
+          nodes.get(op[1]).removeEventListener(op[2], this.listeners.get(key));
+          this.listeners.delete(key);
+          break;
+        }
+        default:
+          throw new Error(`Unknown DOM operation ${JSON.stringify(op)}`);
+      }
+    }
+  }
+
+  /** Drops a removed subtree's nodes and listeners: nothing keeps them alive. */
+  #forget(root) {
+    const walker = [root];
+    while (walker.length) {
+      const node = walker.pop();
+      const id = this.ids.get(node);
+      if (id !== undefined) {
+        this.nodes.delete(id);
+        for (const key of [...this.listeners.keys()]) {
+          if (key.startsWith(`${id}:`)) {
+            node.removeEventListener(key.slice(key.indexOf(":") + 1), this.listeners.get(key));
+            this.listeners.delete(key);
+          }
+        }
+      }
+      walker.push(...node.childNodes);
+    }
+  }
+
+  /** The element a Python ElementReference names. */
+  element(id) {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`There is no rendered element with id '${id}'. Perhaps it was removed?`);
+    return node;
+  }
+
+  /** Counts for leak tests. */
+  counts() {
+    return { nodes: this.nodes.size - 1, listeners: this.listeners.size };
+  }
+
+  /** Detaches from Python: listeners removed, nothing dispatched afterwards. */
+  close() {
+    for (const [key, listener] of this.listeners) {
+      const id = Number(key.slice(0, key.indexOf(":")));
+      this.nodes.get(id)?.removeEventListener(key.slice(key.indexOf(":") + 1), listener);
+    }
+    this.listeners.clear();
+    this.dispatch = () => {};
+  }
+}

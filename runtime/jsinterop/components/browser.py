@@ -1,0 +1,48 @@
+"""Rendering components into the page: the DOM backend that sends each batch of operations to the
+loader's DomPatcher (one call per render), and :func:`mount`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..js_runtime import JSRuntime, js_runtime
+from .component import Component
+from .fakedom import EventArgs
+from .renderer import Op, Renderer
+
+__all__ = ["BrowserDom", "mount"]
+
+
+class BrowserDom:
+    """Applies operations to the page through the loader's DomPatcher."""
+
+    def __init__(self, patcher: Any) -> None:
+        self._apply = patcher.apply
+
+    def apply(self, ops: list[Op]) -> None:
+        self._apply(json.dumps(ops, separators=(",", ":")))
+
+
+def mount(component: type[Component], selector: str = "#app", services: dict[type, Any] | None = None,
+          **params: Any) -> Component:
+    """Render ``component`` into the element matching ``selector`` and keep it up to date.
+
+    ``inject()`` fields annotated :class:`~jsinterop.JSRuntime` get the page's runtime; ``services``
+    adds the app's own, by type.
+    """
+    import js
+    from pyodide.ffi import create_proxy
+
+    renderer: Renderer | None = None
+
+    def dispatch(node_id: int, event: str, summary: str) -> None:
+        fields = json.loads(summary)
+        assert renderer is not None
+        renderer.dispatch_event(node_id, event, EventArgs(**fields))
+
+    proxy = create_proxy(dispatch)  # lives as long as the page's components
+    patcher = js.Py.createDomPatcher(selector, proxy)
+    renderer = Renderer(BrowserDom(patcher), {JSRuntime: js_runtime(), **(services or {})},
+                        detailed_errors=bool(js.Py.detailedErrors))
+    return renderer.mount(component, 0, **params)
