@@ -110,6 +110,8 @@ export declare class PyRuntime {
    * `import type { AppCalcExports } from "./types/app.calc.js"`.
    */
   getPythonExports<T = Record<string, (...args: any[]) => any>>(moduleName: string): Promise<T>;
+  /** Calls `callback` once `element` leaves the document (MutationObserver cleanup); returns a cancel function. */
+  onElementRemoved(element: Node, callback: (element: Node) => void): () => void;
   /** Pass a JS object to Python by reference instead of by value. */
   createJSObjectReference(object: object): JSObjectRef;
   /** Pass binary data to Python as a stream it reads in chunks. */

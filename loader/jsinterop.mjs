@@ -51,6 +51,26 @@ export class PyRuntime {
   }
 
   /**
+   * Calls `callback` once `element` has left the document (the article's MutationObserver cleanup
+   * pattern, as a helper): the observer disconnects itself after firing. Returns a function that
+   * cancels the watch.
+   */
+  onElementRemoved(element, callback) {
+    if (!(element instanceof Node)) throw new TypeError("onElementRemoved() needs a DOM node.");
+    if (typeof callback !== "function") throw new TypeError("onElementRemoved() needs a callback function.");
+    const observer = new MutationObserver(() => {
+      if (element.isConnected) return;
+      observer.disconnect();
+      callback(element);
+    });
+    observer.observe(element.getRootNode() === document ? document : element.getRootNode(), {
+      childList: true,
+      subtree: true,
+    });
+    return () => observer.disconnect();
+  }
+
+  /**
    * Attaches a component renderer to the element matching `selector` (called by Python's
    * `jsinterop.components.mount`). Returns the patcher Python sends DOM operations to.
    */

@@ -243,3 +243,20 @@ def test_counter_component_sample(jsinterop_page, jsinterop_server):
     assert page.run("return document.querySelectorAll('#items li')[1] === arguments[0]", first_tea) is True  # kept
     assert page.run("return Py._interop.main.patcher.counts().listeners") == listeners_before - 1
     assert_clean(page.report())
+
+
+def test_dom_cleanup_sample(jsinterop_page, jsinterop_server):
+    page = jsinterop_page
+    report = page.open(jsinterop_server + "dom-cleanup.html")
+    assert report.boot_state == "ready"
+    settle = "await new Promise((r) => setTimeout(r, 50));"
+    page.run_async(settle)
+    assert page.text("cleanupDiv") == "Watched by a MutationObserver."
+    assert page.text("cleanup-log") == "The cleanup has not run."
+    page.run("document.getElementById('toggle').click();")
+    page.run_async(settle)
+    assert page.text("cleanup-log") == "Cleanup ran: the element left the DOM, and the observer disconnected."
+    assert page.run("return document.getElementById('cleanupDiv')") is None
+    counts = page.run("return Py.debug.trackedCounts();")
+    assert counts["jsObjects"] == 0  # the child's module reference was disposed with it
+    assert_clean(page.report())

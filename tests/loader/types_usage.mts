@@ -51,6 +51,8 @@ async function greet(helper: PyObjectRef): Promise<string> {
 }
 await boot({ app: "app", detailedErrors: true, debug: true });
 void [doubled, greet, rt.detailedErrors];
+const cancel: () => void = rt.onElementRemoved(document.body, (element: Node) => void element);
+cancel();
 void [version, base, app, ready];
 
 // @ts-expect-error: app is a module name, not a number

@@ -1,0 +1,10 @@
+// Collocated with dom-cleanup.html: the reference's DOMCleanup example. The cleanup runs when the
+// element leaves the DOM (Py.onElementRemoved wraps the MutationObserver pattern), not from the
+// component's dispose, which may run after the element is already gone.
+export function watch(element) {
+  const log = document.getElementById("cleanup-log");
+  element.textContent = "Watched by a MutationObserver.";
+  Py.onElementRemoved(element, () => {
+    log.textContent = "Cleanup ran: the element left the DOM, and the observer disconnected.";
+  });
+}
