@@ -70,6 +70,44 @@ export class PyRuntime {
     return () => observer.disconnect();
   }
 
+  /** The base URI's folder: the root of the app's routes (it works under any sub-path). */
+  routeBase() {
+    return new URL("./", document.baseURI);
+  }
+
+  /** The current location relative to the route base ("/counter"), or null outside it. */
+  routePath(url = location.href) {
+    const base = this.routeBase();
+    const target = new URL(url, base);
+    if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname)) return null;
+    return `/${target.pathname.slice(base.pathname.length)}`;
+  }
+
+  /** Changes the URL to a route path without reloading (history.pushState). */
+  pushRoute(path) {
+    history.pushState(null, "", new URL(String(path).replace(/^\/+/, ""), this.routeBase()));
+  }
+
+  /**
+   * Routes clicks on same-origin links inside `container`, and back/forward navigation, to
+   * `navigate(path, push)`; a link is left to the browser when `navigate` returns false.
+   */
+  interceptLinks(container, navigate) {
+    container.addEventListener("click", (event) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+        return;
+      }
+      const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+      if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) return;
+      const path = this.routePath(link.href);
+      if (path !== null && navigate(path, true)) event.preventDefault();
+    });
+    addEventListener("popstate", () => {
+      const path = this.routePath();
+      if (path !== null) navigate(path, false);
+    });
+  }
+
   /**
    * Attaches a component renderer to the element matching `selector` (called by Python's
    * `jsinterop.components.mount`). Returns the patcher Python sends DOM operations to.

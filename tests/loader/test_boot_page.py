@@ -83,8 +83,9 @@ def test_readme_example_js_calls_python(booted):
 
 def test_js_calls_python_through_a_dom_event(booted):
     page, _ = booted
-    page.run("document.getElementById('name').value = 'Grace';"
-             "document.getElementById('greet').click();")
+    page.run("const name = document.getElementById('name'); name.value = 'Grace';"
+             "name.dispatchEvent(new Event('input')); document.getElementById('greet').click();")
+    page.run_async("await new Promise((r) => setTimeout(r, 30));")
     assert page.text("greeting") == "Hello, Grace, from Python 3.14!"
 
 
@@ -144,15 +145,18 @@ def test_missing_wasm_shows_the_failing_url(jsinterop_page, jsinterop_serve, dis
     assert jsinterop_page.run("return document.getElementById('boot-error-details').hidden") is True
 
 
-@pytest.mark.parametrize("path", ["", "index.html", "deep/client/route"])
-def test_sub_path_deployment(jsinterop_page, jsinterop_serve, jsinterop_dist, path):
+@pytest.mark.parametrize(("path", "element", "text"), [
+    ("", "is-browser", "True"), ("index.html", "is-browser", "True"), ("counter", "count", "Current count: 0"),
+    ("deep/client/route", "app", "Not foundThere is nothing at /deep/client/route.Home"),
+])
+def test_sub_path_deployment(jsinterop_page, jsinterop_serve, jsinterop_dist, path, element, text):
     url = jsinterop_serve(jsinterop_dist, base_path="/some/prefix/")
     assert url.endswith("/some/prefix/")
     report = jsinterop_page.open(url + path)
     assert report.boot_state == "ready"
     assert_clean(report)
     assert jsinterop_page.run("return globalThis.Py.baseURL") == url
-    assert jsinterop_page.text("is-browser") == "True"
+    assert jsinterop_page.text(element).endswith(text)
 
 
 def test_boot_in_a_web_worker(jsinterop_page, jsinterop_site):
@@ -212,7 +216,7 @@ def test_typed_interop_sample(jsinterop_page, jsinterop_server):
 
 def test_counter_component_sample(jsinterop_page, jsinterop_server):
     page = jsinterop_page
-    report = page.open(jsinterop_server + "counter.html")
+    report = page.open(jsinterop_server + "counter")
     assert report.boot_state == "ready"
     assert_clean(report)
     settle = "await new Promise((r) => setTimeout(r, 30));"
@@ -247,7 +251,7 @@ def test_counter_component_sample(jsinterop_page, jsinterop_server):
 
 def test_dom_cleanup_sample(jsinterop_page, jsinterop_server):
     page = jsinterop_page
-    report = page.open(jsinterop_server + "dom-cleanup.html")
+    report = page.open(jsinterop_server + "dom-cleanup")
     assert report.boot_state == "ready"
     settle = "await new Promise((r) => setTimeout(r, 50));"
     page.run_async(settle)
@@ -259,4 +263,24 @@ def test_dom_cleanup_sample(jsinterop_page, jsinterop_server):
     assert page.run("return document.getElementById('cleanupDiv')") is None
     counts = page.run("return Py.debug.trackedCounts();")
     assert counts["jsObjects"] == 0  # the child's module reference was disposed with it
+    assert_clean(page.report())
+
+
+def test_router_links_history_and_not_found(jsinterop_page, jsinterop_server):
+    page = jsinterop_page
+    assert page.open(jsinterop_server).boot_state == "ready"
+    settle = "await new Promise((r) => setTimeout(r, 30));"
+    page.run("window.__sameDocument = true;")  # survives only if no page load happens
+    page.run("[...document.querySelectorAll('nav a')].find((a) => a.textContent === 'Counter').click();")
+    page.run_async(settle)
+    assert page.run("return [location.pathname, window.__sameDocument === true]") == ["/counter", True]
+    assert page.text("count") == "Current count: 0"
+    page.run("history.back();")
+    page.run_async(settle)
+    assert page.run("return location.pathname") == "/"
+    assert page.text("is-browser") == "True"
+    # A link to a static page is not a route: the browser loads it.
+    page.run("[...document.querySelectorAll('nav a')].find((a) => a.textContent === 'Alert User').click();")
+    page.wait_for_boot()
+    assert page.run("return [location.pathname, window.__sameDocument === true]") == ["/alert-user.html", False]
     assert_clean(page.report())

@@ -265,3 +265,53 @@ def test_readme_example_on_the_sample_counter():
     assert [li.text.strip(" ×") for li in page.find_all("li")] == ["milk"]
     page.find(".remove").click()
     assert page.find_all("li") == []
+
+
+def test_router_renders_pages_with_route_parameters_and_not_found():
+    from jsinterop.components import Router, page as route
+    from jsinterop.components.routing import match_route
+
+    @route("/item/{item_id:int}")
+    class Item(Component):
+        item_id: int = 0
+
+        def render(self):
+            return h.p(f"item {self.item_id} ({type(self.item_id).__name__})", id="item")
+
+    rendered = render(Router, path="/item/7")
+    assert rendered.find("#item").text == "item 7 (int)"
+    rendered.navigation.navigate_to("/item/8/")
+    rendered.flush()
+    assert rendered.find("#item").text == "item 8 (int)"
+    rendered.navigation.navigate_to("/item/x")
+    rendered.flush()
+    assert rendered.find(".not-found").text.startswith("Not foundThere is nothing at /item/x.")
+    assert match_route("/item/3?tab=1#top")[1] == {"item_id": 3}
+
+
+def test_route_templates_are_checked():
+    from jsinterop.components import page as route
+
+    with pytest.raises(ValueError, match="must start with '/'"):
+        route("counter")
+    with pytest.raises(ValueError, match="unknown constraint 'date'"):
+        route("/x/{when:date}")
+    with pytest.raises(TypeError, match="applies to Component classes"):
+        route("/fn")(lambda: None)
+
+
+def test_sample_app_routes():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "www"))
+    try:
+        from app import App
+    finally:
+        sys.path.pop(0)
+    site = render(App, path="/counter")
+    assert site.find("#count").text == "Current count: 0"
+    assert [a.attrs["href"] for a in site.find_all("nav a")][:3] == ["./", "counter", "dom-cleanup"]
+    site.navigation.navigate_to("/")
+    site.flush()
+    assert site.find("#is-browser").text == "False"  # rendered on CPython

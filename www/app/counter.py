@@ -1,11 +1,12 @@
-"""The Counter sample as a Python component: state, an event handler, a keyed list, and an input
+"""The Counter sample (the /counter page) as a Python component: state, an event handler, a keyed list, and an input
 whose focus and value survive re-renders (the renderer patches only what changed)."""
 
 from __future__ import annotations
 
-from jsinterop.components import Component, EventArgs, h, mount
+from jsinterop.components import Component, EventArgs, h, page
 
 
+@page("/counter")
 class Counter(Component):
     """Blazor's Counter, plus a to-do list to show keyed updates."""
 
@@ -32,6 +33,7 @@ class Counter(Component):
 
     def render(self):
         return h.div(
+            h.h1("Counter"),
             h.p(f"Current count: {self.count}", id="count", role="status"),
             h.button("Click me", id="increment", class_="btn", on_click=self.increment),
             h.h2("To do"),
@@ -47,7 +49,3 @@ class Counter(Component):
             ),
         )
 
-
-def main() -> None:
-    """Render the Counter into the page's #app element."""
-    mount(Counter, "#app")

@@ -10,6 +10,7 @@ from .component import Component, ElementReference, inject
 from .elements import ComponentNode, Element, Text, h
 from .fakedom import EventArgs
 from .renderer import Renderer
+from .routing import NavigationManager, NotFound, Router, page
 
 __all__ = [
     "Component",
@@ -17,9 +18,13 @@ __all__ = [
     "Element",
     "ElementReference",
     "EventArgs",
+    "NavigationManager",
+    "NotFound",
     "Renderer",
+    "Router",
     "Text",
     "h",
     "inject",
     "mount",
+    "page",
 ]

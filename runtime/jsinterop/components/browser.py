@@ -10,6 +10,7 @@ from ..js_runtime import JSRuntime, js_runtime
 from .component import Component
 from .fakedom import EventArgs
 from .renderer import Op, Renderer
+from .routing import BrowserNavigationManager, NavigationManager
 
 __all__ = ["BrowserDom", "mount"]
 
@@ -28,8 +29,9 @@ def mount(component: type[Component], selector: str = "#app", services: dict[typ
           **params: Any) -> Component:
     """Render ``component`` into the element matching ``selector`` and keep it up to date.
 
-    ``inject()`` fields annotated :class:`~jsinterop.JSRuntime` get the page's runtime; ``services``
-    adds the app's own, by type.
+    ``inject()`` fields annotated :class:`~jsinterop.JSRuntime` get the page's runtime, and those
+    annotated :class:`~jsinterop.components.routing.NavigationManager` the page's location (links
+    inside the container are routed); ``services`` adds the app's own, by type.
     """
     import js
     from pyodide.ffi import create_proxy
@@ -43,6 +45,8 @@ def mount(component: type[Component], selector: str = "#app", services: dict[typ
 
     proxy = create_proxy(dispatch)  # lives as long as the page's components
     patcher = js.Py.createDomPatcher(selector, proxy)
-    renderer = Renderer(BrowserDom(patcher), {JSRuntime: js_runtime(), **(services or {})},
+    navigation = BrowserNavigationManager(patcher.nodes.get(0))
+    renderer = Renderer(BrowserDom(patcher),
+                        {JSRuntime: js_runtime(), NavigationManager: navigation, **(services or {})},
                         detailed_errors=bool(js.Py.detailedErrors))
     return renderer.mount(component, 0, **params)

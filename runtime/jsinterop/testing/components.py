@@ -15,6 +15,7 @@ from typing import Any
 from ..components.component import Component
 from ..components.fakedom import CONTAINER_ID, EventArgs, FakeDom, FakeNode
 from ..components.renderer import Renderer
+from ..components.routing import NavigationManager
 from ..js_runtime import JSRuntime
 from .fake_runtime import FakeJSRuntime
 
@@ -73,6 +74,7 @@ class RenderedComponent:
         self.renderer = renderer
         self.dom = dom
         self.js = js
+        self.navigation: NavigationManager = NavigationManager()
 
     @property
     def markup(self) -> str:
@@ -80,8 +82,21 @@ class RenderedComponent:
         return "".join(c.markup() for c in self.dom.container.children)
 
     def find_all(self, selector: str) -> list[ElementHandle]:
-        """Every element matching a simple selector (tag, #id, .class, [attr=value])."""
-        return [ElementHandle(self, n) for n in self.dom.container.walk()[1:] if n.matches(selector)]
+        """Every element matching a selector of simple parts (tag, #id, .class, [attr=value]),
+        separated by spaces for descendants (``nav a``)."""
+        *ancestors, last = selector.split()
+        found = []
+        for node in self.dom.container.walk()[1:]:
+            if not node.matches(last):
+                continue
+            parent, wanted = node.parent, list(ancestors)
+            while wanted and parent is not None:
+                if parent.matches(wanted[-1]):
+                    wanted.pop()
+                parent = parent.parent
+            if not wanted:
+                found.append(ElementHandle(self, node))
+        return found
 
     def find(self, selector: str) -> ElementHandle:
         """The first element matching ``selector``; AssertionError naming it when there is none."""
@@ -103,12 +118,17 @@ class RenderedComponent:
         self.renderer.unmount()
 
 
-def render(component: type[Component], *, js: JSRuntime | None = None, services: dict[type, Any] | None = None,
-           detailed_errors: bool = True, **params: Any) -> RenderedComponent:
+def render(component: type[Component], *, js: JSRuntime | None = None, path: str = "/",
+           services: dict[type, Any] | None = None, detailed_errors: bool = True, **params: Any) -> RenderedComponent:
     """Render ``component`` with ``params`` into a fake DOM. ``js`` (default: a strict
-    :class:`FakeJSRuntime`) is what ``inject()`` gives fields annotated ``JSRuntime``."""
+    :class:`FakeJSRuntime`) is what ``inject()`` gives fields annotated ``JSRuntime``; ``path`` is the
+    location of the in-memory :class:`NavigationManager` (``page.navigation.navigate_to(...)``)."""
     js = js if js is not None else FakeJSRuntime()
     dom = FakeDom()
-    renderer = Renderer(dom, {JSRuntime: js, **(services or {})}, detailed_errors=detailed_errors)
+    navigation = NavigationManager(path)
+    renderer = Renderer(dom, {JSRuntime: js, NavigationManager: navigation, **(services or {})},
+                        detailed_errors=detailed_errors)
     instance = renderer.mount(component, CONTAINER_ID, **params)
-    return RenderedComponent(instance, renderer, dom, js)
+    rendered = RenderedComponent(instance, renderer, dom, js)
+    rendered.navigation = navigation
+    return rendered

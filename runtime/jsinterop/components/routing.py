@@ -1,0 +1,184 @@
+"""Client-side routing: ``@page("/item/{id:int}")`` registers a component for a path, and
+:class:`Router` renders the one matching the current location (or a NotFound component).
+
+Paths are relative to the document's base URI, so a site deployed under ``/some/prefix/`` routes
+``/some/prefix/counter`` to ``@page("/counter")`` with no rebuild. In the browser, same-origin links
+are intercepted and the History API changes the URL without reloading the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .component import Component, inject
+from .elements import h
+
+__all__ = ["BrowserNavigationManager", "NavigationManager", "NotFound", "Route", "Router", "match_route", "page",
+           "routes"]
+
+_CONVERTERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "int": (r"-?\d+", int),
+    "float": (r"-?\d+(?:\.\d+)?", float),
+    "bool": (r"true|false", lambda s: s == "true"),
+    "str": (r"[^/]+", str),
+}
+_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """A route template and the component it renders."""
+
+    template: str
+    component: type[Component]
+    pattern: re.Pattern[str]
+    converters: dict[str, Callable[[str], Any]]
+
+
+_routes: list[Route] = []
+
+
+def _compile(template: str) -> tuple[re.Pattern[str], dict[str, Callable[[str], Any]]]:
+    if not template.startswith("/"):
+        raise ValueError(f"a route template must start with '/', got {template!r}")
+    converters: dict[str, Callable[[str], Any]] = {}
+    regex = ""
+    position = 0
+    for m in _PARAM.finditer(template):
+        regex += re.escape(template[position:m.start()])
+        name, kind = m.group(1), m.group(2) or "str"
+        if kind not in _CONVERTERS:
+            raise ValueError(f"route {template!r}: unknown constraint '{kind}' (use one of {', '.join(_CONVERTERS)})")
+        pattern, convert = _CONVERTERS[kind]
+        regex += f"(?P<{name}>{pattern})"
+        converters[name] = convert
+        position = m.end()
+    regex += re.escape(template[position:])
+    return re.compile(f"^{regex.rstrip('/') or ''}/?$"), converters
+
+
+def page(template: str) -> Callable[[type[Component]], type[Component]]:
+    """Register a component as the page for ``template`` (``"/counter"``, ``"/item/{id:int}"``)."""
+    pattern, converters = _compile(template)
+
+    def register(cls: type[Component]) -> type[Component]:
+        if not (isinstance(cls, type) and issubclass(cls, Component)):
+            raise TypeError(f"@page({template!r}) applies to Component classes, not {cls!r}")
+        for existing in _routes:
+            if existing.template == template and existing.component is not cls:
+                raise ValueError(f"The route {template!r} is already the page of {existing.component.__name__}.")
+        _routes[:] = [r for r in _routes if r.component is not cls or r.template != template]
+        _routes.append(Route(template, cls, pattern, converters))
+        return cls
+
+    return register
+
+
+def routes() -> list[Route]:
+    """The registered routes, in registration order."""
+    return list(_routes)
+
+
+def match_route(path: str) -> tuple[Route, dict[str, Any]] | None:
+    """The route for ``path`` (without query or fragment) and its converted parameters, or None."""
+    path = "/" + path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    for route in _routes:
+        m = route.pattern.match(path)
+        if m:
+            return route, {name: route.converters[name](value) for name, value in m.groupdict().items()}
+    return None
+
+
+class NavigationManager:
+    """The current location, relative to the base URI, and navigation (Blazor's NavigationManager).
+
+    This base class keeps the location in memory (tests, CPython); the page's subclass uses the
+    History API.
+    """
+
+    def __init__(self, path: str = "/") -> None:
+        self.path = _normalize(path)
+        self._listeners: list[Callable[[str], None]] = []
+
+    def navigate_to(self, path: str) -> None:
+        """Go to ``path`` (relative to the base URI) without reloading the page."""
+        self._set(path)
+
+    def subscribe(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(path)`` after each navigation; returns an unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _set(self, path: str) -> None:
+        self.path = _normalize(path)
+        for listener in list(self._listeners):
+            listener(self.path)
+
+
+def _normalize(path: str) -> str:
+    """``"counter"`` -> ``"/counter"``; the site's entry page (``/index.html``) is ``/``."""
+    path = "/" + path.lstrip("/")
+    return "/" if path == "/index.html" else path
+
+
+class NotFound(Component):
+    """What the router shows for an unknown path."""
+
+    path: str = "/"
+
+    def render(self):
+        return h.div(h.h1("Not found"), h.p(f"There is nothing at {self.path}."), h.a("Home", href="./"),
+                     class_="not-found")
+
+
+class Router(Component):
+    """Renders the page component registered for the current path, or ``not_found``."""
+
+    navigation: NavigationManager = inject()
+    not_found: type[Component] = NotFound
+
+    def on_initialized(self) -> None:
+        self._unsubscribe = self.navigation.subscribe(lambda _path: self.state_has_changed())
+
+    def dispose(self) -> None:
+        self._unsubscribe()
+
+    def render(self):
+        found = match_route(self.navigation.path)
+        if found is None:
+            return h.component(self.not_found, path=self.navigation.path)
+        route, params = found
+        return h.component(route.component, key=route.template, **params)
+
+
+class BrowserNavigationManager(NavigationManager):
+    """The page's location through the History API; same-origin links under the base URI that
+    match a route are intercepted (others load normally), and back/forward buttons navigate."""
+
+    def __init__(self, container: Any) -> None:
+        import js
+        from pyodide.ffi import create_proxy
+
+        super().__init__(str(js.Py.routePath()))
+        self._proxy = create_proxy(self._from_browser)  # lives as long as the page
+        js.Py.interceptLinks(container, self._proxy)
+
+    def _from_browser(self, path: str, push: bool) -> bool:
+        """A link click (push=True; only handled when a route matches) or back/forward (push=False)."""
+        if push and match_route(path) is None:
+            return False
+        if push:
+            import js
+
+            js.Py.pushRoute(path)
+        self._set(path)
+        return True
+
+    def navigate_to(self, path: str) -> None:
+        import js
+
+        js.Py.pushRoute("/" + path.lstrip("/"))
+        self._set(path)
