@@ -271,6 +271,10 @@ def build(dist_root: Path) -> Dist:
     for spec in pins["local"]:
         if "types" in spec:
             copy_tree(dist, export_types(spec), "types", skip=(".complete",))
+            # Collocated JS modules (app/page.py + app/page.js) are served at the package's path.
+            package = ROOT / spec["project"] / spec["types"]
+            for module in sorted(package.rglob("*.js")):
+                dist.put_file(str(Path(spec["types"]) / module.relative_to(package)), module)
     copy_tree(dist, ROOT / "loader")
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
     copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))

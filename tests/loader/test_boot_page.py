@@ -179,9 +179,10 @@ def test_boot_in_a_web_worker(jsinterop_page, jsinterop_site):
 
 
 def test_alert_user_sample(jsinterop_page, jsinterop_server):
-    report = jsinterop_page.open(jsinterop_server + "alert-user.html")
+    report = jsinterop_page.open(jsinterop_server + "alert-user")
     assert report.boot_state == "ready"
     assert_clean(report)
+    jsinterop_page.run_async("await new Promise((r) => setTimeout(r, 50));")  # the module's handlers attach
     jsinterop_page.run("document.getElementById('btn').click();")
     alert = jsinterop_page.driver.switch_to.alert
     assert alert.text == "The button was selected!"
@@ -280,7 +281,19 @@ def test_router_links_history_and_not_found(jsinterop_page, jsinterop_server):
     assert page.run("return location.pathname") == "/"
     assert page.text("is-browser") == "True"
     # A link to a static page is not a route: the browser loads it.
-    page.run("[...document.querySelectorAll('nav a')].find((a) => a.textContent === 'Alert User').click();")
+    page.run("[...document.querySelectorAll('nav a')].find((a) => a.textContent === 'Typed interop').click();")
     page.wait_for_boot()
-    assert page.run("return [location.pathname, window.__sameDocument === true]") == ["/alert-user.html", False]
+    assert page.run("return [location.pathname, window.__sameDocument === true]") == ["/typed-interop.html", False]
     assert_clean(page.report())
+
+
+def test_greeting_helpers_sample(jsinterop_page, jsinterop_server):
+    report = jsinterop_page.open(jsinterop_server + "greeting-helpers")
+    assert report.boot_state == "ready"
+    jsinterop_page.run_async("await new Promise((r) => setTimeout(r, 100));")
+    assert jsinterop_page.run("return [...document.querySelectorAll('#greetings li')].map((li) => li.textContent)") == [
+        "sayHello: Hello, Python! (a method)",
+        "sayHelloArrow: Hello, Python! (an arrow-function field)",
+        "sayHelloField: Hello, Python! (a function field)",
+    ]
+    assert_clean(jsinterop_page.report())

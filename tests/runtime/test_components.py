@@ -315,3 +315,10 @@ def test_sample_app_routes():
     site.navigation.navigate_to("/")
     site.flush()
     assert site.find("#is-browser").text == "False"  # rendered on CPython
+
+
+def test_collocated_module_url():
+    from jsinterop.components.component import collocated_module_url
+
+    assert collocated_module_url("app.alert_user") == "./app/alert_user.js"
+    assert collocated_module_url("shop.pages.cart") == "./shop/pages/cart.js"

@@ -12,7 +12,7 @@ import sys
 from jsinterop import host, is_browser, js_runtime
 from jsinterop.components import Component, EventArgs, Router, h, mount, page
 
-from . import counter, dom_cleanup  # noqa: F401 (importing registers their pages)
+from . import alert_user, counter, dom_cleanup, greeting_helpers  # noqa: F401 (importing registers their pages)
 
 
 def greet(name: str) -> str:
@@ -53,7 +53,8 @@ NAV = [
     ("./", "Home"),
     ("counter", "Counter"),
     ("dom-cleanup", "DOM cleanup"),
-    ("alert-user.html", "Alert User"),
+    ("alert-user", "Alert User"),
+    ("greeting-helpers", "Greeting helpers"),
     ("call-python.html", "Call Python from JavaScript"),
     ("typed-interop.html", "Typed interop"),
     ("boot-error.html", "A failed boot"),

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from .elements import Node
     from .renderer import Renderer
 
-__all__ = ["Component", "ElementReference", "inject"]
+__all__ = ["Component", "ElementReference", "collocated_module_url", "inject"]
+
+
+def collocated_module_url(module: str) -> str:
+    """The URL (relative to the base URI) of the JS module collocated with a Python module."""
+    return "./" + module.replace(".", "/") + ".js"
 
 
 class _Inject:
@@ -81,6 +86,20 @@ class Component:
 
     async def dispose_async(self) -> None:
         """The asynchronous counterpart of :meth:`dispose` (``IAsyncDisposable``)."""
+
+    # --- collocated JavaScript ------------------------------------------------------------------
+
+    async def import_js(self) -> Any:
+        """Import the JS module next to this component's Python module (Blazor's collocated
+        ``Component.razor.js``): ``app/alert_user.py`` -> ``./app/alert_user.js`` (the build copies it).
+
+        Returns a :class:`~jsinterop.JSObjectReference`; dispose it in ``dispose_async``.
+        """
+        from ..js_runtime import JSRuntime, js_runtime
+
+        runtime = getattr(self, "js", None)
+        runtime = runtime if isinstance(runtime, JSRuntime) else js_runtime()
+        return await runtime.import_module(collocated_module_url(type(self).__module__))
 
     # --- re-rendering --------------------------------------------------------------------------
 

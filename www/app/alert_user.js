@@ -1,4 +1,4 @@
-// Collocated with alert-user.html and imported by the Python app (app.alert_user), as Blazor's
+// Collocated with app/alert_user.py and imported by its component (self.import_js()), as Blazor's
 // AlertUser.razor.js: the handler is attached with addEventListener, never inline (CSP-friendly).
 export function alertUser() {
   alert("The button was selected!");
