@@ -2,6 +2,13 @@
 // and forwards the events components listen to back to Python. Elements are created with
 // createElement and text with createTextNode: no HTML is ever parsed, no inline handler set.
 
+/** "<div id="x" class="a b">" for messages. */
+function describeElement(element) {
+  const id = element.id ? ` id="${element.id}"` : "";
+  const cls = element.getAttribute?.("class") ? ` class="${element.getAttribute("class")}"` : "";
+  return `<${element.tagName.toLowerCase()}${id}${cls}>`;
+}
+
 /** The fields of an event a Python handler receives. */
 function summarize(event) {
   const target = event.target;
@@ -18,15 +25,40 @@ export class DomPatcher {
    * @param {Element} container the element the app renders into (node id 0)
    * @param {(id: number, event: string, summary: string) => void} dispatch Python's event entry point
    */
-  constructor(container, dispatch) {
+  constructor(container, dispatch, { debug = false } = {}) {
     this.nodes = new Map([[0, container]]);
     this.listeners = new Map(); // "id:event" -> listener
     this.dispatch = dispatch;
     this.ids = new WeakMap(); // node -> id, to forget listeners of removed subtrees
+    this.warnings = [];
+    // In debug mode, any change to the rendered DOM that the renderer did not make is reported:
+    // the article's first rule (only mutate with JS what the framework does not own), enforced.
+    this.observer = debug
+      ? new MutationObserver((records) => this.#foreign(records))
+      : null;
+    this.observer?.observe(container, { childList: true, subtree: true, attributes: true, characterData: true });
+  }
+
+  #foreign(records) {
+    for (const record of records) {
+      const target = record.target.nodeType === Node.TEXT_NODE ? record.target.parentElement : record.target;
+      if (!target || !this.ids.has(target) && target !== this.nodes.get(0)) continue;
+      const name = describeElement(target);
+      const what = record.type === "attributes" ? `its attribute '${record.attributeName}'` : "its content";
+      const message = `jsinterop: JavaScript changed ${what} of ${name}, which a Python component renders; ` +
+        "the next render may undo it or fail. Render it from Python, or give JS an element the component leaves empty.";
+      this.warnings.push(message);
+      console.warn(message);
+    }
   }
 
   /** Applies a batch of operations (JSON text from Python). */
   apply(json) {
+    this.#apply(json);
+    this.observer?.takeRecords(); // our own changes are not foreign
+  }
+
+  #apply(json) {
     const nodes = this.nodes;
     for (const op of JSON.parse(json)) {
       switch (op[0]) {
@@ -119,6 +151,7 @@ export class DomPatcher {
 
   /** Detaches from Python: listeners removed, nothing dispatched afterwards. */
   close() {
+    this.observer?.disconnect();
     for (const [key, listener] of this.listeners) {
       const id = Number(key.slice(0, key.indexOf(":")));
       this.nodes.get(id)?.removeEventListener(key.slice(key.indexOf(":") + 1), listener);

@@ -116,7 +116,7 @@ export class PyRuntime {
     const container = document.querySelector(selector);
     if (!container) throw new Error(`No element matches '${selector}' to render components into.`);
     this._interop.main.patcher?.close();
-    const patcher = new DomPatcher(container, dispatch);
+    const patcher = new DomPatcher(container, dispatch, { debug: this._interop.debug });
     this._interop.main.patcher = patcher;
     return patcher;
   }

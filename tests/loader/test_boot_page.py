@@ -297,3 +297,30 @@ def test_greeting_helpers_sample(jsinterop_page, jsinterop_server):
         "sayHelloField: Hello, Python! (a function field)",
     ]
     assert_clean(jsinterop_page.report())
+
+
+def test_weather_sample(jsinterop_page, jsinterop_server):
+    report = jsinterop_page.open(jsinterop_server + "weather")
+    assert report.boot_state == "ready"
+    jsinterop_page.run_async("await new Promise((r) => setTimeout(r, 100));")
+    rows = jsinterop_page.run(
+        "return [...document.querySelectorAll('#forecasts tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent))")
+    assert rows[0] == ["2026-01-01", "-20", "-3", "Freezing"]  # Blazor's formula truncates
+    assert len(rows) == 5
+    assert_clean(jsinterop_page.report())
+
+
+def test_debug_mode_warns_when_js_mutates_rendered_dom(jsinterop_page, jsinterop_site):
+    url = jsinterop_site({"debug-page.html": Path(__file__).with_name("debug_page.html"),
+                          "debug-page.mjs": Path(__file__).with_name("debug_page.mjs")})
+    page = jsinterop_page
+    page.open(url + "debug-page.html")
+    page.run_async("await new Promise((r) => setTimeout(r, 50));")
+    page.run("document.getElementById('increment').click();")  # the renderer's own changes: no warning
+    page.run_async("await new Promise((r) => setTimeout(r, 50));")
+    assert page.run("return Py._interop.main.patcher.warnings") == []
+    page.run("document.getElementById('count').setAttribute('data-x', '1');")
+    page.run_async("await new Promise((r) => setTimeout(r, 50));")
+    assert page.run("return Py._interop.main.patcher.warnings") == [
+        "jsinterop: JavaScript changed its attribute 'data-x' of <p id=\"count\">, which a Python component renders; "
+        "the next render may undo it or fail. Render it from Python, or give JS an element the component leaves empty."]
