@@ -324,3 +324,18 @@ def test_debug_mode_warns_when_js_mutates_rendered_dom(jsinterop_page, jsinterop
     assert page.run("return Py._interop.main.patcher.warnings") == [
         "jsinterop: JavaScript changed its attribute 'data-x' of <p id=\"count\">, which a Python component renders; "
         "the next render may undo it or fail. Render it from Python, or give JS an element the component leaves empty."]
+
+
+def test_interop_sample_both_directions(jsinterop_page, jsinterop_server):
+    page = jsinterop_page
+    assert page.open(jsinterop_server + "interop").boot_state == "ready"
+    settle = "await new Promise((r) => setTimeout(r, 80));"
+    page.run_async(settle)
+    page.run("const t = document.getElementById('text'); t.value = 'Grace'; t.dispatchEvent(new Event('input'));")
+    page.run("document.getElementById('ask-js').click();")
+    page.run_async(settle)
+    assert page.text("from-js") == 'JavaScript got "Grace" (5 characters) and upper-cased it: GRACE'
+    page.run("document.getElementById('round-trip').click();")
+    page.run_async(settle)
+    assert page.text("round-trip-result") == "Python doubled 5 into 10, asked by JavaScript, asked by Python."
+    assert_clean(page.report())

@@ -12,7 +12,7 @@ import sys
 from jsinterop import host, is_browser, js_runtime
 from jsinterop.components import Component, EventArgs, Router, h, mount, page
 
-from . import alert_user, counter, dom_cleanup, greeting_helpers, weather  # noqa: F401 (registers their pages)
+from . import alert_user, counter, dom_cleanup, greeting_helpers, interop, weather  # noqa: F401 (their pages)
 
 
 def greet(name: str) -> str:
@@ -56,6 +56,7 @@ NAV = [
     ("alert-user", "Alert User"),
     ("greeting-helpers", "Greeting helpers"),
     ("weather", "Weather"),
+    ("interop", "Interop, both ways"),
     ("call-python.html", "Call Python from JavaScript"),
     ("typed-interop.html", "Typed interop"),
     ("boot-error.html", "A failed boot"),
