@@ -3,6 +3,7 @@
 #   ./build.sh           build dist/ (Pyodide, pinned wheels, our wheels, the lock, loader, site)
 #   ./build.sh serve     build, then serve dist/ at http://127.0.0.1:${PORT:-8000}/
 #   ./build.sh test      install what the tests need (Chromium, chromedriver), build, run the suite
+#   ./build.sh bench     build, then run the benchmark page in headless Chromium (ratios vs raw Pyodide)
 # Extra arguments after `test` go to pytest, e.g. `./build.sh test -k devserver`.
 set -euo pipefail
 
@@ -102,7 +103,12 @@ case "$cmd" in
         "$venv/bin/python" tools/build.py build
         exec "$venv/bin/python" -m pytest "$@"
         ;;
+    bench)
+        ensure_node; ensure_venv; ensure_chromium
+        "$venv/bin/python" tools/build.py build
+        exec "$venv/bin/python" tools/bench.py "$@"
+        ;;
     *)
-        die "unknown command '$cmd': use one of build, serve, test."
+        die "unknown command '$cmd': use one of build, serve, test, bench."
         ;;
 esac

@@ -1,0 +1,36 @@
+"""The benchmark page runs every case and reports a ratio for each (quick mode: not a speed test)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.browser
+
+
+def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):
+    spec = importlib.util.spec_from_file_location("jsinterop_bench_tool", ROOT / "tools" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    page = jsinterop_page
+    page.open(jsinterop_server + "bench/?autorun=1&quick=1", wait=True, timeout=120)
+    out = page.run_async("""
+        for (let i = 0; i < 600 && !globalThis.benchResults; i++) await new Promise((r) => setTimeout(r, 250));
+        return globalThis.benchResults;
+    """, timeout=200)
+    results = out["value"]
+    cases = page.run_async("return (await import(new URL('./bench-page.mjs', document.baseURI))).CASES.map((c) => c.id);")
+    assert [r["id"] for r in results] == cases["value"]
+    for r in results:
+        assert r["ours"] > 0 and r["raw"] > 0 and r["ratio"] > 0 and r["verdict"] in ("meets", "misses"), r
+    assert page.run("return document.querySelectorAll('#results tbody tr').length") == len(results)
+    assert page.run("return document.querySelectorAll('#chart rect').length") == len(results)
+    assert "ratio" in bench.table(results).splitlines()[0]
+    report = page.report()
+    assert report.violations == [] and report.uncaught == []
