@@ -339,3 +339,20 @@ def test_interop_sample_both_directions(jsinterop_page, jsinterop_server):
     page.run_async(settle)
     assert page.text("round-trip-result") == "Python doubled 5 into 10, asked by JavaScript, asked by Python."
     assert_clean(page.report())
+
+
+def test_error_boundary_in_the_page(jsinterop_page, jsinterop_server):
+    page = jsinterop_page
+    assert page.open(jsinterop_server + "error-boundary").boot_state == "ready"
+    settle = "await new Promise((r) => setTimeout(r, 50));"
+    page.run("document.getElementById('explode').click();")
+    page.run_async(settle)
+    boundary = page.run("return document.querySelector('.jsinterop-error-boundary')?.textContent ?? null")
+    assert boundary.startswith("An error occurred in Fragile.ValueError: this component failed on purpose")
+    assert "Traceback (most recent call last)" in boundary  # the dev server turns detailed errors on
+    assert page.run("return document.getElementById('explode')") is None
+    page.run("document.getElementById('sturdy').click();")
+    page.run_async(settle)
+    assert page.text("sturdy-count") == "Still works clicked 1 times"
+    report = page.report()
+    assert report.violations == [] and report.uncaught == []

@@ -12,7 +12,15 @@ import sys
 from jsinterop import host, is_browser, js_runtime
 from jsinterop.components import Component, EventArgs, Router, h, mount, page
 
-from . import alert_user, counter, dom_cleanup, greeting_helpers, interop, weather  # noqa: F401 (their pages)
+from . import (  # noqa: F401 (importing registers their pages)
+    alert_user,
+    counter,
+    dom_cleanup,
+    error_boundary,
+    greeting_helpers,
+    interop,
+    weather,
+)
 
 
 def greet(name: str) -> str:
@@ -57,6 +65,7 @@ NAV = [
     ("greeting-helpers", "Greeting helpers"),
     ("weather", "Weather"),
     ("interop", "Interop, both ways"),
+    ("error-boundary", "Error boundary"),
     ("call-python.html", "Call Python from JavaScript"),
     ("typed-interop.html", "Typed interop"),
     ("boot-error.html", "A failed boot"),
