@@ -48,9 +48,9 @@ class JSObjectDisposedError(RuntimeError):
 class SerializationError(ValueError):
     """A value cannot cross the boundary: too deep, cyclic, or not representable; ``path`` names it."""
 
-    def __init__(self, message: str, path: str = "") -> None:
+    def __init__(self, message: str, path: object = "") -> None:
         super().__init__(message)
-        self.path = path
+        self.path = str(path)
 
 
 class UnsupportedTypeError(SerializationError, TypeError):

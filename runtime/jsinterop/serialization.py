@@ -126,6 +126,7 @@ def camel_case(name: str) -> str:
     return _CAMEL.sub(lambda m: m.group(1).upper(), name)
 
 
+@lru_cache(maxsize=4096)
 def _fold(name: str) -> str:
     """The form in which incoming keys are matched to fields: no underscores, lower case."""
     return name.replace("_", "").lower()
@@ -136,8 +137,28 @@ def _fold(name: str) -> str:
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _key_path(path: str, key: str) -> str:
-    return f"{path}.{key}" if _IDENT.match(key) else f"{path}[{key!r}]"
+class _Path:
+    """A place inside a value (``args[0].items[3]``), formatted only when an error message needs it:
+    building the text for every field of every record would cost more than converting them."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: Any, key: str | int) -> None:
+        self.parent = parent
+        self.key = key
+
+    def __str__(self) -> str:
+        parts = []
+        node: Any = self
+        while isinstance(node, _Path):
+            key = node.key
+            parts.append(f"[{key}]" if type(key) is int else f".{key}" if _IDENT.match(key) else f"[{key!r}]")
+            node = node.parent
+        return str(node) + "".join(reversed(parts))
+
+
+def _key_path(path: Any, key: str) -> _Path:
+    return _Path(path, key)
 
 
 # --- type plans --------------------------------------------------------------------------------
@@ -271,9 +292,9 @@ def _serialize(value: Any, path: str, depth: int, active: set[int]) -> Any:
                 out[k] = _serialize(v, _key_path(path, k), depth, active)
             return out
         if isinstance(value, (list, tuple)):
-            return [_serialize(v, f"{path}[{i}]", depth, active) for i, v in enumerate(value)]
+            return [_serialize(v, _Path(path, i), depth, active) for i, v in enumerate(value)]
         if isinstance(value, (set, frozenset)):
-            return [_serialize(v, f"{path}[{i}]", depth, active) for i, v in enumerate(value)]
+            return [_serialize(v, _Path(path, i), depth, active) for i, v in enumerate(value)]
     finally:
         active.discard(key)
     raise UnsupportedTypeError(
@@ -336,7 +357,9 @@ def _wire_type_name(data: Any) -> str:
     return type(data).__name__
 
 
-def _deserialize(data: Any, tp: Any, path: str) -> Any:
+def _deserialize(data: Any, tp: Any, path: Any) -> Any:
+    if type(data) is tp and tp in _EXACT:  # the common case of a record's fields, kept cheap
+        return data
     tp, converter = _split_annotated(tp)
     if converter is not None:
         return converter.from_js(data)
@@ -371,17 +394,17 @@ def _deserialize(data: Any, tp: Any, path: str) -> Any:
         if not isinstance(data, list):
             raise _mismatch(path, tp, data)
         item = args[0] if args else Any
-        items = [_deserialize(v, item, f"{path}[{i}]") for i, v in enumerate(data)]
+        items = [_deserialize(v, item, _Path(path, i)) for i, v in enumerate(data)]
         return frozenset(items) if origin is frozenset else set(items) if origin in (set, abc.Set) else items
     if origin is tuple:
         if not isinstance(data, list):
             raise _mismatch(path, tp, data)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_deserialize(v, args[0], f"{path}[{i}]") for i, v in enumerate(data))
+            return tuple(_deserialize(v, args[0], _Path(path, i)) for i, v in enumerate(data))
         if len(args) != len(data):
             raise DeserializationError(f"{path}: expected {_type_name(tp)} ({len(args)} items), "
                                        f"got an array of {len(data)}", path=path)
-        return tuple(_deserialize(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(data, args, strict=True)))
+        return tuple(_deserialize(v, a, _Path(path, i)) for i, (v, a) in enumerate(zip(data, args, strict=True)))
     if isinstance(origin, type) and issubclass(origin, Mapping):
         if not isinstance(data, dict):
             raise _mismatch(path, tp, data)
@@ -440,7 +463,7 @@ def _deserialize_class(data: Any, tp: type, path: str) -> Any:
     if _is_namedtuple_class(tp):
         if isinstance(data, list):
             plans = _fields_of(tp)
-            return tp(*(_deserialize(v, p.annotation, f"{path}[{i}]") for i, (v, p) in enumerate(zip(data, plans))))
+            return tp(*(_deserialize(v, p.annotation, _Path(path, i)) for i, (v, p) in enumerate(zip(data, plans))))
         return _deserialize_record(data, tp, path, lambda kwargs: tp(**kwargs))
     if typing.is_typeddict(tp):
         if not isinstance(data, dict):
@@ -480,11 +503,10 @@ def _deserialize_record(data: Any, tp: type, path: str, make: Callable[[dict], A
         plan = lookup.get(_fold(key))
         if plan is None or plan.name in kwargs:
             continue  # unknown keys are ignored, as System.Text.Json does
-        field_path = _key_path(path, plan.name)
         if plan.converter is not None:
             kwargs[plan.name] = plan.converter.from_js(value)
         else:
-            kwargs[plan.name] = _deserialize(value, plan.annotation, field_path)
+            kwargs[plan.name] = _deserialize(value, plan.annotation, _Path(path, plan.name))
     for plan in _fields_of(tp):
         if plan.required and plan.name not in kwargs:
             raise DeserializationError(
