@@ -18,10 +18,10 @@ from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
 from .components.component import ElementReference
 from .errors import JSException
-from .js_runtime import CallKind, JSObjectReference, JSTransport
+from .js_runtime import CallKind, JSObjectReference, JSTransport, _all_plain
 from .marshalling import persistent_callback_count
 from .py_dispatcher import PyDispatcher, PyObjectReference
-from .serialization import MAX_SAFE_INTEGER, WireReference
+from .serialization import WireReference
 from .streams import JSStreamReference, PyStreamReference
 
 if TYPE_CHECKING:
@@ -172,11 +172,10 @@ class PyodideTransport(JSTransport):
     def _result_for_js(self, value: Any) -> Any:
         """A result (or, with ok=False, error info) as JavaScript receives it: a primitive, or an
         envelope array [ok, json, buffers, markers]."""
-        cls = type(value)
-        if cls is str or cls is bool or cls is float or (cls is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
-            return value
         if value is None:
             return jsnull
+        if _all_plain((value,)):
+            return value
         wire = self.dispatcher.result(value)
         text, buffers, markers = self._encoded(wire)
         return to_js([1, text, buffers, markers])

@@ -183,6 +183,9 @@ def test_error_boundary_replaces_only_the_failing_component():
     boundary = page.find(".jsinterop-error-boundary")
     assert "An error occurred in Broken." in boundary.text and "RuntimeError: handler failed" in boundary.text
     assert "Traceback" in boundary.text  # detailed errors in tests
+    page.instance.state_has_changed()  # a later render of the failed component still shows its boundary
+    page.flush()
+    assert page.find_all("button") == [] and page.find(".jsinterop-error-boundary")
 
 
 class Shell(Component):

@@ -27,25 +27,26 @@ def _time_sync(operation: Callable[[], Any]) -> float:
     operation()  # warm-up
     count, start = 0, time.perf_counter()
     while True:
-        for _ in range(max(1, count or 1)):
+        batch = max(1, count)  # double the work until the block is long enough to time
+        for _ in range(batch):
             operation()
-        count = count * 2 if count else 1
+        count += batch
         elapsed = time.perf_counter() - start
         if elapsed >= MIN_SECONDS:
-            total = 2 * count - 1
-            return elapsed * 1000 / total
+            return elapsed * 1000 / count
 
 
 async def _time_async(operation: Callable[[], Awaitable[Any]]) -> float:
-    await operation()
+    await operation()  # warm-up
     count, start = 0, time.perf_counter()
     while True:
-        for _ in range(max(1, count or 1)):
+        batch = max(1, count)
+        for _ in range(batch):
             await operation()
-        count = count * 2 if count else 1
+        count += batch
         elapsed = time.perf_counter() - start
         if elapsed >= MIN_SECONDS:
-            return elapsed * 1000 / (2 * count - 1)
+            return elapsed * 1000 / count
 
 
 @dataclasses.dataclass

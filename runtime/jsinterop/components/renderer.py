@@ -98,6 +98,7 @@ class Renderer:
         # The DOM's shape as the operations leave it: each node's parent, each parent's children in order.
         self._parent_of: dict[int, int] = {}
         self._order: dict[int, list[int]] = {}
+        self._failed: dict[int, BaseException] = {}  # id(instance) -> the error its boundary shows
         self.errors: list[BaseException] = []
         """Errors that happened where no error boundary could show them (dispose)."""
 
@@ -237,6 +238,9 @@ class Renderer:
             setattr(instance, name, value)
 
     def _render_of(self, instance: Component) -> Node:
+        error = self._failed.get(id(instance))
+        if error is not None:
+            return self._boundary(instance, error)
         content = instance.render()
         if not isinstance(content, (Element, Text, ComponentNode)):
             raise TypeError(f"{type(instance).__name__}.render() must return one element (built with h), "
@@ -263,7 +267,7 @@ class Renderer:
         new_root = self._create(self._boundary(instance, error), parent, before, instance)
         self._remove_dom(mount.root)
         mount.root = new_root
-        mount.instance.render = lambda: self._boundary(instance, error)  # stays failed until replaced
+        self._failed[id(mount.instance)] = error  # it stays failed until it leaves the tree
 
     def _position_of(self, node: _Mounted | _MountedComponent) -> tuple[int, int | None]:
         """Where a node sits: its parent and the sibling after it (None when it is the last)."""
@@ -450,6 +454,7 @@ class Renderer:
         if isinstance(node, _MountedComponent):
             self._dispose_tree(node.root)
             self._mounted.pop(id(node.instance), None)
+            self._failed.pop(id(node.instance), None)
             try:
                 node.instance.dispose()
                 result = _maybe(node.instance, "dispose_async")
