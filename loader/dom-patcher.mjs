@@ -25,10 +25,13 @@ export class DomPatcher {
    * @param {Element} container the element the app renders into (node id 0)
    * @param {(id: number, event: string, summary: string) => void} dispatch Python's event entry point
    */
-  constructor(container, dispatch, { debug = false } = {}) {
+  constructor(container, dispatch, { debug = false, render = null } = {}) {
     this.nodes = new Map([[0, container]]);
-    this.listeners = new Map(); // "id:event" -> listener
+    this.listeners = new Map(); // id -> Map(event -> listener)
+    this.listenerCount = 0;
     this.dispatch = dispatch;
+    this.render = render;
+    this.framePending = false;
     this.ids = new WeakMap(); // node -> id, to forget listeners of removed subtrees
     this.warnings = [];
     // In debug mode, any change to the rendered DOM that the renderer did not make is reported:
@@ -101,15 +104,23 @@ export class DomPatcher {
           break;
         }
         case "listen": {
-          const listener = (event) => this.dispatch(op[1], op[2], JSON.stringify(summarize(event)));
-          this.listeners.set(`${op[1]}:${op[2]}`, listener);
-          nodes.get(op[1]).addEventListener(op[2], listener);
+          const [, id, type] = op;
+          const listener = (event) => this.dispatch(id, type, JSON.stringify(summarize(event)));
+          let own = this.listeners.get(id);
+          if (!own) this.listeners.set(id, (own = new Map()));
+          if (!own.has(type)) this.listenerCount++;
+          own.set(type, listener);
+          nodes.get(id).addEventListener(type, listener);
           break;
         }
         case "unlisten": {
-          const key = `${op[1]}:${op[2]}`;
-          nodes.get(op[1]).removeEventListener(op[2], this.listeners.get(key));
-          this.listeners.delete(key);
+          const own = this.listeners.get(op[1]);
+          const listener = own?.get(op[2]);
+          if (listener) {
+            nodes.get(op[1]).removeEventListener(op[2], listener);
+            own.delete(op[2]);
+            this.listenerCount--;
+          }
           break;
         }
         default:
@@ -126,14 +137,14 @@ export class DomPatcher {
       const id = this.ids.get(node);
       if (id !== undefined) {
         this.nodes.delete(id);
-        for (const key of [...this.listeners.keys()]) {
-          if (key.startsWith(`${id}:`)) {
-            node.removeEventListener(key.slice(key.indexOf(":") + 1), this.listeners.get(key));
-            this.listeners.delete(key);
-          }
+        const own = this.listeners.get(id);
+        if (own) {
+          for (const [type, listener] of own) node.removeEventListener(type, listener);
+          this.listenerCount -= own.size;
+          this.listeners.delete(id);
         }
       }
-      walker.push(...node.childNodes);
+      for (let child = node.firstChild; child; child = child.nextSibling) walker.push(child);
     }
   }
 
@@ -146,17 +157,39 @@ export class DomPatcher {
 
   /** Counts for leak tests. */
   counts() {
-    return { nodes: this.nodes.size - 1, listeners: this.listeners.size };
+    return { nodes: this.nodes.size - 1, listeners: this.listenerCount };
   }
 
-  /** Detaches from Python: listeners removed, nothing dispatched afterwards. */
+  /**
+   * Asks for one render at the next animation frame: every state change until then is rendered in
+   * one batch. A hidden page gets no frames, so there (and if a frame is late) a timer renders instead.
+   */
+  requestFrame() {
+    if (this.framePending || !this.render) return;
+    this.framePending = true;
+    const run = () => {
+      if (!this.framePending) return;
+      this.framePending = false;
+      this.render?.();
+    };
+    if (document.visibilityState === "hidden") {
+      setTimeout(run, 0);
+    } else {
+      requestAnimationFrame(run);
+      setTimeout(run, 100);
+    }
+  }
+
+  /** Detaches from Python: listeners removed, nothing dispatched or rendered afterwards. */
   close() {
     this.observer?.disconnect();
-    for (const [key, listener] of this.listeners) {
-      const id = Number(key.slice(0, key.indexOf(":")));
-      this.nodes.get(id)?.removeEventListener(key.slice(key.indexOf(":") + 1), listener);
+    for (const [id, own] of this.listeners) {
+      for (const [type, listener] of own) this.nodes.get(id)?.removeEventListener(type, listener);
     }
     this.listeners.clear();
+    this.listenerCount = 0;
     this.dispatch = () => {};
+    this.render = null;
+    this.framePending = false;
   }
 }

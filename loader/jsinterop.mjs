@@ -110,13 +110,14 @@ export class PyRuntime {
 
   /**
    * Attaches a component renderer to the element matching `selector` (called by Python's
-   * `jsinterop.components.mount`). Returns the patcher Python sends DOM operations to.
+   * `jsinterop.components.mount`). Returns the patcher Python sends DOM operations to; `render`,
+   * when given, is called once per animation frame after `patcher.requestFrame()`.
    */
-  createDomPatcher(selector, dispatch) {
+  createDomPatcher(selector, dispatch, render = null) {
     const container = document.querySelector(selector);
     if (!container) throw new Error(`No element matches '${selector}' to render components into.`);
     this._interop.main.patcher?.close();
-    const patcher = new DomPatcher(container, dispatch, { debug: this._interop.debug });
+    const patcher = new DomPatcher(container, dispatch, { debug: this._interop.debug, render });
     this._interop.main.patcher = patcher;
     return patcher;
   }

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jsinterop import JSRuntime
 from jsinterop.components import Component, ElementReference, EventArgs, h, inject
@@ -325,3 +327,88 @@ def test_collocated_module_url():
 
     assert collocated_module_url("app.alert_user") == "./app/alert_user.js"
     assert collocated_module_url("shop.pages.cart") == "./shop/pages/cart.js"
+
+
+class Item(Component):
+    label: str = ""
+    renders = 0
+
+    def render(self):
+        type(self).renders += 1
+        return h.li(self.label)
+
+
+class ItemList(Component):
+    items: list[tuple[int, str]] = []
+    extra: object = None
+
+    def render(self):
+        params = {} if self.extra is None else {"extra": self.extra}
+        return h.ul([h.component(Item, key=item_id, label=label, **params) for item_id, label in self.items])
+
+
+def test_children_with_unchanged_immutable_parameters_are_not_re_rendered():
+    Item.renders = 0
+    page = render(ItemList, items=[(i, f"item {i}") for i in range(100)])
+    assert Item.renders == 100
+    page.instance.items = [(i, f"item {i}" + ("!" if i == 42 else "")) for i in range(100)]
+    page.instance.state_has_changed()
+    page.flush()
+    assert Item.renders == 101  # only the changed child rendered again (Blazor's change detection)
+    assert page.find_all("li")[42].text == "item 42!"
+    # A mutable parameter (here a list) may have changed in place: every child renders again.
+    page.instance.extra = []
+    page.instance.state_has_changed()
+    page.flush()
+    page.instance.state_has_changed()
+    page.flush()
+    assert Item.renders == 301
+
+
+class Frozen(Component):
+    value: int = 0
+
+    def should_render(self) -> bool:
+        return self.value < 2
+
+    def bump(self) -> None:
+        self.value += 1
+
+    def render(self):
+        return h.button(str(self.value), on_click=self.bump)
+
+
+def test_should_render_can_skip_renders():
+    page = render(Frozen)
+    page.find("button").click()
+    assert page.find("button").text == "1"
+    page.find("button").click()  # value is 2 now: should_render() says no, the DOM keeps "1"
+    assert page.find("button").text == "1"
+
+
+def test_keyed_moves_are_minimal():
+    """Swapping two rows of 1,000 moves two nodes, not every row between them (longest run kept)."""
+    rows = [(i, f"row {i}") for i in range(1000)]
+    page = render(Rows, rows=rows)
+    swapped = list(rows)
+    swapped[1], swapped[998] = swapped[998], swapped[1]
+    before = len(page.dom.applied)
+    page.instance.rows = swapped
+    page.instance.state_has_changed()
+    page.flush()
+    ops = page.dom.applied[before:]
+    assert [op[0] for op in ops] == ["insert", "insert"]
+    assert [li.children[0].attrs["value"] for li in page.find("ul").node.children] == [label for _, label in swapped]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), unique=True, max_size=25), min_size=1, max_size=6))
+def test_any_sequence_of_keyed_lists_patches_to_the_same_dom_as_a_fresh_render(sequence):
+    page = render(Rows, rows=[])
+    for keys in sequence:
+        rows = [(key, f"v{key}-{len(keys)}") for key in keys]
+        page.instance.rows = rows
+        page.instance.state_has_changed()
+        page.flush()
+        assert page.markup == render(Rows, rows=rows).markup
+        assert len(page.dom.nodes) == len(render(Rows, rows=rows).dom.nodes)  # nothing left behind

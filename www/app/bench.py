@@ -15,9 +15,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import js
-from pyodide.ffi import to_js
+from pyodide.ffi import create_proxy, to_js
 
 from jsinterop import import_module, js_export, js_import, js_invokable, js_runtime
+from jsinterop.components import Component, h
+from jsinterop.components.browser import BrowserDom
+from jsinterop.components.renderer import Renderer
 
 MIN_SECONDS = 0.05
 """Each timing runs at least this long; the page's quick mode (for the test suite) lowers it."""
@@ -47,6 +50,21 @@ async def _time_async(operation: Callable[[], Awaitable[Any]]) -> float:
         elapsed = time.perf_counter() - start
         if elapsed >= MIN_SECONDS:
             return elapsed * 1000 / count
+
+
+def _time_each(setup: Callable[[], Any], operation: Callable[[], Any], teardown: Callable[[], Any]) -> float:
+    """Milliseconds per ``operation`` alone (each is long enough to time by itself), between an
+    untimed ``setup`` and ``teardown``; at least 3 runs and MIN_SECONDS of timed work."""
+    setup(), operation(), teardown()  # warm-up
+    total, count = 0.0, 0
+    while count < 3 or total < MIN_SECONDS:
+        setup()
+        start = time.perf_counter()
+        operation()
+        total += time.perf_counter() - start
+        teardown()
+        count += 1
+    return total * 1000 / count
 
 
 @dataclasses.dataclass
@@ -92,6 +110,134 @@ async def add_async(a: int, b: int) -> int:
     return a + b
 
 
+class Row(Component):
+    """One row, as in the js-framework-benchmark: id, a label with a click handler, a remove link.
+    Its parameters are immutable values and a bound method, so the renderer skips it when none
+    changed (Blazor's rule): a keyed update re-renders only the rows whose data changed."""
+
+    row_id: int = 0
+    label: str = ""
+    selected: bool = False
+    on_select: Callable[[int], None] | None = None
+
+    def select(self) -> None:
+        if self.on_select is not None:
+            self.on_select(self.row_id)
+
+    def render(self):
+        return h.tr(h.td(str(self.row_id), class_="id"), h.td(h.a(self.label, on_click=self.select)),
+                    h.td(h.a("×", class_="remove")), class_="danger" if self.selected else None)
+
+
+class Table(Component):
+    """A 1,000-row keyed table of Row components."""
+
+    rows: list[tuple[int, str]] = []
+    selected: int = -1
+
+    def select(self, row_id: int) -> None:
+        self.selected = row_id
+
+    def render(self):
+        return h.table(h.tbody([
+            h.component(Row, key=row_id, row_id=row_id, label=label, selected=row_id == self.selected,
+                        on_select=self.select)
+            for row_id, label in self.rows
+        ]))
+
+
+def _rows(first_id: int, count: int = 1000, suffix: str = "") -> list[tuple[int, str]]:
+    return [(i, f"row {i}{suffix}") for i in range(first_id, first_id + count)]
+
+
+def _components_cases() -> dict[str, tuple[float, float]]:
+    container = js.document.createElement("div")
+    container.id = "bench-components"
+    container.hidden = True
+    js.document.body.append(container)
+    dispatch = create_proxy(lambda *_args: None)
+    patcher = js.Py.createDomPatcher("#bench-components", dispatch)
+    renderer = Renderer(BrowserDom(patcher))
+    table: Table | None = None
+    generation = [0]
+
+    def mount() -> None:
+        nonlocal table
+        table = renderer.mount(Table, 0, rows=_rows(0))  # type: ignore[assignment]
+
+    def unmount() -> None:
+        renderer.unmount()
+
+    def show(rows: list[tuple[int, str]]) -> None:
+        assert table is not None
+        table.rows = rows
+        table.state_has_changed()
+        renderer.flush()
+
+    def full_rerender() -> None:  # every row new (new keys): the whole table is rebuilt
+        generation[0] += 1
+        show(_rows(generation[0] * 1000))
+
+    def keyed_update() -> None:  # 10 rows of 1,000 change their label
+        generation[0] += 1
+        rows = list(table.rows)  # type: ignore[union-attr]
+        for index in range(0, 1000, 100):
+            row_id, _ = rows[index]
+            rows[index] = (row_id, f"row {row_id} v{generation[0]}")
+        show(rows)
+
+    handlers: list[Any] = []
+
+    def raw_build() -> None:  # the same DOM by hand through Pyodide's FFI: one call per node
+        document = js.document
+        tbody = document.createElement("tbody")
+        for row_id, label in _rows(0):
+            tr = document.createElement("tr")
+            td_id = document.createElement("td")
+            td_id.className = "id"
+            td_id.textContent = str(row_id)
+            td_label = document.createElement("td")
+            link = document.createElement("a")
+            link.textContent = label
+            handler = create_proxy(lambda _e=None, i=row_id: None)
+            handlers.append(handler)
+            link.addEventListener("click", handler)
+            td_label.append(link)
+            td_remove = document.createElement("td")
+            remove = document.createElement("a")
+            remove.className = "remove"
+            remove.textContent = "×"
+            td_remove.append(remove)
+            tr.append(td_id, td_label, td_remove)
+            tbody.append(tr)
+        table_element = document.createElement("table")
+        table_element.append(tbody)
+        container.append(table_element)
+
+    def raw_clear() -> None:
+        container.replaceChildren()
+        for handler in handlers:
+            handler.destroy()
+        handlers.clear()
+
+    try:
+        first_render = _time_each(lambda: None, mount, unmount)
+        raw_first_render = _time_each(lambda: None, raw_build, raw_clear)
+        mount()
+        full = _time_each(lambda: None, full_rerender, lambda: None)
+        keyed = _time_each(lambda: None, keyed_update, lambda: None)
+        unmount()
+    finally:
+        patcher.close()
+        dispatch.destroy()
+        container.remove()
+    return {
+        "component-first-render": (first_render, full),
+        "component-keyed-update": (keyed, full),
+        "component-first-render-ffi": (first_render, raw_first_render),
+    }
+
+
 async def _python_cases() -> dict[str, tuple[float, float]]:
     module = await import_module("bench.js", "./bench.js")
     rt = js_runtime()
@@ -116,6 +262,7 @@ async def _python_cases() -> dict[str, tuple[float, float]]:
     cases["records-from-js"] = (_time_sync(lambda: typed_make_records(10_000)),
                                 _time_sync(lambda: [Record(d["recordId"], d["displayName"], d["score"], d["tags"])
                                                     for d in json.loads(js.JSON.stringify(js_records))]))
+    cases.update(_components_cases())
     return cases
 
 

@@ -13,6 +13,9 @@ export const CASES = [
   { id: "bytes-js-py", label: "16 MB bytes JS -> Python", baseline: "Uint8Array.to_bytes()", target: 1.2 },
   { id: "records-to-js", label: "10,000 dataclass records -> JS objects", baseline: "JSON.parse(json.dumps(...))", target: 0.7 },
   { id: "records-from-js", label: "10,000 records JS -> dataclasses", baseline: "json.loads(JSON.stringify(...))", target: 1 },
+  { id: "component-first-render", label: "components: first render of a 1,000-row keyed table", baseline: "full re-render (every row new)", target: 1 },
+  { id: "component-keyed-update", label: "components: keyed update of 10 rows in the 1,000-row table", baseline: "full re-render (every row new)", target: 0.2 },
+  { id: "component-first-render-ffi", label: "components: first render of the 1,000-row table", baseline: "same DOM built by hand through the FFI", target: 1 },
 ];
 
 const $ = (id) => document.getElementById(id);

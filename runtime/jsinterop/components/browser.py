@@ -43,10 +43,16 @@ def mount(component: type[Component], selector: str = "#app", services: dict[typ
         assert renderer is not None
         renderer.dispatch_event(node_id, event, EventArgs(**fields))
 
-    proxy = create_proxy(dispatch)  # lives as long as the page's components
-    patcher = js.Py.createDomPatcher(selector, proxy)
+    def render() -> None:
+        assert renderer is not None
+        renderer.flush()
+
+    # Both live as long as the page's components.
+    patcher = js.Py.createDomPatcher(selector, create_proxy(dispatch), create_proxy(render))
     navigation = BrowserNavigationManager(patcher.nodes.get(0))
+    request_frame = patcher.requestFrame
     renderer = Renderer(BrowserDom(patcher),
                         {JSRuntime: js_runtime(), NavigationManager: navigation, **(services or {})},
-                        detailed_errors=bool(js.Py.detailedErrors))
+                        detailed_errors=bool(js.Py.detailedErrors),
+                        schedule=lambda _flush: request_frame())
     return renderer.mount(component, 0, **params)

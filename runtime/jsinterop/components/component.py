@@ -103,7 +103,15 @@ class Component:
 
     # --- re-rendering --------------------------------------------------------------------------
 
+    def should_render(self) -> bool:
+        """Whether to render again (Blazor's ``ShouldRender``): asked before every render but the
+        first, whether it comes from ``state_has_changed``, an event handler or new parameters.
+        Override it to skip renders that would change nothing."""
+        return True
+
     def state_has_changed(self) -> None:
-        """Schedule a re-render of this component (batched: several calls give one render)."""
+        """Schedule a re-render of this component, batched: in the page every change until the next
+        animation frame renders once (a hidden page renders on a timer instead); on CPython, on the
+        next turn of the event loop or the next ``flush()``."""
         if self._renderer is not None:
             self._renderer.invalidate(self)

@@ -7,40 +7,56 @@ Event handlers (``on_click=...``) become ``addEventListener`` listeners, never i
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = ["ComponentNode", "Element", "Node", "Text", "attribute_name", "h"]
 
 
-@dataclasses.dataclass(eq=False)
 class Text:
     """A text node."""
 
-    value: str
-    key: Any = None
+    __slots__ = ("value", "key")
+
+    def __init__(self, value: str, key: Any = None) -> None:
+        self.value = value
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Text({self.value!r})"
 
 
-@dataclasses.dataclass(eq=False)
 class Element:
     """An element: tag, attributes, event handlers, children, and an optional key and reference."""
 
-    tag: str
-    attrs: dict[str, str] = dataclasses.field(default_factory=dict)
-    events: dict[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
-    children: list[Node] = dataclasses.field(default_factory=list)
-    key: Any = None
-    ref: Any = None
+    __slots__ = ("tag", "attrs", "events", "children", "key", "ref")
+
+    def __init__(self, tag: str, attrs: dict[str, str] | None = None,
+                 events: dict[str, Callable[..., Any]] | None = None, children: list[Node] | None = None,
+                 key: Any = None, ref: Any = None) -> None:
+        self.tag = tag
+        self.attrs = {} if attrs is None else attrs
+        self.events = {} if events is None else events
+        self.children = [] if children is None else children
+        self.key = key
+        self.ref = ref
+
+    def __repr__(self) -> str:
+        return f"Element({self.tag!r}, {self.attrs!r}, children={self.children!r})"
 
 
-@dataclasses.dataclass(eq=False)
 class ComponentNode:
     """A child component in a tree: its class and the parameters it gets."""
 
-    component: type
-    params: dict[str, Any]
-    key: Any = None
+    __slots__ = ("component", "params", "key")
+
+    def __init__(self, component: type, params: dict[str, Any], key: Any = None) -> None:
+        self.component = component
+        self.params = params
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"ComponentNode({self.component.__name__}, {self.params!r})"
 
 
 Node = Element | Text | ComponentNode
@@ -56,11 +72,19 @@ def attribute_name(name: str) -> str:
     return name.rstrip("_").replace("_", "-")
 
 
+_NODE_TYPES = (Element, Text, ComponentNode)
+
+
 def _children(items: Iterable[Any], out: list[Node]) -> list[Node]:
     for item in items:
-        if item is None or item is False or item is True:
+        kind = type(item)
+        if kind is Element or kind is Text or kind is ComponentNode:
+            out.append(item)
+        elif kind is str:
+            out.append(Text(item))
+        elif item is None or item is False or item is True:
             continue
-        if isinstance(item, (Element, Text, ComponentNode)):
+        elif isinstance(item, _NODE_TYPES):
             out.append(item)
         elif isinstance(item, (str, int, float)):
             out.append(Text(str(item)))
@@ -74,25 +98,46 @@ def _children(items: Iterable[Any], out: list[Node]) -> list[Node]:
     return out
 
 
-def element(tag: str, *children: Any, key: Any = None, ref: Any = None, **attrs: Any) -> Element:
-    """Build an element; ``on_<event>=handler`` attaches a listener, other keywords are attributes
-    (``True`` sets a boolean attribute, ``False``/``None`` omits it)."""
-    node = Element(tag, key=key, ref=ref)
-    for name, value in attrs.items():
-        if name.startswith("on_") and len(name) > 3:
-            if value is not None:
-                if not callable(value):
-                    raise TypeError(f"{name} on <{tag}> must be callable, got {type(value).__name__}")
-                node.events[name[3:].replace("_", "")] = value
-            continue
+_KEYWORDS: dict[str, tuple[bool, str]] = {}  # keyword -> (is an event, event or attribute name)
+
+
+def _keyword(name: str, tag: str) -> tuple[bool, str]:
+    """What a keyword of the builder means, checked once per keyword name."""
+    meaning = _KEYWORDS.get(name)
+    if meaning is not None:
+        return meaning
+    if name.startswith("on_") and len(name) > 3:
+        meaning = (True, name[3:].replace("_", ""))
+    else:
         attr = attribute_name(name)
         if attr.lower().startswith(_FORBIDDEN_PREFIX) and attr[2:].isalpha():
             raise ValueError(f"'{attr}' on <{tag}> would be an inline handler (blocked by the Content-Security-"
                              f"Policy): pass a callable as on_{attr[2:]}=... instead")
-        if value is None or value is False:
-            continue
-        node.attrs[attr] = "" if value is True else str(value)
-    _children(children, node.children)
+        meaning = (False, attr)
+    _KEYWORDS[name] = meaning
+    return meaning
+
+
+def element(tag: str, *children: Any, key: Any = None, ref: Any = None, **attrs: Any) -> Element:
+    """Build an element; ``on_<event>=handler`` attaches a listener, other keywords are attributes
+    (``True`` sets a boolean attribute, ``False``/``None`` omits it)."""
+    node = Element(tag, None, None, None, key, ref)
+    if attrs:
+        node_attrs, events = node.attrs, node.events
+        for name, value in attrs.items():
+            is_event, target = _KEYWORDS.get(name) or _keyword(name, tag)
+            if value is None or value is False:
+                continue
+            if is_event:
+                if not callable(value):
+                    raise TypeError(f"{name} on <{tag}> must be callable, got {type(value).__name__}")
+                events[target] = value
+            elif type(value) is str:
+                node_attrs[target] = value
+            else:
+                node_attrs[target] = "" if value is True else str(value)
+    if children:
+        _children(children, node.children)
     return node
 
 
@@ -109,6 +154,7 @@ class _Builder:
             return element(name, *children, **attrs)
 
         build.__name__ = name
+        setattr(self, tag, build)  # later lookups of this tag skip __getattr__
         return build
 
     def __call__(self, tag: str, *children: Any, **attrs: Any) -> Element:

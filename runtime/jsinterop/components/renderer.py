@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime
+import decimal
+import enum
 import inspect
 import itertools
 import traceback
+import types
 import typing
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -38,19 +43,18 @@ class DomBackend(Protocol):
         ...
 
 
-@dataclasses.dataclass(eq=False)
 class _Mounted:
     """A node of the tree as it is in the DOM."""
 
-    id: int
-    vnode: Element | Text
-    children: list[_Mounted | _MountedComponent] = dataclasses.field(default_factory=list)
-    handlers: dict[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
-    owner: Component | None = None
+    __slots__ = ("id", "vnode", "key", "children", "handlers", "owner")
 
-    @property
-    def key(self) -> Any:
-        return self.vnode.key
+    def __init__(self, node_id: int, vnode: Element | Text, owner: Component | None) -> None:
+        self.id = node_id
+        self.vnode = vnode
+        self.key = vnode.key
+        self.children: list[_Mounted | _MountedComponent] = []
+        self.handlers: dict[str, Callable[..., Any]] = {}
+        self.owner = owner
 
     @property
     def dom_id(self) -> int:
@@ -95,9 +99,7 @@ class Renderer:
         self.root: _MountedComponent | None = None
         self._after_render: list[tuple[Component, bool]] = []
         self._tasks: set[asyncio.Future[Any]] = set()
-        # The DOM's shape as the operations leave it: each node's parent, each parent's children in order.
-        self._parent_of: dict[int, int] = {}
-        self._order: dict[int, list[int]] = {}
+        self._parent_of: dict[int, int] = {}  # each inserted node's parent, as the operations leave the DOM
         self._failed: dict[int, BaseException] = {}  # id(instance) -> the error its boundary shows
         self.errors: list[BaseException] = []
         """Errors that happened where no error boundary could show them (dispose)."""
@@ -180,7 +182,7 @@ class Renderer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _mount_component(self, node: ComponentNode, parent_id: int, before: int | None) -> _MountedComponent:
+    def _mount_component(self, node: ComponentNode, parent_id: int, before: int | None | object) -> _MountedComponent:
         instance = node.component()
         if not isinstance(instance, Component):
             raise TypeError(f"{node.component.__name__} is not a Component")
@@ -218,7 +220,9 @@ class Renderer:
 
     def _inject(self, instance: Component) -> None:
         cls = type(instance)
-        wanted = [name for name in dir(cls) if isinstance(getattr(cls, name, None), _Inject)]
+        wanted = _INJECTED.get(cls)
+        if wanted is None:
+            wanted = _INJECTED[cls] = [name for name in dir(cls) if isinstance(getattr(cls, name, None), _Inject)]
         if not wanted:
             return
         try:
@@ -263,19 +267,17 @@ class Renderer:
         mount = self._mounted.get(id(instance)) if instance is not None else None
         if mount is None or mount.root is None:
             return
-        parent, before = self._position_of(mount.root)
-        new_root = self._create(self._boundary(instance, error), parent, before, instance)
+        parent = self._parent_of[mount.root.dom_id]
+        new_root = self._create(self._boundary(instance, error), parent, mount.root.dom_id, instance)
         self._remove_dom(mount.root)
         mount.root = new_root
         self._failed[id(mount.instance)] = error  # it stays failed until it leaves the tree
 
-    def _position_of(self, node: _Mounted | _MountedComponent) -> tuple[int, int | None]:
-        """Where a node sits: its parent and the sibling after it (None when it is the last)."""
-        return self._parent_of[node.dom_id], self._next_sibling(node.dom_id)
-
     def _rerender(self, mount: _MountedComponent) -> None:
         instance = mount.instance
         try:
+            if id(instance) not in self._failed and not instance.should_render():
+                return
             content = self._render_of(instance)
         except Exception as e:
             content = self._boundary(instance, e)
@@ -286,30 +288,17 @@ class Renderer:
 
     # --- the tree ------------------------------------------------------------------------------
 
-    def _next_sibling(self, node_id: int) -> int | None:
-        parent = self._parent_of.get(node_id)
-        siblings = self._order.get(parent, [])
-        index = siblings.index(node_id)
-        return siblings[index + 1] if index + 1 < len(siblings) else None
-
     def _emit(self, op: Op) -> None:
         self._ops.append(op)
-        kind = op[0]
-        if kind == "insert":
-            _, parent, child, before = op
-            old_parent = self._parent_of.get(child)
-            if old_parent is not None:
-                self._order[old_parent].remove(child)
-            siblings = self._order.setdefault(parent, [])
-            siblings.insert(siblings.index(before) if before is not None else len(siblings), child)
-            self._parent_of[child] = parent
-        elif kind == "remove":
-            child = op[1]
-            parent = self._parent_of.pop(child, None)
-            if parent is not None:
-                self._order[parent].remove(child)
 
-    def _create(self, vnode: Node, parent: int, before: int | None, owner: Component | None) -> _Mounted | _MountedComponent:
+    def _insert(self, parent: int, child: int, before: int | None) -> None:
+        self._ops.append(("insert", parent, child, before))
+        self._parent_of[child] = parent
+
+    def _create(self, vnode: Node, parent: int, before: int | None | object,
+                owner: Component | None) -> _Mounted | _MountedComponent:
+        """Create ``vnode``'s nodes and insert them into ``parent`` before ``before`` (None: at the end;
+        ``_DETACHED``: not yet, the caller places it)."""
         if isinstance(vnode, ComponentNode):
             return self._mount_component(vnode, parent, before)
         node_id = next(self._ids)
@@ -329,17 +318,19 @@ class Renderer:
                 mounted.children.append(self._create(child, node_id, None, owner))
             if isinstance(vnode.ref, ElementReference):
                 vnode.ref.node_id = node_id
-        self._emit(("insert", parent, node_id, before))
+        if before is not _DETACHED:
+            self._insert(parent, node_id, before)  # type: ignore[arg-type]
         return mounted
 
     def _same_kind(self, old: _Mounted | _MountedComponent, new: Node) -> bool:
         if old.key != new.key:
             return False
-        if isinstance(old, _MountedComponent):
-            return isinstance(new, ComponentNode) and new.component is old.node.component
-        if isinstance(old.vnode, Text):
-            return isinstance(new, Text)
-        return isinstance(new, Element) and new.tag == old.vnode.tag
+        if type(old) is _MountedComponent:
+            return type(new) is ComponentNode and new.component is old.node.component
+        kind = type(old.vnode)
+        if kind is Text:
+            return type(new) is Text
+        return type(new) is Element and new.tag == old.vnode.tag
 
     def _patch(self, old: _Mounted | _MountedComponent, new: Node, parent: int,
                owner: Component | None) -> _Mounted | _MountedComponent:
@@ -348,57 +339,97 @@ class Renderer:
             created = self._create(new, parent, before, owner)
             self._remove(old)
             return created
-        if isinstance(old, _MountedComponent):
+        if type(old) is _MountedComponent:
             assert isinstance(new, ComponentNode)
-            old.node = new
-            self._set_params(old.instance, new.params)
-            try:
-                old.instance.on_parameters_set()
-                self._after_async(old, _maybe(old.instance, "on_parameters_set_async"))
-            except Exception as e:
-                self._fail(old.instance, e)
-                return old
-            self._rerender(old)
-            return old
-        if isinstance(new, Text):
-            if new.value != old.vnode.value:
+            return self._patch_component(old, new)
+        assert type(old) is _Mounted
+        previous = old.vnode
+        if type(new) is Text:
+            if new.value != previous.value:
                 self._emit(("set_text", old.id, new.value))
             old.vnode = new
             return old
-        assert isinstance(new, Element) and isinstance(old.vnode, Element)
-        previous = old.vnode
-        for name, value in new.attrs.items():
-            if previous.attrs.get(name) != value:
-                self._emit(("set_attr", old.id, name, value))
-        for name in previous.attrs:
-            if name not in new.attrs:
-                self._emit(("remove_attr", old.id, name))
-        for event in new.events:
-            if event not in old.handlers:
-                self._listeners[(old.id, event)] = old
-                self._emit(("listen", old.id, event))
-        for event in list(old.handlers):
-            if event not in new.events:
-                del old.handlers[event]
-                self._listeners.pop((old.id, event), None)
-                self._emit(("unlisten", old.id, event))
-        old.handlers.update(new.events)
+        assert type(new) is Element and type(previous) is Element
+        if new.attrs != previous.attrs:
+            for name, value in new.attrs.items():
+                if previous.attrs.get(name) != value:
+                    self._emit(("set_attr", old.id, name, value))
+            for name in previous.attrs:
+                if name not in new.attrs:
+                    self._emit(("remove_attr", old.id, name))
+        if new.events or old.handlers:
+            self._patch_events(old, new.events)
         old.owner = owner
-        if isinstance(new.ref, ElementReference):
+        if new.ref is not None and isinstance(new.ref, ElementReference):
             new.ref.node_id = old.id
-        old.children = self._patch_children(old, new.children, owner)
+        if new.children or old.children:
+            old.children = self._patch_children(old, new.children, owner)
         old.vnode = new
+        return old
+
+    def _patch_events(self, old: _Mounted, events: dict[str, Callable[..., Any]]) -> None:
+        if events.keys() != old.handlers.keys():
+            for event in events:
+                if event not in old.handlers:
+                    self._listeners[(old.id, event)] = old
+                    self._emit(("listen", old.id, event))
+            for event in list(old.handlers):
+                if event not in events:
+                    del old.handlers[event]
+                    self._listeners.pop((old.id, event), None)
+                    self._emit(("unlisten", old.id, event))
+        old.handlers.update(events)
+
+    def _patch_component(self, old: _MountedComponent, new: ComponentNode) -> _MountedComponent:
+        """New parameters for a child component: it re-renders unless none may have changed (Blazor's
+        rule: every parameter is of a known immutable type and equal to its previous value) or its
+        ``should_render()`` says no."""
+        changed = _may_have_changed(old.node.params, new.params)
+        old.node = new
+        if not changed and id(old.instance) not in self._failed:
+            return old
+        self._set_params(old.instance, new.params)
+        try:
+            old.instance.on_parameters_set()
+            self._after_async(old, _maybe(old.instance, "on_parameters_set_async"))
+        except Exception as e:
+            self._fail(old.instance, e)
+            return old
+        self._rerender(old)
         return old
 
     def _patch_children(self, parent: _Mounted, new_children: list[Node],
                         owner: Component | None) -> list[_Mounted | _MountedComponent]:
         old_children = parent.children
-        keyed = {c.key: c for c in old_children if c.key is not None}
-        unkeyed = [c for c in old_children if c.key is None]
-        used: set[int] = set()
         result: list[_Mounted | _MountedComponent] = []
+        if not old_children:
+            for vnode in new_children:
+                result.append(self._create(vnode, parent.id, None, owner))
+            return result
+        # Fast path: the same keys in the same order (most re-renders) need no matching and no moves.
+        common = min(len(old_children), len(new_children))
+        start = 0
+        while start < common:
+            old, vnode = old_children[start], new_children[start]
+            if old.key != vnode.key or not self._same_kind(old, vnode):
+                break
+            result.append(self._patch(old, vnode, parent.id, owner))
+            start += 1
+        if start == len(old_children):
+            for vnode in new_children[start:]:
+                result.append(self._create(vnode, parent.id, None, owner))
+            return result
+        if start == len(new_children):
+            for old in old_children[start:]:
+                self._remove(old)
+            return result
+        # General case: match the rest by key (unkeyed by position), create, remove, then move.
+        rest = old_children[start:]
+        keyed = {c.key: c for c in rest if c.key is not None}
+        unkeyed = [c for c in rest if c.key is None]
+        used: set[int] = set()
         unkeyed_index = 0
-        for vnode in new_children:
+        for vnode in new_children[start:]:
             match = None
             if vnode.key is not None:
                 match = keyed.get(vnode.key)
@@ -409,22 +440,22 @@ class Renderer:
                 used.add(id(match))
                 result.append(self._patch(match, vnode, parent.id, owner))
             else:
-                result.append(self._create(vnode, parent.id, None, owner))
-        for old in old_children:
+                result.append(self._create(vnode, parent.id, _DETACHED, owner))
+        old_position = {id(old): index for index, old in enumerate(rest) if id(old) in used}
+        for old in rest:
             if id(old) not in used:
                 self._remove(old)
-        # Put the DOM in the new order, moving only what is out of place.
-        current = list(self._order.get(parent.id, []))
-        position = 0
-        for child in result:
-            dom_id = child.dom_id
-            if position < len(current) and current[position] == dom_id:
-                position += 1
-                continue
-            before = current[position] if position < len(current) else None
-            self._emit(("insert", parent.id, dom_id, before))
-            current = list(self._order.get(parent.id, []))
-            position = current.index(dom_id) + 1
+        # Put the DOM in the new order: the longest run already in order stays, the rest is inserted
+        # (new nodes) or moved, from the end so each goes before a node already in place.
+        region = result[start:]
+        keep = _longest_increasing(
+            [old_position.get(id(child), -1) for child in region])
+        anchor: int | None = None
+        for index in range(len(region) - 1, -1, -1):
+            dom_id = region[index].dom_id
+            if index not in keep:
+                self._insert(parent.id, dom_id, anchor)
+            anchor = dom_id
         return result
 
     def _remove(self, node: _Mounted | _MountedComponent) -> None:
@@ -433,6 +464,7 @@ class Renderer:
 
     def _remove_dom(self, node: _Mounted | _MountedComponent) -> None:
         self._emit(("remove", node.dom_id))
+        self._parent_of.pop(node.dom_id, None)
         self._forget(node)
 
     def _forget(self, node: _Mounted | _MountedComponent | None) -> None:
@@ -443,7 +475,6 @@ class Renderer:
             return
         for event in node.handlers:
             self._listeners.pop((node.id, event), None)
-        self._order.pop(node.id, None)
         for child in node.children:
             self._parent_of.pop(child.dom_id, None)
             self._forget(child)
@@ -491,6 +522,66 @@ def _call_soon(callback: Callable[[], None]) -> None:
         asyncio.get_running_loop().call_soon(callback)
     except RuntimeError:
         pass
+
+
+_INJECTED: dict[type, list[str]] = {}
+"""Each component class's ``inject()`` fields, found once."""
+
+_DETACHED = object()
+"""``_create``'s ``before`` for a node its caller inserts later."""
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """The indices of a longest strictly increasing subsequence of ``values``, ignoring -1 (the
+    children that can stay where they are; O(n log n))."""
+    tails: list[int] = []  # tails[k]: index in values of the smallest tail of an increasing run of length k+1
+    previous = [-1] * len(values)
+    for index, value in enumerate(values):
+        if value < 0:
+            continue
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if values[tails[middle]] < value:
+                low = middle + 1
+            else:
+                high = middle
+        previous[index] = tails[low - 1] if low else -1
+        if low == len(tails):
+            tails.append(index)
+        else:
+            tails[low] = index
+    keep: set[int] = set()
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        keep.add(index)
+        index = previous[index]
+    return keep
+
+
+_IMMUTABLE = (str, int, float, bool, bytes, complex, type(None), frozenset, decimal.Decimal, uuid.UUID,
+              datetime.date, datetime.time, datetime.timedelta, enum.Enum)
+
+
+def _may_have_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Blazor's change detection for a child's parameters: unchanged only when both have the same
+    names, and each value is of a known immutable type (or a bound method, like an EventCallback)
+    and equal to the previous one. Anything else (a list, an object, a lambda) may have changed."""
+    if old.keys() != new.keys():
+        return True
+    for name, value in new.items():
+        before = old[name]
+        if type(before) is not type(value):
+            return True
+        if isinstance(value, _IMMUTABLE) or isinstance(value, types.MethodType):
+            if before != value:
+                return True
+        elif isinstance(value, tuple):
+            if before != value or not all(isinstance(item, _IMMUTABLE) for item in value):
+                return True
+        else:
+            return True
+    return False
 
 
 def _maybe(instance: Component, name: str, *args: Any) -> Any:
