@@ -236,6 +236,89 @@ function fromPythonError(e) {
   return error;
 }
 
+const ARGUMENT_KINDS = {
+  int: (v) => Number.isSafeInteger(v),
+  float: (v) => typeof v === "number" && !Number.isInteger(v), // an integral number arrives as a Python int
+  str: (v) => typeof v === "string",
+  bool: (v) => typeof v === "boolean",
+};
+const RESULT_KINDS = {
+  int: (v) => typeof v === "number",
+  float: (v) => typeof v === "number",
+  str: (v) => typeof v === "string",
+  bool: (v) => typeof v === "boolean",
+  void: (v) => v === undefined,
+};
+
+function pythonCall(fn, args) {
+  try {
+    return fn(...args);
+  } catch (e) {
+    throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
+  }
+}
+
+/**
+ * The JS function of one `@js_export`. It checks the argument count; a primitive-only signature
+ * (`direct`) is then called straight through its PyProxy when every argument has the annotated
+ * kind, and its result is returned as is when it has the annotated kind: no Python wrapper runs.
+ * Anything else goes through `entry`, which converts or raises the error naming the parameter.
+ */
+function exportFunction(name, arity, entry, direct) {
+  const wrongCount = (count) => {
+    const error = new Error(`${name}() takes ${arity} argument(s) but ${count} were given`);
+    error.name = "TypeError";
+    return error;
+  };
+  if (!direct) {
+    return function (...args) {
+      if (args.length !== arity) throw wrongCount(args.length);
+      return pythonCall(entry, args);
+    };
+  }
+  const [paramKinds, resultKind, fn, finish] = direct;
+  const checks = paramKinds.map((kind) => ARGUMENT_KINDS[kind]);
+  const resultOk = RESULT_KINDS[resultKind];
+  const done = (value) => {
+    if (resultOk(value)) return value;
+    try {
+      return pythonCall(finish, [value]);
+    } finally {
+      value?.destroy?.(); // a Python object came back as a PyProxy: only its conversion is kept
+    }
+  };
+  const [c0, c1, c2] = checks;
+  switch (arity) {
+    case 0:
+      return function () {
+        if (arguments.length !== 0) throw wrongCount(arguments.length);
+        return done(pythonCall(fn, []));
+      };
+    case 1:
+      return function (a) {
+        if (arguments.length !== 1) throw wrongCount(arguments.length);
+        return c0(a) ? done(pythonCall(fn, [a])) : pythonCall(entry, [a]);
+      };
+    case 2:
+      return function (a, b) {
+        if (arguments.length !== 2) throw wrongCount(arguments.length);
+        if (!(c0(a) && c1(b))) return pythonCall(entry, [a, b]);
+        let value;
+        try {
+          value = fn(a, b);
+        } catch (e) {
+          throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
+        }
+        return resultOk(value) ? value : done(value);
+      };
+    default:
+      return function (a, b, c) {
+        if (arguments.length !== 3) throw wrongCount(arguments.length);
+        return c0(a) && c1(b) && c2(c) ? done(pythonCall(fn, [a, b, c])) : pythonCall(entry, [a, b, c]);
+      };
+  }
+}
+
 /** A result or error for Python that is not a primitive: JSON text plus binary side buffers. */
 export class WireResult {
   constructor(error, json, buffers = undefined, markers = false) {
@@ -406,15 +489,7 @@ export class JSCallChannel {
       throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
     }
     const flat = {};
-    for (const [name, , fn] of entries) {
-      flat[name] = function (...args) {
-        try {
-          return fn(...args);
-        } catch (e) {
-          throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
-        }
-      };
-    }
+    for (const [name, , fn, arity, direct] of entries) flat[name] = exportFunction(name, arity, fn, direct);
     const exports = { ...flat };
     let level = exports;
     for (const part of String(moduleName).split(".")) {

@@ -111,6 +111,9 @@ class Marshaller:
     blocking: bool = False
     simple: bool = False
     """True when ``to_js`` never registers a release (primitives): calls can skip that bookkeeping."""
+    exact: type | None = None
+    """A type whose values cross unchanged both ways (``to_js`` and ``from_js`` are the identity for
+    them; for int, only below 2**31 in absolute value): lets a call skip the converter calls."""
 
 
 def _ffi() -> Any:
@@ -161,13 +164,17 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
     if tp is Any or tp is object:
         return Marshaller(_same, lambda v: v, "any", simple=True)
     if tp is None or tp is types.NoneType:
-        return Marshaller(lambda v, calls: None, lambda v: None, "void", simple=True)
+        return Marshaller(lambda v, calls: None, lambda v: None, "void", simple=True, exact=types.NoneType)
     if tp is bool:
         def bool_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not bool:
                 raise _type_error(where, "bool", v)
             return v
-        return Marshaller(bool_to_js, lambda v: bool(v), "boolean", simple=True)
+        def bool_from_js(v: Any) -> bool:
+            if type(v) is not bool:
+                raise _type_error(where, "bool", v)
+            return v
+        return Marshaller(bool_to_js, bool_from_js, "boolean", simple=True, exact=bool)
     if tp is int:
         def int_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not int:
@@ -186,7 +193,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             if type(v) is float and v.is_integer():
                 return int(v)
             raise _type_error(where, "int", v)
-        return Marshaller(int_to_js, int_from_js, "number", simple=True)
+        return Marshaller(int_to_js, int_from_js, "number", simple=True, exact=int)
     if tp is float:
         def float_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is float:
@@ -198,7 +205,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             if type(v) in (float, int):
                 return float(v)
             raise _type_error(where, "float", v)
-        return Marshaller(float_to_js, float_from_js, "number", simple=True)
+        return Marshaller(float_to_js, float_from_js, "number", simple=True, exact=float)
     if tp is str:
         def str_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not str:
@@ -208,7 +215,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             if type(v) is not str:
                 raise _type_error(where, "str", v)
             return v
-        return Marshaller(str_to_js, str_from_js, "string", simple=True)
+        return Marshaller(str_to_js, str_from_js, "string", simple=True, exact=str)
     if tp is dt.datetime:
         return _datetime(where)
     if tp is bytes:

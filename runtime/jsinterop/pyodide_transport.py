@@ -123,7 +123,7 @@ class PyodideTransport(JSTransport):
         self._stream_ids = 0
         self.dispatcher = PyDispatcher()
         """Runs the calls JavaScript makes to Python through this channel."""
-        self._export_proxies: dict[str, list[tuple[str, bool, Any]]] = {}
+        self._export_proxies: dict[str, list[tuple[str, bool, Any, int, list[Any] | None]]] = {}
 
     def connect(self, runtime: JSRuntime) -> None:
         self._runtime = runtime
@@ -137,7 +137,9 @@ class PyodideTransport(JSTransport):
     # --- typed exports (@js_export) ------------------------------------------------------------
 
     def _python_exports(self, module: Any) -> Any:
-        """[[name, isAsync, function], ...] for the @js_export functions of ``module``."""
+        """[[name, isAsync, entry, arity, direct], ...] for the @js_export functions of ``module``:
+        ``entry`` converts and checks everything; ``direct`` is null or [paramKinds, resultKind,
+        function, finish], for the JS fast path that checks primitive kinds itself."""
         from .typed_interop import exports_of
 
         exports = exports_of(module) if isinstance(module, str) else {}
@@ -146,7 +148,10 @@ class PyodideTransport(JSTransport):
                               "exports are registered when their module is imported).")
         entries = self._export_proxies.get(module)
         if entries is None:
-            entries = [(name, export.is_async, create_proxy(export.call_from_js)) for name, export in exports.items()]
+            entries = [(name, export.is_async, create_proxy(export.call_from_js), export.arity,
+                        None if export.fast_kinds is None else
+                        [*export.fast_kinds, create_proxy(export.func), create_proxy(export.finish)])
+                       for name, export in exports.items()]
             self._export_proxies[module] = entries
         return to_js([list(entry) for entry in entries], create_pyproxies=False)
 
@@ -158,8 +163,11 @@ class PyodideTransport(JSTransport):
 
     def _release_exports(self) -> None:
         for entries in self._export_proxies.values():
-            for _, _, proxy in entries:
+            for _, _, proxy, _, direct in entries:
                 proxy.destroy()
+                if direct is not None:
+                    direct[2].destroy()
+                    direct[3].destroy()
         self._export_proxies.clear()
 
     # --- calls from JavaScript -----------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import math
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -185,9 +186,109 @@ def js_import(identifier: str, module: str | None = None) -> Callable[[F], F]:
         raise TypeError(f"js_import: the identifier must be a non-empty string, got {identifier!r}")
 
     def decorate(func: F) -> F:
-        return typing.cast(F, JSImport(func, identifier, module))
+        stub = JSImport(func, identifier, module)
+        return typing.cast(F, _fast_import(stub) or stub)
 
     return decorate
+
+
+# --- fast paths --------------------------------------------------------------------------------
+# A signature of up to three primitives (bool, int, float, str) gets a call path specialised to its
+# arity: a value of the exact annotated type within the bounds below crosses without a converter call;
+# anything else (another type, an int past 2**31, NaN) takes the general path, which converts it or
+# raises the same errors. This is what brings a typed call near a raw Pyodide call.
+
+_BOUNDS: dict[type, tuple[Any, Any]] = {
+    int: (-(2**31), 2**31 - 1),  # Pyodide's own conversion gives a JS number here
+    float: (-math.inf, math.inf),
+    str: ("", "\U0010ffff"),  # every str but those starting with that last code point
+    bool: (False, True),
+}
+
+
+_KIND_NAMES = {int: "int", float: "float", str: "str", bool: "bool", type(None): "void"}
+
+
+def _exact_plan(params: list[Marshaller], result: Marshaller) -> tuple[list[type], list[Any], type] | None:
+    if (len(params) > 3 or result.exact is None or result.blocking
+            or any(m.exact not in _BOUNDS or m.blocking for m in params)):
+        return None
+    kinds = [typing.cast(type, m.exact) for m in params]
+    return kinds, [b for k in kinds for b in _BOUNDS[k]], result.exact
+
+
+def _named(fast: Callable[..., Any], func: Callable[..., Any]) -> Callable[..., Any]:
+    """``fast`` with ``func``'s name and parameter names, so a wrong call's TypeError names them."""
+    names = tuple(inspect.signature(func).parameters)
+    code = fast.__code__
+    fast.__code__ = code.replace(co_name=func.__name__, co_qualname=func.__qualname__,
+                                 co_varnames=names + code.co_varnames[len(names):])
+    functools.update_wrapper(fast, func)
+    return fast
+
+
+def _fast_import(stub: JSImport) -> Callable[..., Any] | None:
+    """The specialised call path of a primitive-only ``@js_import`` (None when it has none)."""
+    plan = _exact_plan(stub.params, stub.result)
+    if plan is None or stub._required != len(stub.params):
+        return None
+    (kinds, bounds, rtype), from_js, slow, errors = plan, stub.result.from_js, stub.__call__, _js_exception_types()
+    target: Any = None
+
+    def first(*args: Any) -> Any:
+        """The general path, which also finds the JS function the first time."""
+        nonlocal target
+        value = slow(*args)
+        target = stub._target
+        return value
+
+    def finish(value: Any) -> Any:
+        return value if type(value) is rtype else from_js(value)
+
+    if len(kinds) == 0:
+        def fast() -> Any:
+            if target is None:
+                return first()
+            try:
+                return finish(target())
+            except errors as e:
+                raise _as_js_exception(e) from None
+    elif len(kinds) == 1:
+        (t0,), (lo0, hi0) = kinds, bounds
+
+        def fast(a: Any) -> Any:
+            if target is not None and type(a) is t0 and lo0 <= a <= hi0:
+                try:
+                    value = target(a)
+                except errors as e:
+                    raise _as_js_exception(e) from None
+                return value if type(value) is rtype else from_js(value)
+            return first(a)
+    elif len(kinds) == 2:
+        (t0, t1), (lo0, hi0, lo1, hi1) = kinds, bounds
+
+        def fast(a: Any, b: Any) -> Any:
+            if target is not None and type(a) is t0 and type(b) is t1 and lo0 <= a <= hi0 and lo1 <= b <= hi1:
+                try:
+                    value = target(a, b)
+                except errors as e:
+                    raise _as_js_exception(e) from None
+                return value if type(value) is rtype else from_js(value)
+            return first(a, b)
+    else:
+        (t0, t1, t2), (lo0, hi0, lo1, hi1, lo2, hi2) = kinds, bounds
+
+        def fast(a: Any, b: Any, c: Any) -> Any:
+            if (target is not None and type(a) is t0 and type(b) is t1 and type(c) is t2
+                    and lo0 <= a <= hi0 and lo1 <= b <= hi1 and lo2 <= c <= hi2):
+                try:
+                    return finish(target(a, b, c))
+                except errors as e:
+                    raise _as_js_exception(e) from None
+            return first(a, b, c)
+    fast = _named(fast, stub.__wrapped__)
+    fast.js_import = stub  # type: ignore[attr-defined]
+    return fast
 
 
 # --- exports -----------------------------------------------------------------------------------
@@ -201,6 +302,20 @@ class JSExport:
         self.module = func.__module__
         self.params, self.result, self.signature = _plan(func, "js_export")
         self.is_async = inspect.iscoroutinefunction(func)
+        self.arity = len(self.params)
+        plan = None if self.is_async else _exact_plan(self.params, self.result)
+        self.fast_kinds: tuple[list[str], str] | None = (
+            ([_KIND_NAMES[k] for k in plan[0]], _KIND_NAMES[plan[2]]) if plan else None)
+        """The parameter and result kinds ("int", "float", "str", "bool", "void") when JavaScript may
+        call the function directly, checking the arguments and the result itself; None otherwise."""
+
+    def finish(self, value: Any) -> Any:
+        """The result conversion alone: what JavaScript calls when a directly called function
+        returned something its annotation does not allow as is (raises the same errors). A Python
+        int past 2**52 comes back as Pyodide's BigInt type: it is the int the function returned."""
+        if type(value) is not bool and isinstance(value, int):
+            value = int(value)
+        return self.result.to_js(value, [])
 
     def call_from_js(self, *js_args: Any) -> Any:
         """What JavaScript calls: arguments converted in, the result (or a Promise) converted out."""

@@ -75,3 +75,25 @@ def blocking_wait(ms: int) -> int:
     from jsinterop import js_runtime
 
     return js_runtime().invoke("later", ms, blocking=True)
+
+
+@js_export
+def half(value: float) -> float:
+    return value / 2
+
+
+@js_export
+def shout(text: str, times: int, loud: bool) -> str:
+    return (text.upper() if loud else text) * times
+
+
+@js_export
+def lies_about_int(kind: str) -> int:
+    """Returns what its annotation forbids, to check the result is checked on the direct path."""
+    return {"str": "seven", "bool": True, "big": 2**60, "list": [1, 2]}[kind]  # type: ignore[return-value]
+
+
+@js_export
+def returns_object() -> None:
+    """-> None but returns an object: JavaScript gets undefined, and no proxy is left behind."""
+    return {"leak": "no"}  # type: ignore[return-value]

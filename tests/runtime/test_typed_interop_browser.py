@@ -137,7 +137,7 @@ def test_wrong_types_name_parameter_expected_and_got(page):
     out
     """) == ["parameter 'a' of 'add': expected int, got str ('2')",
              "parameter 'value' of 'echo_bool': expected bool, got int (1)",
-             "add() takes 2 argument(s) but 1 were given"]
+             "add() missing 1 required positional argument: 'b'"]
 
 
 def test_datetime_aware_only(page):
@@ -245,6 +245,39 @@ def test_exports_called_from_javascript(page):
                             ["ValueError", "nope"],
                             ["LookupError", "The module 'no_such_module' has no @js_export functions (it must be "
                              "imported first: exports are registered when their module is imported)."]]
+
+
+def test_direct_export_path_checks_kinds_and_results(page):
+    """Primitive-only exports are called straight from JS; every argument or result of another kind
+    still gets the general path's conversion or error, and nothing is left tracked."""
+    before = page.run_python("rt.tracked_counts()")
+    out = page.run_async("""
+        const ex = await Py.getPythonExports("exports_fixture");
+        const errorOf = (f) => { try { f(); return null; } catch (e) { return [e.name, e.message]; } };
+        const results = [ex.half(3), ex.half(2.5), ex.half(-0.5), ex.shout("ab", 2, true), ex.shout("ab", 3, false),
+            ex.add(2 ** 40, 1), ex.add(2 ** 53 - 2, 1)];
+        results.push(errorOf(() => ex.add(1.5, 2)), errorOf(() => ex.add("1", 2)), errorOf(() => ex.add(true, 2)),
+            errorOf(() => ex.add(1)), errorOf(() => ex.shout("a", 1, 1)),
+            errorOf(() => ex.lies_about_int("str")), errorOf(() => ex.lies_about_int("bool")),
+            errorOf(() => ex.lies_about_int("list")), errorOf(() => ex.lies_about_int("big")));
+        results.push(ex.returns_object());
+        for (let i = 0; i < 1000; i++) ex.returns_object();
+        return results;
+    """)
+    assert out.get("value") == [
+        1.5, 1.25, -0.25, "ABAB", "ababab", 2**40 + 1, 2**53 - 1,
+        ["TypeError", "parameter 'a' of 'add': expected int, got float (1.5)"],
+        ["TypeError", "parameter 'a' of 'add': expected int, got str ('1')"],
+        ["TypeError", "parameter 'a' of 'add': expected int, got bool (True)"],
+        ["TypeError", "add() takes 2 argument(s) but 1 were given"],
+        ["TypeError", "parameter 'loud' of 'shout': expected bool, got int (1)"],
+        ["TypeError", "the result of 'lies_about_int': expected int, got str ('seven')"],
+        ["TypeError", "the result of 'lies_about_int': expected int, got bool (True)"],
+        ["TypeError", "the result of 'lies_about_int': expected int, got list ([1, 2])"],
+        ["OverflowError", f"the result of 'lies_about_int': {2**60} is outside JavaScript's safe integer range "
+                          "(abs <= 2**53 - 1); annotate it JSBigInt to send a BigInt"],
+        None], out
+    assert page.run_python("rt.tracked_counts()") == before
 
 
 def test_callbacks_do_not_leak_across_100000_calls(page):
