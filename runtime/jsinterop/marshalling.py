@@ -12,6 +12,7 @@ time, naming the parameter.
 | int | number (abs <= 2**53 - 1, else OverflowError); ``JSBigInt`` gives BigInt |
 | datetime (timezone-aware) | Date (a naive datetime is rejected) |
 | bytes / memoryview | Uint8Array (one copy) / a zero-copy view valid during the call |
+| array.array | the TypedArray of its typecode (``'d'`` Float64Array, ``'i'`` Int32Array...), one copy |
 | list[T], tuple[...], dict[str, T], dataclass, TypedDict | Array / plain Object (camelCase keys) |
 | JSObject | the JS object itself, by reference |
 | Callable[[A, B], R] (``Persistent[...]``, ``Once[...]``) | Function |
@@ -22,6 +23,7 @@ time, naming the parameter.
 
 from __future__ import annotations
 
+import array
 import collections.abc
 import dataclasses
 import datetime as dt
@@ -222,6 +224,8 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
         return _bytes(where)
     if tp is memoryview:
         return _memoryview(where)
+    if tp is array.array or origin is array.array:
+        return _array(where)
     if tp is JSObject:
         def obj_to_js(v: Any, calls: list[Any]) -> Any:
             if not _is_js_proxy(v):
@@ -365,6 +369,36 @@ def _bytes(where: str) -> Marshaller:
         raise _type_error(where, "a Uint8Array", v)
 
     return Marshaller(to_js, from_js, "Uint8Array")
+
+
+_TYPED_ARRAYS = {  # TypedArray constructor name -> array.array typecode
+    "Float64Array": "d", "Float32Array": "f", "Int8Array": "b", "Uint8Array": "B", "Uint8ClampedArray": "B",
+    "Int16Array": "h", "Uint16Array": "H", "Int32Array": "i", "Uint32Array": "I",
+    "BigInt64Array": "q", "BigUint64Array": "Q",
+}
+
+
+def _array(where: str) -> Marshaller:
+    """``array.array`` <-> the TypedArray of its typecode (``'d'`` <-> Float64Array...), one copy."""
+    def to_js(v: Any, calls: list[Any]) -> Any:
+        if type(v) is not array.array:
+            raise _type_error(where, "array.array", v)
+        if v.typecode in ("u", "w"):
+            raise TypeError(f"{where}: an array.array of typecode '{v.typecode}' (characters) has no TypedArray")
+        return _ffi().to_js(v)  # Pyodide copies a buffer into the TypedArray of its format
+
+    def from_js(v: Any) -> array.array:
+        if type(v) is array.array:
+            return v
+        name = str(getattr(getattr(v, "constructor", None), "name", "")) if _is_js_proxy(v) else ""
+        code = _TYPED_ARRAYS.get(name)
+        if code is None:
+            raise _type_error(where, "a TypedArray (Float64Array, Int32Array...)", v)
+        out = array.array(code, [0]) * int(v.length)
+        v.assign_to(out)
+        return out
+
+    return Marshaller(to_js, from_js, " | ".join(dict.fromkeys(_TYPED_ARRAYS)))
 
 
 def _memoryview(where: str) -> Marshaller:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent
 
 PRELUDE = f"""
-import asyncio, dataclasses, datetime as dt, sys, pathlib
+import array, asyncio, dataclasses, datetime as dt, sys, pathlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 from jsinterop import (js_import, js_export, import_module, can_run_sync, js_runtime, JSObject, JSBigInt,
@@ -53,6 +53,10 @@ def sum_bytes(data: bytes) -> int: ...
 def keep_view(view: memoryview) -> int: ...
 @js_import("makeBytes", "typed.js")
 def make_bytes(n: int) -> bytes: ...
+@js_import("echo", "typed.js")
+def echo_array(values: array.array) -> array.array: ...
+@js_import("typeOf", "typed.js")
+def tag_of_array(values: array.array) -> str: ...
 @js_import("describeOrder", "typed.js")
 def describe_order(order: Order) -> str: ...
 @js_import("makeOrder", "typed.js")
@@ -159,6 +163,26 @@ def test_bytes_copy_and_memoryview_zero_copy(page):
     [sum_bytes(bytes(range(256)) * 10), repr(make_bytes(5)), keep_view(memoryview(data)), repr(bytes(data))]
     """)
     assert out == [326400, repr(b"\x00\x01\x02\x03\x04"), 3, repr(b"\xff\x02\x03")]
+
+
+def test_array_array_is_the_typed_array_of_its_typecode(page):
+    out = page.run_python("""
+    out = []
+    for code, values in (("d", [1.5, -2.25, 1e300]), ("f", [0.5, 2.0]), ("i", [-7, 2**31 - 1]), ("B", [0, 255]),
+                         ("q", [-(2**63), 2**63 - 1]), ("H", [65535])):
+        back = echo_array(array.array(code, values))
+        out.append([tag_of_array(array.array(code, values)), back.typecode, back.tolist() == values])
+    for bad in ([1.0, 2.0], array.array("u", "ab")):
+        try:
+            echo_array(bad)
+        except TypeError as e:
+            out.append(str(e))
+    out
+    """)
+    assert out == [["Float64Array", "d", True], ["Float32Array", "f", True], ["Int32Array", "i", True],
+                   ["Uint8Array", "B", True], ["BigInt64Array", "q", True], ["Uint16Array", "H", True],
+                   "parameter 'values' of 'echo_array': expected array.array, got list ([1.0, 2.0])",
+                   "parameter 'values' of 'echo_array': an array.array of typecode 'u' (characters) has no TypedArray"]
 
 
 def test_containers_dataclasses_any_depth(page):

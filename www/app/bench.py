@@ -8,6 +8,7 @@ cross-origin isolation) and returns milliseconds per operation.
 
 from __future__ import annotations
 
+import array
 import dataclasses
 import json
 import time
@@ -88,6 +89,14 @@ def typed_take_bytes(data: bytes) -> int: ...
 
 @js_import("makeBytes", "bench.js")
 def typed_make_bytes(n: int) -> bytes: ...
+
+
+@js_import("takeFloats", "bench.js")
+def typed_take_floats(values: array.array) -> int: ...
+
+
+@js_import("makeFloats", "bench.js")
+def typed_make_floats(n: int) -> array.array: ...
 
 
 @js_import("takeRecords", "bench.js")
@@ -255,6 +264,16 @@ async def _python_cases() -> dict[str, tuple[float, float]]:
                             _time_sync(lambda: module.takeBytes(to_js(memoryview(big)))))
     cases["bytes-js-py"] = (_time_sync(lambda: typed_make_bytes(16 << 20)),
                             _time_sync(lambda: module.makeBytes(16 << 20).to_bytes()))
+    floats = array.array("d", range(1_000_000))
+
+    def raw_make_floats() -> array.array:
+        out = array.array("d", [0]) * 1_000_000
+        module.makeFloats(1_000_000).assign_to(out)
+        return out
+
+    cases["floats-py-js"] = (_time_sync(lambda: typed_take_floats(floats)),
+                             _time_sync(lambda: module.takeFloats(to_js(floats))))
+    cases["floats-js-py"] = (_time_sync(lambda: typed_make_floats(1_000_000)), _time_sync(raw_make_floats))
     cases["records-to-js"] = (_time_sync(lambda: typed_take_records(RECORDS)),
                               _time_sync(lambda: module.takeRecords(js.JSON.parse(
                                   json.dumps([{"recordId": r.record_id, "displayName": r.display_name,

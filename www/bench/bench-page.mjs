@@ -11,6 +11,8 @@ export const CASES = [
   { id: "invoke-method-async", label: "Py.invokeMethodAsync round trip", baseline: "JS awaiting a Python async def", target: 1 },
   { id: "bytes-py-js", label: "16 MB bytes Python -> JS", baseline: "to_js(memoryview)", target: 1.2 },
   { id: "bytes-js-py", label: "16 MB bytes JS -> Python", baseline: "Uint8Array.to_bytes()", target: 1.2 },
+  { id: "floats-py-js", label: "1,000,000 floats array('d') -> Float64Array", baseline: "to_js(array('d'))", target: 1.2 },
+  { id: "floats-js-py", label: "1,000,000 floats Float64Array -> array('d')", baseline: "assign_to(array('d'))", target: 1.2 },
   { id: "records-to-js", label: "10,000 dataclass records -> JS objects", baseline: "JSON.parse(json.dumps(...))", target: 0.7 },
   { id: "records-from-js", label: "10,000 records JS -> dataclasses", baseline: "json.loads(JSON.stringify(...))", target: 1 },
   { id: "component-first-render", label: "components: first render of a 1,000-row keyed table", baseline: "full re-render (every row new)", target: 1 },

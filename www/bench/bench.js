@@ -11,6 +11,12 @@ export function takeBytes(bytes) {
 export function makeBytes(n) {
   return new Uint8Array(n);
 }
+export function takeFloats(values) {
+  return values.length;
+}
+export function makeFloats(n) {
+  return new Float64Array(n);
+}
 export function takeRecords(records) {
   return records.length;
 }
