@@ -13,6 +13,8 @@
 //   {"__jsinteropElement": id} an element rendered by a component (an ElementReference)
 // Calls whose arguments are all primitives skip JSON entirely.
 
+import { fromColumns, toColumns } from "./columns.mjs";
+
 export const CallKind = Object.freeze({
   INVOKE: 0,
   INVOKE_VOID: 1,
@@ -905,5 +907,15 @@ export class InteropHost {
 
   shutdownAll() {
     for (const channel of [...this.channels]) channel.shutdown(true);
+  }
+
+  /** The typed path's columnar transfer of records (see columns.mjs): Python -> JS. */
+  fromColumns(shape, text) {
+    return fromColumns(shape, text);
+  }
+
+  /** JS -> Python: JSON text of the columns, or null when the value does not fit the shape. */
+  toColumns(shape, value) {
+    return toColumns(shape, value);
   }
 }

@@ -95,6 +95,8 @@ export declare class PyRuntime {
   readonly pyodide: PyodideAPI;
   /** The module name of the app this runtime started, or null. */
   readonly app: string | null;
+  /** Where the boot's time went (ms per stage; `ready`: ms since navigation start), once booted. */
+  readonly bootTimings: BootTimings | null;
   /** The URL of the dist/ folder everything was loaded from (ends with "/"). */
   readonly baseURL: string;
   /** Whether errors of calls into Python carry the Python traceback. */
@@ -122,6 +124,15 @@ export declare class PyRuntime {
 
 /** Boots Python in this page (or worker) and resolves to the runtime, also set as `globalThis.Py`. */
 export declare function boot(options?: BootOptions): Promise<PyRuntime>;
+
+/** Milliseconds per boot stage, and `ready`: performance.now() when the boot finished. */
+export interface BootTimings {
+  readonly download: number;
+  readonly start: number;
+  readonly install: number;
+  readonly app: number;
+  readonly ready: number;
+}
 
 /** Detail of the `jsinterop:progress` events dispatched on globalThis during a boot. */
 export interface BootProgressDetail {

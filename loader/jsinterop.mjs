@@ -42,6 +42,12 @@ export class PyRuntime {
     Object.defineProperty(this, "_interop", { value: new InteropHost({ debug, detailedErrors }) });
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
+    /**
+     * Where the boot's time went, in ms: `download` (prefetching the runtime and wheels), `start`
+     * (loadPyodide: wasm compile, stdlib), `install` (the wheels), `app` (importing it, main());
+     * `ready` is performance.now() when it finished (ms since the page's navigation started).
+     */
+    this.bootTimings = null;
     const interop = this._interop;
     /** Leak-hunting helpers. */
     this.debug = Object.freeze({
@@ -246,7 +252,15 @@ export async function boot(options = {}) {
     throw new BootError(`boot(): options.app must be a Python module name like "app" or "app.main", got ${JSON.stringify(app)}.`);
   }
   const progress = progressReporter(onProgress);
-  const stage = (name) => progress(STAGES[name][0], STAGES[name][1]);
+  const timings = {};
+  let current = null;
+  let since = performance.now();
+  const stage = (name) => {
+    const now = performance.now();
+    if (current) timings[current] = now - since;
+    [current, since] = [name, now];
+    progress(STAGES[name][0], STAGES[name][1]);
+  };
   setBootState("booting");
   try {
     stage("download");
@@ -312,6 +326,7 @@ export async function boot(options = {}) {
       host.destroy();
     }
     stage("ready");
+    runtime.bootTimings = Object.freeze({ ...timings, ready: performance.now() });
     setBootState("ready");
     return runtime;
   } catch (e) {

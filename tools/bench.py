@@ -39,8 +39,10 @@ def run_bench(dist: Path, quick: bool = False, timeout: float = 600) -> list[dic
 def table(results: list[dict]) -> str:
     """The results as a text table."""
     rows = [("case", "ours (ms)", "raw (ms)", "ratio", "target", "verdict")]
-    rows += [(r["label"], f"{r['ours']:.4f}", f"{r['raw']:.4f}", f"{r['ratio']:.2f}x", f"<= {r['target']}x",
-              r["verdict"]) for r in results]
+    for r in results:
+        ratio, target = ((f"{r['ours'] - r['raw']:+.0f} ms", f"<= +{r['target']} ms") if r.get("delta")
+                         else (f"{r['ratio']:.2f}x", f"<= {r['target']}x"))
+        rows.append((r["label"], f"{r['ours']:.4f}", f"{r['raw']:.4f}", ratio, target, r["verdict"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
 
@@ -49,6 +51,9 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     results = run_bench(ROOT / "dist", quick=quick)
     print(table(results))
+    boot = next((r for r in results if r["id"] == "boot"), None)
+    if boot is not None:
+        print("\nour boot, median ms per stage: " + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items()))
     out = ROOT / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "results": results},

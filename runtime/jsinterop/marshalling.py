@@ -34,6 +34,7 @@ import typing
 from collections.abc import Callable
 from typing import Annotated, Any, get_args, get_origin
 
+from . import columns
 from .errors import JSException
 from .serialization import MAX_SAFE_INTEGER, camel_case, deserialize, serialize
 
@@ -285,12 +286,32 @@ def _ts_of_data(tp: Any) -> str:
 
 
 def _data(tp: Any, where: str) -> Marshaller:
+    plan = columns.plan_of(tp)
+    shape: list[Any] = []  # the plan's shape as a JS value, made once, in the page
+
+    def js_shape() -> Any:
+        if not shape:
+            shape.append(_ffi().to_js(plan.shape))  # type: ignore[union-attr]
+        return shape[0]
+
     def to_js(v: Any, calls: list[Any]) -> Any:
+        if plan is not None and _in_page():
+            try:
+                return _interop_host().fromColumns(js_shape(), columns.encode(plan, v))
+            except columns.NotColumnar:
+                pass  # the general path converts it or names what is wrong
         ffi = _ffi()
         wire = serialize(v, where)
         return ffi.to_js(wire, dict_converter=_object_from_entries())
 
     def from_js(v: Any) -> Any:
+        if plan is not None and _is_js_proxy(v):
+            text = _interop_host().toColumns(js_shape(), v)
+            if text is not None:
+                try:
+                    return columns.decode(plan, text)
+                except columns.NotColumnar:
+                    pass
         data = v.to_py() if _is_js_proxy(v) else v
         return deserialize(_bytes_in(data), tp, where)
 
@@ -309,6 +330,21 @@ def _bytes_in(data: Any) -> Any:
 
 
 _from_entries: Any = None
+
+
+def _in_page() -> bool:
+    """Whether the loader's JS side is here (the columnar path needs it)."""
+    try:
+        _interop_host()
+        return True
+    except (ImportError, RuntimeError):
+        return False
+
+
+def _interop_host() -> Any:
+    from .pyodide_transport import interop_host
+
+    return interop_host()
 
 
 def _object_from_entries() -> Any:

@@ -65,3 +65,8 @@ void rt.invokeSomething;
 rt.invokeMethod(1, "x");
 // @ts-expect-error: a number is not streamable
 rt.createJSStreamReference(42);
+const timings = rt.bootTimings;
+if (timings !== null) {
+  const total: number = timings.download + timings.start + timings.install + timings.app;
+  void total;
+}
