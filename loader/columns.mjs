@@ -1,17 +1,18 @@
 // Columnar transfer of records, the JavaScript half of runtime/jsinterop/columns.py: Python sends
 // one list per field (JSON) and a shape; JavaScript builds the objects in a loop, and gathers
-// columns the same way for the other direction. A value that does not fit the shape gives null,
+// columns the same way for the other direction. A value that does not fit the shape gives undefined,
 // and Python takes the general path (which converts it or names what is wrong).
 //
 // Shapes: "p" (primitives), ["c", "list" | "dict"] (JSON containers of primitives),
 // ["r", fieldCount, [[key, shape], ...]] (records), ["l", shape] (lists of records).
 
 /** Objects from the columns of a record shape, and lists of them, as Python encoded them. */
-function build(shape, data) {
-  if (shape === "p" || shape[0] === "c") return data;
+function build(shape, data, buffers) {
+  if (shape === "p") return typeof data === "number" ? buffers[data] : data; // a Float64Array column
+  if (shape[0] === "c") return data;
   if (shape[0] === "l") {
     const [lengths, inner] = data;
-    const flat = build(shape[1], inner);
+    const flat = build(shape[1], inner, buffers);
     const out = new Array(lengths.length);
     let start = 0;
     for (let i = 0; i < lengths.length; i++) {
@@ -23,7 +24,7 @@ function build(shape, data) {
   const fields = shape[2];
   const count = data[0];
   const keys = fields.map((field) => field[0]);
-  const columns = fields.map((field, j) => build(field[1], data[j + 1]));
+  const columns = fields.map((field, j) => build(field[1], data[j + 1], buffers));
   const out = new Array(count);
   const width = keys.length;
   if (keys.includes("__proto__")) {
@@ -45,9 +46,9 @@ function build(shape, data) {
   return out;
 }
 
-/** The value Python sent as columns (`text`, JSON) for `shape`. */
-export function fromColumns(shape, text) {
-  return build(shape, JSON.parse(text))[0];
+/** The value Python sent as columns (`text`, JSON; numeric columns in `buffers`) for `shape`. */
+export function fromColumns(shape, text, buffers = []) {
+  return build(shape, JSON.parse(text), buffers)[0];
 }
 
 const NOT_COLUMNAR = Symbol("not columnar");
@@ -63,10 +64,23 @@ function isPlainObject(value) {
   return proto === Object.prototype || proto === null;
 }
 
-function gather(shape, column) {
+function gather(shape, column, buffers) {
   if (shape === "p") {
-    for (const value of column) if (!isPrimitive(value)) return NOT_COLUMNAR;
-    return column;
+    let numbers = true;
+    let finite = true;
+    for (const value of column) {
+      if (typeof value === "number") {
+        if (!Number.isFinite(value)) finite = false;
+      } else {
+        if (!isPrimitive(value)) return NOT_COLUMNAR;
+        numbers = false;
+      }
+    }
+    if (numbers && column.length > 8) {
+      buffers.push(Float64Array.from(column)); // NaN and infinities too: Python decides by the field's type
+      return buffers.length - 1;
+    }
+    return finite ? column : NOT_COLUMNAR; // JSON would write NaN as null
   }
   if (shape[0] === "c") {
     const isList = shape[1] === "list";
@@ -82,7 +96,7 @@ function gather(shape, column) {
       if (!Array.isArray(column[i])) return NOT_COLUMNAR;
       lengths[i] = column[i].length;
     }
-    const inner = gather(shape[1], column.flat());
+    const inner = gather(shape[1], column.flat(), buffers);
     return inner === NOT_COLUMNAR ? NOT_COLUMNAR : [lengths, inner];
   }
   for (const value of column) if (!isPlainObject(value)) return NOT_COLUMNAR;
@@ -94,15 +108,17 @@ function gather(shape, column) {
       if (value === undefined) return NOT_COLUMNAR; // missing, or spelled another way: the general path decides
       values[i] = value;
     }
-    const gathered = gather(fieldShape, values);
+    const gathered = gather(fieldShape, values, buffers);
     if (gathered === NOT_COLUMNAR) return NOT_COLUMNAR;
     out.push(gathered);
   }
   return out;
 }
 
-/** `value` as columns for `shape` (JSON text), or null when it does not fit. */
+/** `value` as columns for `shape`: [JSON text, numeric column buffers], or undefined (None in Python)
+ * when it does not fit. */
 export function toColumns(shape, value) {
-  const columns = gather(shape, [value]);
-  return columns === NOT_COLUMNAR ? null : JSON.stringify(columns);
+  const buffers = [];
+  const columns = gather(shape, [value], buffers);
+  return columns === NOT_COLUMNAR ? undefined : [JSON.stringify(columns), buffers];
 }

@@ -910,11 +910,11 @@ export class InteropHost {
   }
 
   /** The typed path's columnar transfer of records (see columns.mjs): Python -> JS. */
-  fromColumns(shape, text) {
-    return fromColumns(shape, text);
+  fromColumns(shape, text, buffers) {
+    return fromColumns(shape, text, buffers);
   }
 
-  /** JS -> Python: JSON text of the columns, or null when the value does not fit the shape. */
+  /** JS -> Python: [JSON text, numeric buffers] of the columns, or undefined when the value does not fit. */
   toColumns(shape, value) {
     return toColumns(shape, value);
   }

@@ -15,6 +15,9 @@ key) makes :func:`encode`/:func:`decode` raise :class:`NotColumnar`: the caller 
 general path, which converts it or raises the error naming the path inside the value. So the fast
 path never changes a result, it only skips work.
 
+Numeric columns (int or float fields, more than 8 values) travel as Float64Array buffers, referred
+to in the JSON by their index: no number is written or parsed as text.
+
 The JavaScript side is ``loader/columns.mjs``; both read the same *shape*, the plan as JSON:
 ``null`` (JSON values as they are), ``["r", n_fields, [[key, shape], ...]]`` (records),
 ``["l", shape]`` (lists of a structured shape).
@@ -22,6 +25,7 @@ The JavaScript side is ``loader/columns.mjs``; both read the same *shape*, the p
 
 from __future__ import annotations
 
+import array
 import dataclasses
 import itertools
 import json
@@ -112,14 +116,16 @@ def _plan(tp: Any, seen: tuple[type, ...]) -> Plan:
 
 # --- Python -> JS ------------------------------------------------------------------------------
 
-def encode(plan: Plan, value: Any) -> str:
-    """``value`` as the JSON text of its columns (a column of one value); NotColumnar when a value
-    does not fit the plan."""
+def encode(plan: Plan, value: Any) -> tuple[str, list[array.array]]:
+    """``value`` as the JSON text of its columns (a column of one value) and the numeric columns it
+    refers to by index (float64 buffers: no number is formatted or parsed as text); NotColumnar when
+    a value does not fit the plan."""
     if _converters:  # a registered converter may apply anywhere: only the general path knows
         raise NotColumnar
+    buffers: list[array.array] = []
     try:
-        return json.dumps(_encode(plan, [value]), allow_nan=False, separators=(",", ":"))
-    except ValueError:  # NaN or an infinity: the general path marks them
+        return json.dumps(_encode(plan, [value], buffers), allow_nan=False, separators=(",", ":")), buffers
+    except ValueError:  # NaN or an infinity outside a numeric column: the general path marks them
         raise NotColumnar from None
 
 
@@ -135,10 +141,16 @@ def _check(allowed: frozenset[type], column: list[Any]) -> None:
             raise NotColumnar
 
 
-def _encode(plan: Plan, column: list[Any]) -> Any:
+_NUMERIC = (frozenset({int}), frozenset({float, int}))
+
+
+def _encode(plan: Plan, column: list[Any], buffers: list[array.array]) -> Any:
     kind = plan.kind
     if kind == "prim":
         _check(plan.allowed, column)
+        if plan.allowed in _NUMERIC and len(column) > 8:
+            buffers.append(array.array("d", column))  # exact: ints were checked to be safe integers
+            return len(buffers) - 1
         return column
     if kind == "list":
         if set(map(type, column)) - {list}:
@@ -158,23 +170,34 @@ def _encode(plan: Plan, column: list[Any]) -> Any:
         if set(map(type, column)) - {list}:
             raise NotColumnar
         assert plan.inner is not None
-        return [list(map(len, column)), _encode(plan.inner, list(itertools.chain.from_iterable(column)))]
+        return [list(map(len, column)), _encode(plan.inner, list(itertools.chain.from_iterable(column)), buffers)]
     # records
     if set(map(type, column)) - {plan.cls}:
         raise NotColumnar
-    return [len(column), *[_encode(field, list(map(attrgetter(name), column))) for name, _, field in plan.fields]]
+    return [len(column), *[_encode(field, list(map(attrgetter(name), column)), buffers)
+                           for name, _, field in plan.fields]]
 
 
 # --- JS -> Python ------------------------------------------------------------------------------
 
-def decode(plan: Plan, text: str) -> Any:
-    """The value whose columns JavaScript sent as ``text`` (a column of one value)."""
-    return _decode(plan, json.loads(text))[0]
+def decode(plan: Plan, text: str, buffers: list[array.array] = ()) -> Any:  # type: ignore[assignment]
+    """The value whose columns JavaScript sent as ``text`` (a column of one value), numeric columns
+    as float64 ``buffers`` referred to by index."""
+    return _decode(plan, json.loads(text), buffers)[0]
 
 
-def _decode(plan: Plan, data: Any) -> list[Any]:
+def _decode(plan: Plan, data: Any, buffers: list[array.array]) -> list[Any]:
     kind = plan.kind
     if kind == "prim":
+        if type(data) is int:  # a numeric column, sent as a float64 buffer
+            values = buffers[data]
+            if float in plan.allowed:
+                return values.tolist()
+            if int not in plan.allowed or not all(map(float.is_integer, values)):
+                raise NotColumnar
+            if values and (min(values) < -MAX_SAFE_INTEGER or max(values) > MAX_SAFE_INTEGER):
+                raise NotColumnar
+            return list(map(int, values))
         return _numbers(plan.allowed, data)
     if kind == "list":
         assert plan.inner is not None
@@ -191,7 +214,7 @@ def _decode(plan: Plan, data: Any) -> list[Any]:
     if kind == "nested":
         assert plan.inner is not None
         lengths, inner = data
-        flat = _decode(plan.inner, inner)
+        flat = _decode(plan.inner, inner, buffers)
         out, start = [], 0
         for length in lengths:
             out.append(flat[start:start + length])
@@ -204,7 +227,8 @@ def _decode(plan: Plan, data: Any) -> list[Any]:
         raise NotColumnar
     if not plan.fields:
         return [plan.cls() for _ in range(count)]
-    return list(map(plan.cls, *[_decode(field, column) for (_, _, field), column in zip(plan.fields, columns)]))
+    return list(map(plan.cls, *[_decode(field, column, buffers)
+                                for (_, _, field), column in zip(plan.fields, columns)]))
 
 
 def _numbers(allowed: frozenset[type], column: list[Any]) -> list[Any]:

@@ -297,7 +297,8 @@ def _data(tp: Any, where: str) -> Marshaller:
     def to_js(v: Any, calls: list[Any]) -> Any:
         if plan is not None and _in_page():
             try:
-                return _interop_host().fromColumns(js_shape(), columns.encode(plan, v))
+                text, buffers = columns.encode(plan, v)
+                return _interop_host().fromColumns(js_shape(), text, _ffi().to_js(buffers))
             except columns.NotColumnar:
                 pass  # the general path converts it or names what is wrong
         ffi = _ffi()
@@ -306,10 +307,11 @@ def _data(tp: Any, where: str) -> Marshaller:
 
     def from_js(v: Any) -> Any:
         if plan is not None and _is_js_proxy(v):
-            text = _interop_host().toColumns(js_shape(), v)
-            if text is not None:
+            gathered = _interop_host().toColumns(js_shape(), v)
+            if gathered is not None:
+                text, js_buffers = gathered
                 try:
-                    return columns.decode(plan, text)
+                    return columns.decode(plan, text, [_float64(b) for b in js_buffers])
                 except columns.NotColumnar:
                     pass
         data = v.to_py() if _is_js_proxy(v) else v
@@ -318,18 +320,32 @@ def _data(tp: Any, where: str) -> Marshaller:
     return Marshaller(to_js, from_js, _ts_of_data(tp))
 
 
-def _bytes_in(data: Any) -> Any:
-    """JS buffers arrive as memoryviews from to_py(); the table says bytes."""
+def _bytes_in(data: Any, null: Any = None) -> Any:
+    """What to_py() gave, as wire data: JS buffers arrive as memoryviews (the table says bytes), and
+    null as Pyodide's ``jsnull`` (the table says None)."""
+    if null is None:
+        try:
+            null = _ffi().jsnull
+        except (ImportError, AttributeError):
+            null = object()
     if isinstance(data, memoryview):
         return data.tobytes()
+    if data is null:
+        return None
     if isinstance(data, list):
-        return [_bytes_in(v) for v in data]
+        return [_bytes_in(v, null) for v in data]
     if isinstance(data, dict):
-        return {k: _bytes_in(v) for k, v in data.items()}
+        return {k: _bytes_in(v, null) for k, v in data.items()}
     return data
 
 
 _from_entries: Any = None
+
+
+def _float64(typed: Any) -> array.array:
+    out = array.array("d", [0.0]) * int(typed.length)
+    typed.assign_to(out)
+    return out
 
 
 def _in_page() -> bool:

@@ -57,6 +57,10 @@ def make_bytes(n: int) -> bytes: ...
 def echo_array(values: array.array) -> array.array: ...
 @js_import("typeOf", "typed.js")
 def tag_of_array(values: array.array) -> str: ...
+@js_import("echo", "typed.js")
+def echo_orders(orders: list[Order]) -> list[Order]: ...
+@js_import("echo", "typed.js")
+def pass_through(value: Any) -> Any: ...
 @js_import("describeOrder", "typed.js")
 def describe_order(order: Order) -> str: ...
 @js_import("makeOrder", "typed.js")
@@ -190,6 +194,49 @@ def test_containers_dataclasses_any_depth(page):
     nested = {"a": [(1, "x"), (2, "y")], "b": []}
     [describe_order(Order(7, ["pen", "ink"])), repr(make_order()), echo_nested(nested) == nested]
     """) == ["7:pen+ink:orderId,itemNames", "Order(order_id=9, item_names=['a', 'b'])", True]
+
+
+def test_records_cross_as_columns_and_fall_back_exactly(page):
+    """Lists of dataclasses take the columnar path both ways; values it does not carry (NaN, a
+    missing or differently spelled key, a wrong type, __proto__ as data) get the general path's result."""
+    out = page.run_python("""
+    @dataclasses.dataclass
+    class Reading:
+        sensor_id: int
+        value: float
+        label: str | None
+        tags: list[str]
+
+    @js_import("echo", "typed.js")
+    def echo_readings(readings: list[Reading]) -> list[Reading]: ...
+    @js_import("echo", "typed.js")
+    def readings_from(value: Any) -> list[Reading]: ...
+
+    many = [Reading(i, i / 7, None if i % 3 else f"r{i}", ["t"] * (i % 4)) for i in range(50)]
+    out = [echo_readings(many) == many, echo_orders([Order(1, ["a"])]) == [Order(1, ["a"])]]
+    nan = echo_readings([Reading(1, float("nan"), None, [])] * 20)
+    out.append([math.isnan(r.value) for r in nan] == [True] * 20)
+    import js
+    js_value = js.JSON.parse
+    # Keys in snake_case or another case, and a missing optional: the general path matches them.
+    out.append(readings_from(js_value('[{"sensor_id": 1, "VALUE": 2, "label": null, "tags": []}]')) ==
+               [Reading(1, 2.0, None, [])])
+    for bad in ('[{"sensorId": 2.5, "value": 1, "label": null, "tags": []}]',
+                '[{"sensorId": 1, "value": "x", "label": null, "tags": []}]',
+                '[{"sensorId": 1, "value": 1, "label": null, "tags": [1]}]'):
+        try:
+            readings_from(js_value(bad))
+        except Exception as e:
+            out.append(type(e).__name__ + ": " + str(e))
+    proto = readings_from(js_value('[{"sensorId": 1, "value": 1, "label": "x", "tags": [], "__proto__": {"polluted": 1}}]'))
+    out.append([proto == [Reading(1, 1.0, "x", [])], js.Object.prototype.polluted is None if hasattr(js.Object.prototype, "polluted") else True])
+    out
+    """.replace("math.isnan", "__import__('math').isnan"))
+    assert out[:4] == [True, True, True, True]
+    assert out[4].startswith("DeserializationError") and "sensorId" in out[4] or "sensor_id" in out[4], out[4]
+    assert out[5].startswith("DeserializationError") and "value" in out[5], out[5]
+    assert out[6].startswith("DeserializationError") and "tags" in out[6], out[6]
+    assert out[7] == [True, True]
 
 
 def test_js_object_by_reference(page):

@@ -30,7 +30,10 @@ def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):
     for r in results:
         assert r["ours"] > 0 and r["raw"] > 0 and r["ratio"] > 0 and r["verdict"] in ("meets", "misses"), r
     assert page.run("return document.querySelectorAll('#results tbody tr').length") == len(results)
-    assert page.run("return document.querySelectorAll('#chart rect').length") == len(results)
+    charted = [r for r in results if not r.get("delta")]  # boot is a difference in ms, not a ratio
+    assert page.run("return document.querySelectorAll('#chart rect').length") == len(charted) == len(results) - 1
+    boot = next(r for r in results if r["id"] == "boot")
+    assert set(boot["stages"]) == {"download", "start", "install", "app"} and all(v >= 0 for v in boot["stages"].values())
     assert "ratio" in bench.table(results).splitlines()[0]
     report = page.report()
     assert report.violations == [] and report.uncaught == []
