@@ -129,7 +129,8 @@ def encode(plan: Plan, value: Any) -> tuple[str, list[array.array]]:
         raise NotColumnar from None
 
 
-def _check(allowed: frozenset[type], column: list[Any]) -> None:
+def _check(allowed: frozenset[type], column: list[Any]) -> set[type]:
+    """The types in ``column``; NotColumnar unless they are ``allowed`` and every int is a safe integer."""
     kinds = set(map(type, column))
     if not kinds <= allowed:
         raise NotColumnar
@@ -139,6 +140,7 @@ def _check(allowed: frozenset[type], column: list[Any]) -> None:
             numbers = [v for v in numbers if type(v) is int]
         if numbers and (min(numbers) < -MAX_SAFE_INTEGER or max(numbers) > MAX_SAFE_INTEGER):
             raise NotColumnar
+    return kinds
 
 
 _NUMERIC = (frozenset({int}), frozenset({float, int}))
@@ -232,10 +234,8 @@ def _decode(plan: Plan, data: Any, buffers: list[array.array]) -> list[Any]:
 
 
 def _numbers(allowed: frozenset[type], column: list[Any]) -> list[Any]:
-    """``column`` checked against ``allowed``; a float column's ints (JSON writes 2.0 as 2) become floats."""
-    kinds = set(map(type, column))
-    if not kinds <= allowed:
-        raise NotColumnar
+    """``column`` checked as on the way out; a float column's ints (JSON writes 2.0 as 2) become floats."""
+    kinds = _check(allowed, column)
     if float in allowed and int in kinds:
         return [float(v) if type(v) is int else v for v in column]
     return column

@@ -144,6 +144,15 @@ def _same(value: Any, calls: list[Any]) -> Any:
     return value
 
 
+def _strict(tp: type, where: str, ts: str) -> Marshaller:
+    """A primitive that crosses unchanged both ways, of exactly type ``tp`` (bool, str)."""
+    def check(v: Any, calls: Any = None) -> Any:
+        if type(v) is not tp:
+            raise _type_error(where, tp.__name__, v)
+        return v
+    return Marshaller(check, check, ts, simple=True, exact=tp)
+
+
 def compile_marshaller(tp: Any, where: str) -> Marshaller:
     """The marshaller for annotation ``tp``; ``where`` (e.g. "parameter 'x' of 'f'") names it in errors."""
     if tp is inspect.Parameter.empty:
@@ -169,15 +178,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
     if tp is None or tp is types.NoneType:
         return Marshaller(lambda v, calls: None, lambda v: None, "void", simple=True, exact=types.NoneType)
     if tp is bool:
-        def bool_to_js(v: Any, calls: list[Any]) -> Any:
-            if type(v) is not bool:
-                raise _type_error(where, "bool", v)
-            return v
-        def bool_from_js(v: Any) -> bool:
-            if type(v) is not bool:
-                raise _type_error(where, "bool", v)
-            return v
-        return Marshaller(bool_to_js, bool_from_js, "boolean", simple=True, exact=bool)
+        return _strict(bool, where, "boolean")
     if tp is int:
         def int_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is not int:
@@ -210,15 +211,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             raise _type_error(where, "float", v)
         return Marshaller(float_to_js, float_from_js, "number", simple=True, exact=float)
     if tp is str:
-        def str_to_js(v: Any, calls: list[Any]) -> Any:
-            if type(v) is not str:
-                raise _type_error(where, "str", v)
-            return v
-        def str_from_js(v: Any) -> str:
-            if type(v) is not str:
-                raise _type_error(where, "str", v)
-            return v
-        return Marshaller(str_to_js, str_from_js, "string", simple=True, exact=str)
+        return _strict(str, where, "string")
     if tp is dt.datetime:
         return _datetime(where)
     if tp is bytes:
@@ -295,10 +288,11 @@ def _data(tp: Any, where: str) -> Marshaller:
         return shape[0]
 
     def to_js(v: Any, calls: list[Any]) -> Any:
-        if plan is not None and _in_page():
+        host = _interop_host() if plan is not None else None
+        if host is not None:
             try:
-                text, buffers = columns.encode(plan, v)
-                return _interop_host().fromColumns(js_shape(), text, _ffi().to_js(buffers))
+                text, buffers = columns.encode(plan, v)  # type: ignore[arg-type]
+                return host.fromColumns(js_shape(), text, _ffi().to_js(buffers))
             except columns.NotColumnar:
                 pass  # the general path converts it or names what is wrong
         ffi = _ffi()
@@ -306,14 +300,14 @@ def _data(tp: Any, where: str) -> Marshaller:
         return ffi.to_js(wire, dict_converter=_object_from_entries())
 
     def from_js(v: Any) -> Any:
-        if plan is not None and _is_js_proxy(v):
-            gathered = _interop_host().toColumns(js_shape(), v)
-            if gathered is not None:
-                text, js_buffers = gathered
-                try:
-                    return columns.decode(plan, text, [_float64(b) for b in js_buffers])
-                except columns.NotColumnar:
-                    pass
+        host = _interop_host() if plan is not None and _is_js_proxy(v) else None
+        gathered = host.toColumns(js_shape(), v) if host is not None else None
+        if gathered is not None:
+            text, js_buffers = gathered
+            try:
+                return columns.decode(plan, text, [_copied(b, "d") for b in js_buffers])  # type: ignore[arg-type]
+            except columns.NotColumnar:
+                pass
         data = v.to_py() if _is_js_proxy(v) else v
         return deserialize(_bytes_in(data), tp, where)
 
@@ -342,25 +336,21 @@ def _bytes_in(data: Any, null: Any = None) -> Any:
 _from_entries: Any = None
 
 
-def _float64(typed: Any) -> array.array:
-    out = array.array("d", [0.0]) * int(typed.length)
+def _copied(typed: Any, typecode: str) -> array.array:
+    """A JS TypedArray copied (once) into a new array.array of ``typecode``."""
+    out = array.array(typecode, [0]) * int(typed.length)
     typed.assign_to(out)
     return out
 
 
-def _in_page() -> bool:
-    """Whether the loader's JS side is here (the columnar path needs it)."""
-    try:
-        _interop_host()
-        return True
-    except (ImportError, RuntimeError):
-        return False
-
-
 def _interop_host() -> Any:
-    from .pyodide_transport import interop_host
+    """The loader's JS side, or None outside a booted page (the columnar path needs it)."""
+    try:
+        from .pyodide_transport import interop_host
 
-    return interop_host()
+        return interop_host()
+    except (ImportError, RuntimeError):
+        return None
 
 
 def _object_from_entries() -> Any:
@@ -446,9 +436,7 @@ def _array(where: str) -> Marshaller:
         code = _TYPED_ARRAYS.get(name)
         if code is None:
             raise _type_error(where, "a TypedArray (Float64Array, Int32Array...)", v)
-        out = array.array(code, [0]) * int(v.length)
-        v.assign_to(out)
-        return out
+        return _copied(v, code)
 
     return Marshaller(to_js, from_js, " | ".join(dict.fromkeys(_TYPED_ARRAYS)))
 
