@@ -918,4 +918,70 @@ export class InteropHost {
   toColumns(shape, value) {
     return toColumns(shape, value);
   }
+
+  /** The typed fast path's guarded call of `fn` on `thisArg`: see guardCall. */
+  guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefused) {
+    return guardCall(fn, thisArg, [...paramKinds], resultKind, argumentRefused, resultRefused);
+  }
 }
+
+/** Argument kinds the guard checks: Python has checked the type, these are what Pyodide made of it. */
+const GUARDED_ARGUMENTS = {
+  int: (v) => typeof v === "number", // an int past 2**53 arrives as a BigInt
+  float: () => true,
+  str: () => true,
+  bool: () => true,
+};
+/** Results the fast path returns to Python as they are (a float may arrive as an int: Python fixes it). */
+const GUARDED_RESULTS = {
+  int: (v) => Number.isSafeInteger(v),
+  float: (v) => typeof v === "number",
+  str: (v) => typeof v === "string",
+  bool: (v) => typeof v === "boolean",
+  void: () => true,
+};
+
+/**
+ * `fn` (with `this` = `thisArg`) behind the checks of the `@js_import` fast path (typed_interop.py):
+ * an argument it refuses throws an Error named `argumentRefused` before `fn` runs (Python then takes
+ * its general path); a result it refuses throws one named `resultRefused` carrying it as `value`
+ * (Python converts it or raises the error naming the result). A void result is dropped.
+ */
+function guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefused) {
+  const refusal = new Error("an argument needs the general path");
+  refusal.name = argumentRefused;
+  const [c0, c1, c2] = paramKinds.map((kind) => GUARDED_ARGUMENTS[kind]);
+  const resultOk = GUARDED_RESULTS[resultKind];
+  const isVoid = resultKind === "void";
+  const done = (value) => {
+    if (!resultOk(value)) {
+      const error = new Error("the result needs the general path");
+      error.name = resultRefused;
+      error.value = value;
+      throw error;
+    }
+    return isVoid ? undefined : value;
+  };
+  switch (paramKinds.length) {
+    case 0:
+      return () => done(fn.call(thisArg));
+    case 1:
+      return (a) => {
+        if (!c0(a)) throw refusal;
+        return done(fn.call(thisArg, a));
+      };
+    case 2:
+      return (a, b) => {
+        if (!(c0(a) && c1(b))) throw refusal;
+        return done(fn.call(thisArg, a, b));
+      };
+    case 3:
+      return (a, b, c) => {
+        if (!(c0(a) && c1(b) && c2(c))) throw refusal;
+        return done(fn.call(thisArg, a, b, c));
+      };
+    default:
+      throw new RangeError(`guardCall: ${paramKinds.length} parameters (at most 3)`);
+  }
+}
+

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import math
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -88,6 +87,7 @@ class JSImport:
         self.module = module
         self.params, self.result, self.signature = _plan(func, "js_import")
         self._target: Any = None
+        self._this: Any = None  # the object the JS function is looked up on (its `this`)
         self._required = sum(1 for p in self.signature.parameters.values() if p.default is p.empty)
         # Primitive-only signatures skip the release bookkeeping: the common, hot case.
         self._simple = all(m.simple for m in self.params) and not self.result.blocking
@@ -114,6 +114,7 @@ class JSImport:
                 raise JSException(f"Could not find '{self.identifier}' ('{segment}' was undefined).")
         if not callable(value):
             raise JSException(f"The value '{self.identifier}' is not a function.")
+        self._this = parent
         return value  # a JsProxy method: `this` stays bound to its parent
 
     def __call__(self, *args: Any) -> Any:
@@ -194,27 +195,27 @@ def js_import(identifier: str, module: str | None = None) -> Callable[[F], F]:
 
 # --- fast paths --------------------------------------------------------------------------------
 # A signature of up to three primitives (bool, int, float, str) gets a call path specialised to its
-# arity: a value of the exact annotated type within the bounds below crosses without a converter call;
-# anything else (another type, an int past 2**31, NaN) takes the general path, which converts it or
-# raises the same errors. This is what brings a typed call near a raw Pyodide call.
+# arity. Python checks only that each argument has the exact annotated type; the JS function is called
+# through a guard (InteropHost.guardCall) that checks the rest where it is cheap: an int past 2**53
+# (which Pyodide makes a BigInt, where the general path raises OverflowError), and the kind of the
+# result. What the guard refuses takes the general path, which converts it or raises
+# the same errors as always: an argument is refused before the JS function runs, a result after it
+# (it is then converted, not called again). This brings a typed call near a raw Pyodide call.
 
-_BOUNDS: dict[type, tuple[Any, Any]] = {
-    int: (-(2**31), 2**31 - 1),  # Pyodide's own conversion gives a JS number here
-    float: (-math.inf, math.inf),
-    str: ("", "\U0010ffff"),  # every str but those starting with that last code point
-    bool: (False, True),
-}
+_FAST_KINDS = {int: "int", float: "float", str: "str", bool: "bool"}
+_KIND_NAMES = {**_FAST_KINDS, type(None): "void"}
+_ARGUMENT_REFUSED = "JSInteropArgumentRefused"
+"""The name of the Error the guard throws, before calling, for an argument the general path must convert."""
+_RESULT_REFUSED = "JSInteropResultRefused"
+"""The name of the Error the guard throws, after calling, for a result the general path must convert
+(the result is its ``value``)."""
 
 
-_KIND_NAMES = {int: "int", float: "float", str: "str", bool: "bool", type(None): "void"}
-
-
-def _exact_plan(params: list[Marshaller], result: Marshaller) -> tuple[list[type], list[Any], type] | None:
+def _exact_plan(params: list[Marshaller], result: Marshaller) -> tuple[list[type], type] | None:
     if (len(params) > 3 or result.exact is None or result.blocking
-            or any(m.exact not in _BOUNDS or m.blocking for m in params)):
+            or any(m.exact not in _FAST_KINDS or m.blocking for m in params)):
         return None
-    kinds = [typing.cast(type, m.exact) for m in params]
-    return kinds, [b for k in kinds for b in _BOUNDS[k]], result.exact
+    return [typing.cast(type, m.exact) for m in params], result.exact
 
 
 def _named(fast: Callable[..., Any], func: Callable[..., Any]) -> Callable[..., Any]:
@@ -232,60 +233,72 @@ def _fast_import(stub: JSImport) -> Callable[..., Any] | None:
     plan = _exact_plan(stub.params, stub.result)
     if plan is None or stub._required != len(stub.params):
         return None
-    (kinds, bounds, rtype), from_js, slow, errors = plan, stub.result.from_js, stub.__call__, _js_exception_types()
-    target: Any = None
+    (kinds, rtype), from_js, slow, errors = plan, stub.result.from_js, stub.__call__, _js_exception_types()
+    # An integral JS number arrives as a Python int: a float result is made a float in Python.
+    as_float = rtype is float
 
-    def first(*args: Any) -> Any:
-        """The general path, which also finds the JS function the first time."""
+    def resolve(*args: Any) -> Any:
+        """The first call: find the JS function, put its guard in place, and call it."""
         nonlocal target
-        value = slow(*args)
-        target = stub._target
-        return value
+        if stub._target is None:
+            stub._target = stub._resolve()
+        from .pyodide_transport import interop_host
 
-    def finish(value: Any) -> Any:
-        return value if type(value) is rtype else from_js(value)
+        target = interop_host().guardCall(stub._target, stub._this, [_KIND_NAMES[k] for k in kinds],
+                                          _KIND_NAMES[rtype], _ARGUMENT_REFUSED, _RESULT_REFUSED)
+        return target(*args)
+
+    target: Any = resolve
+
+    def failed(e: BaseException, args: tuple[Any, ...]) -> Any:
+        """A JS error of the fast path: the guard's refusals take the general path."""
+        name = getattr(e, "name", None)
+        if name == _ARGUMENT_REFUSED:
+            return slow(*args)
+        if name == _RESULT_REFUSED:
+            return from_js(e.value)  # type: ignore[attr-defined]
+        raise _as_js_exception(e) from None
 
     if len(kinds) == 0:
         def fast() -> Any:
-            if target is None:
-                return first()
             try:
-                return finish(target())
+                value = target()
             except errors as e:
-                raise _as_js_exception(e) from None
+                return failed(e, ())
+            return float(value) if as_float else value
     elif len(kinds) == 1:
-        (t0,), (lo0, hi0) = kinds, bounds
+        (t0,) = kinds
 
         def fast(a: Any) -> Any:
-            if target is not None and type(a) is t0 and lo0 <= a <= hi0:
+            if type(a) is t0:
                 try:
                     value = target(a)
                 except errors as e:
-                    raise _as_js_exception(e) from None
-                return value if type(value) is rtype else from_js(value)
-            return first(a)
+                    return failed(e, (a,))
+                return float(value) if as_float else value
+            return slow(a)
     elif len(kinds) == 2:
-        (t0, t1), (lo0, hi0, lo1, hi1) = kinds, bounds
+        t0, t1 = kinds
 
         def fast(a: Any, b: Any) -> Any:
-            if target is not None and type(a) is t0 and type(b) is t1 and lo0 <= a <= hi0 and lo1 <= b <= hi1:
+            if type(a) is t0 and type(b) is t1:
                 try:
                     value = target(a, b)
                 except errors as e:
-                    raise _as_js_exception(e) from None
-                return value if type(value) is rtype else from_js(value)
-            return first(a, b)
+                    return failed(e, (a, b))
+                return float(value) if as_float else value
+            return slow(a, b)
     else:
-        (t0, t1, t2), (lo0, hi0, lo1, hi1, lo2, hi2) = kinds, bounds
+        t0, t1, t2 = kinds
 
         def fast(a: Any, b: Any, c: Any) -> Any:
-            if (target is not None and type(a) is t0 and type(b) is t1 and type(c) is t2
-                    and lo0 <= a <= hi0 and lo1 <= b <= hi1 and lo2 <= c <= hi2):
+            if type(a) is t0 and type(b) is t1 and type(c) is t2:
                 try:
-                    return finish(target(a, b, c))
+                    value = target(a, b, c)
                 except errors as e:
-                    raise _as_js_exception(e) from None
-            return first(a, b, c)
+                    return failed(e, (a, b, c))
+                return float(value) if as_float else value
+            return slow(a, b, c)
     fast = _named(fast, stub.__wrapped__)
     fast.js_import = stub  # type: ignore[attr-defined]
     return fast
@@ -305,7 +318,7 @@ class JSExport:
         self.arity = len(self.params)
         plan = None if self.is_async else _exact_plan(self.params, self.result)
         self.fast_kinds: tuple[list[str], str] | None = (
-            ([_KIND_NAMES[k] for k in plan[0]], _KIND_NAMES[plan[2]]) if plan else None)
+            ([_KIND_NAMES[k] for k in plan[0]], _KIND_NAMES[plan[1]]) if plan else None)
         """The parameter and result kinds ("int", "float", "str", "bool", "void") when JavaScript may
         call the function directly, checking the arguments and the result itself; None otherwise."""
 

@@ -371,6 +371,38 @@ def test_callbacks_do_not_leak_across_100000_calls(page):
     """) == [sum(range(100_000)) + 100_000, 1, 0, True, 0, 0]
 
 
+def test_fast_path_guard_refusals_take_the_general_path(page):
+    # Primitive signatures call JS through a guard: what it refuses (an int past int32 that Pyodide would
+    # send as a BigInt, a result of the wrong kind) gets exactly the general path's conversion or error.
+    assert page.run_python("""
+    @js_import("echo", "typed.js")
+    def echo_as_int(value: str) -> int: ...
+    @js_import("echo", "typed.js")
+    def half_as_int(value: float) -> int: ...
+    @js_import("square", "typed.js")
+    def square_int(value: int) -> int: ...
+    @js_import("echo", "typed.js")
+    def ignore(value: str) -> None: ...
+    @js_import("throwsTypeError", "typed.js")
+    def throws(value: int) -> int: ...
+    @js_import("typeOf", "typed.js")
+    def kind_of_int(value: int) -> str: ...
+    before = rt.tracked_counts()
+    out = [kind_of_int(2**40), kind_of_int(7), add(2**40, 2**31), square_int(2**30) == 2**60, type(echo_float(3.0)).__name__, ignore("kept?")]
+    for call_ in (lambda: echo_as_int("x"), lambda: half_as_int(1.5), lambda: throws(1), lambda: kind_of_int(2**60)):
+        try:
+            call_()
+        except (TypeError, JSException, OverflowError) as e:
+            out.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
+    out + [add(1, 2), rt.tracked_counts() == before]
+    """) == ["number", "number", 2**40 + 2**31, True, "float", None,
+             "TypeError: the result of 'echo_as_int': expected int, got str ('x')",
+             "TypeError: the result of 'half_as_int': expected int, got float (1.5)",
+             "JSException: TypeError: bad input",
+             "OverflowError: parameter 'value' of 'kind_of_int': 1152921504606846976 is outside JavaScript's safe "
+             "integer range (abs <= 2**53 - 1); annotate it JSBigInt to send a BigInt", 3, True]
+
+
 def test_js_function_is_looked_up_once(page):
     # Replacing the global after the first call does not change what a cached stub calls.
     assert page.run_python("""
