@@ -25,6 +25,9 @@ export const CallKind = Object.freeze({
   IMPORT: 6,
 });
 
+/** Whether WebAssembly stack switching (JSPI) exists here, as Pyodide decides it. */
+const JSPI = typeof WebAssembly === "object" && ("Suspending" in WebAssembly || "Suspender" in WebAssembly);
+
 const REF = "__jsObjectId";
 const BYTES = "__jsinteropBytes";
 const NUMBER = "__jsinteropNumber";
@@ -825,11 +828,18 @@ export class JSCallChannel {
     );
   }
 
+  /**
+   * Hands a result to Python, which resumes the awaiting task at once (pyodide_transport._resume_now).
+   * Where WebAssembly stack switching exists, through a promising call, so that task may still block
+   * on a Promise (run_sync), as it could had Pyodide's event loop woken it.
+   */
   #complete(callId, succeeded, result) {
+    const failed = (e) => console.error("jsinterop: completing a call failed", e);
     try {
-      this.endInvoke(callId, succeeded, result);
+      if (JSPI && this.endInvoke.callPromising) this.endInvoke.callPromising(callId, succeeded, result).catch(failed);
+      else this.endInvoke(callId, succeeded, result);
     } catch (e) {
-      console.error("jsinterop: completing a call failed", e);
+      failed(e);
     }
   }
 

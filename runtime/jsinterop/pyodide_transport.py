@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
@@ -37,6 +37,41 @@ _JS_STREAM = "__jsinteropStream"
 _PY_STREAM = "__pyStream"
 _PY_OBJECT = "__pyObjectId"
 _SMALL_INT = 2**31
+
+
+def _resume_now(settle: Callable[..., None], *args: Any) -> None:
+    """``settle(*args)`` completes a future; the task awaiting it then resumes here and now.
+
+    Pyodide's event loop would schedule the task's wake-up as a new browser task, and run it through
+    a JSPI-capable (promising) entry point, which costs a second browser task: two hops of the event
+    loop for every awaited call. JavaScript calls ``end_invoke`` through such an entry point already
+    (``callPromising`` where JSPI exists), so running the wake-up right away keeps what the task may
+    do (block on a Promise with ``run_sync``) and saves both hops. When a task is already running
+    (one suspended by ``run_sync``), the wake-up is scheduled as usual.
+    """
+    loop = asyncio.get_event_loop()
+    if asyncio.current_task(loop) is not None:
+        settle(*args)
+        return
+    ready: list[asyncio.Handle] = []
+
+    def collect(callback: Callable[..., Any], *cb_args: Any, context: Any = None) -> asyncio.Handle:
+        handle = asyncio.Handle(callback, cb_args, loop, context=context)
+        ready.append(handle)
+        return handle
+
+    loop.call_soon = collect  # type: ignore[method-assign]
+    try:
+        settle(*args)
+    finally:
+        del loop.call_soon
+    if not ready:
+        return
+    if asyncio._get_running_loop() is not loop:
+        asyncio._set_running_loop(loop)  # as Pyodide's loop does before each callback
+    for handle in ready:
+        if not handle.cancelled():
+            handle._run()
 
 
 def interop_host() -> Any:
@@ -339,12 +374,12 @@ class PyodideTransport(JSTransport):
         try:
             value = self.decode(result)
         except Exception as e:  # an error result, or a result that cannot be decoded
-            self._runtime.end_invoke(call_id, False, e)
+            _resume_now(self._runtime.end_invoke, call_id, False, e)
             return
         if succeeded:
-            self._runtime.end_invoke(call_id, True, value)
+            _resume_now(self._runtime.end_invoke, call_id, True, value)
         else:
-            self._runtime.end_invoke(call_id, False, JSException(str(value)))
+            _resume_now(self._runtime.end_invoke, call_id, False, JSException(str(value)))
 
     def abandon(self, call_id: int) -> None:
         self._channel.abandon(call_id)

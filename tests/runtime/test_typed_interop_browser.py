@@ -301,6 +301,18 @@ def test_can_run_sync_and_blocking_call(page):
     assert page.run_python("[can_run_sync(), later_blocking(5)]") == [True, 10]
 
 
+def test_a_task_resumed_by_an_async_call_can_still_block(page):
+    # invoke_async resumes the awaiting task as soon as JS completes (no event-loop hop), through a
+    # promising entry point: code after the await can still block on a Promise, in a task too.
+    assert page.run_python("""
+    async def after_awaits():
+        both = await asyncio.gather(rt.invoke_async("Promise.resolve", 2), later(3))
+        last = await rt.invoke_async("Promise.resolve", 1)  # the task resumes from this call's completion
+        return [last, both, can_run_sync(), later_blocking(5)]
+    [await after_awaits(), await asyncio.create_task(after_awaits()), rt.tracked_counts()["pendingCalls"]]
+    """) == [[1, [2, 6], True, 10], [1, [2, 6], True, 10], 0]
+
+
 def test_exports_called_from_javascript(page):
     out = page.run_async("""
         const ex = await Py.getPythonExports("exports_fixture");
