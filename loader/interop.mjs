@@ -255,6 +255,31 @@ const RESULT_KINDS = {
   void: (v) => v === undefined,
 };
 
+/** `typeof value` and a short text of it, for an error message; never throws. */
+function describeJS(value) {
+  if (value === null) return "null";
+  const type = typeof value;
+  if (type === "symbol" || type === "function" || type === "object") return type;
+  return `${type} (${String(value).slice(0, 60)})`;
+}
+
+/** JSON.stringify, with a clear error for a value nested too deeply for it. */
+function stringifyOrExplain(value, replacer) {
+  try {
+    return JSON.stringify(value, replacer);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new TypeError(`Cannot send the value: it is nested too deeply to convert to JSON (${e.message}).`);
+  }
+}
+
+/** The error for a Pyodide PyProxy found in data sent to Python (JSON would call into Python to read it). */
+function pyProxyAsData(key) {
+  const where = key === "" ? "the value" : `the value at key '${key}'`;
+  return new TypeError(`Cannot send ${where}: it is a Pyodide PyProxy, not data. Send its conversion ` +
+    "(proxy.toJs()), or lend the Python object to JavaScript as a PyObjectRef (PyObjectReference in Python).");
+}
+
 function pythonCall(fn, args) {
   try {
     return fn(...args);
@@ -464,6 +489,7 @@ export class JSCallChannel {
     this.nextPyCall = 1;
     this.pyObjects = new Map(); // id -> WeakRef(PyObjectRef): one wrapper per lent object
     this.debug = false;
+    this.PyProxy = null; // Pyodide's PyProxy class, set by InteropHost: such proxies are refused as data
     this.patcher = null; // the DomPatcher of the page's components, when they render
     this.finalizer = new FinalizationRegistry((held) => this.#collected(held));
   }
@@ -526,6 +552,12 @@ export class JSCallChannel {
 
   /** Calls an invokable Python function (`target` 0) or method of a lent object (`target` its id). */
   invokePython(module, identifier, target, args, asynchronous) {
+    if (typeof identifier !== "string" || !(typeof module === "string" || module === undefined)) {
+      const error = new Error(`The identifier and module name must be strings, got ${describeJS(identifier)} ` +
+        `and ${describeJS(module)}.`);
+      if (asynchronous) return Promise.reject(error);
+      throw error;
+    }
     if (!asynchronous) {
       const python = this.#pythonSide();
       return this.#decodeResult(python.callSync(module, identifier, target, ...this.#encodeArgs(args)));
@@ -669,6 +701,7 @@ export class JSCallChannel {
 
   /** A value for Python: primitives as they are, anything else as a WireResult. */
   encodeValue(value) {
+    if (this.PyProxy && value instanceof this.PyProxy) throw pyProxyAsData("");
     switch (typeof value) {
       case "string":
       case "number":
@@ -691,8 +724,10 @@ export class JSCallChannel {
     const buffers = [];
     let markers = false;
     const objects = this.objects;
-    const json = JSON.stringify(value, function replacer(key, item) {
+    const PyProxy = this.PyProxy;
+    const json = stringifyOrExplain(value, function replacer(key, item) {
       const original = this[key];
+      if (PyProxy && original instanceof PyProxy) throw pyProxyAsData(key);
       if (original instanceof JSObjectRef) {
         markers = true;
         return { [REF]: original.id };
@@ -892,9 +927,11 @@ export class JSCallChannel {
  * `Py.createJSObjectReference`) and any further channels runtimes create.
  */
 export class InteropHost {
-  constructor({ debug = false, detailedErrors = false } = {}) {
+  constructor({ debug = false, detailedErrors = false, PyProxy = null } = {}) {
     /** Report references to Python objects garbage-collected without dispose(), with their origin. */
     this.debug = debug;
+    /** Pyodide's PyProxy class: a PyProxy inside data sent to Python is refused with a clear error. */
+    this.PyProxy = PyProxy;
     /** Attach Python tracebacks (`error.pythonStack`) to errors of calls from JavaScript. */
     this.detailedErrors = detailedErrors;
     this.channels = new Set();
@@ -910,6 +947,7 @@ export class InteropHost {
   createChannel() {
     const channel = new JSCallChannel();
     channel.debug = this.debug;
+    channel.PyProxy = this.PyProxy;
     channel.onClosed = () => this.channels.delete(channel);
     this.channels.add(channel);
     return channel;

@@ -39,7 +39,9 @@ export class PyRuntime {
     /** The URL of the dist/ folder everything was loaded from. */
     this.baseURL = DIST.href;
     // The channels Python's JSRuntime calls through (internal: not part of the API).
-    Object.defineProperty(this, "_interop", { value: new InteropHost({ debug, detailedErrors }) });
+    Object.defineProperty(this, "_interop", {
+      value: new InteropHost({ debug, detailedErrors, PyProxy: pyodide.ffi?.PyProxy ?? null }),
+    });
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
     /**

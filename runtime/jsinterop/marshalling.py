@@ -132,8 +132,31 @@ def _is_js_proxy(value: Any) -> bool:
         return False
 
 
+def _is_js_object(value: Any) -> bool:
+    """A JsProxy of an object (``hasattr`` on a JsProxy of a Symbol throws a JS TypeError)."""
+    return _is_js_proxy(value) and getattr(value, "typeof", None) in ("object", "function")
+
+
+def describe(value: Any) -> str:
+    """``type (short text)`` of a value for an error message; a JS value by its JS type. Never raises
+    (the text of a hostile JS value, such as a Symbol or a Proxy with throwing traps, may be left out)."""
+    if _is_js_proxy(value) or type(value).__name__ == "JsNull":
+        kind = "null" if type(value).__name__ == "JsNull" else str(getattr(value, "typeof", "object"))
+        try:
+            text = str(value)
+        except Exception:
+            return kind
+        return f"{kind} ({text[:60]})"
+    shown = value[:61] if isinstance(value, (str, bytes)) else value
+    try:
+        text = repr(shown)
+    except Exception:
+        return type(value).__name__
+    return f"{type(value).__name__} ({text:.60})"
+
+
 def _type_error(where: str, expected: str, value: Any) -> TypeError:
-    return TypeError(f"{where}: expected {expected}, got {type(value).__name__} ({value!r:.60})")
+    return TypeError(f"{where}: expected {expected}, got {describe(value)}")
 
 
 _SMALL = 2**31
@@ -390,9 +413,16 @@ def _datetime(where: str) -> Marshaller:
         return js.Date.new(v.timestamp() * 1000)
 
     def from_js(v: Any) -> dt.datetime:
-        if _is_js_proxy(v) and hasattr(v, "getTime"):
-            return dt.datetime.fromtimestamp(v.getTime() / 1000, tz=dt.timezone.utc)
-        raise _type_error(where, "a Date", v)
+        if not (_is_js_object(v) and hasattr(v, "getTime")):
+            raise _type_error(where, "a Date", v)
+        ms = v.getTime()
+        if ms != ms:  # NaN
+            raise ValueError(f"{where}: an Invalid Date (its time is NaN) is not a datetime")
+        try:
+            return dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"{where}: the Date {v.toISOString()} is outside datetime's range "
+                             "(years 1 to 9999)") from None
 
     return Marshaller(to_js, from_js, "Date")
 
@@ -404,7 +434,7 @@ def _bytes(where: str) -> Marshaller:
         return _ffi().to_js(v)  # a Uint8Array: one copy
 
     def from_js(v: Any) -> bytes:
-        if _is_js_proxy(v) and hasattr(v, "to_bytes"):
+        if _is_js_object(v) and hasattr(v, "to_bytes"):
             return v.to_bytes()
         if isinstance(v, (bytes, bytearray, memoryview)):
             return bytes(v)

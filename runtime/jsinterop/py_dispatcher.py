@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from .errors import DeserializationError
+from .marshalling import describe
 from .serialization import WireReference, deserialize, serialize
 
 __all__ = ["InvocationError", "PyDispatcher", "PyObjectReference", "invokable_methods", "js_invokable"]
@@ -29,6 +30,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _MARK = "__js_invokable__"
 _modules: dict[str, dict[str, Callable[..., Any]]] = {}
+
+
+def _shown(name: str | None, limit: int = 100) -> str | None:
+    """A name from JavaScript as an error message shows it: at most ``limit`` characters."""
+    return name if name is None or len(name) <= limit else f"{name[:limit]}... ({len(name)} characters)"
 
 
 class InvocationError(Exception):
@@ -237,18 +243,19 @@ class PyDispatcher:
     def resolve(self, module: Any, identifier: Any, target: int) -> Callable[..., Any]:
         """The callable JavaScript asked for: an invokable of ``module``, or of the object ``target``."""
         if not isinstance(identifier, str) or not isinstance(module, (str, type(None))):
-            raise InvocationError(f"The identifier and module name must be strings, got {identifier!r} and {module!r}.")
+            raise InvocationError(f"The identifier and module name must be strings, got {describe(identifier)} "
+                                  f"and {describe(module)}.")
         if target:
             obj = self.tracked(target)
             attr = _methods_of(type(obj)).get(identifier)
             if attr is None:
                 raise InvocationError(f"The type '{type(obj).__name__}' does not contain a public invokable method "
-                                      f"with identifier '{identifier}'.")
+                                      f"with identifier '{_shown(identifier)}'.")
             return getattr(obj, attr)
         func = _modules.get(module, {}).get(identifier)
         if func is None:
-            raise InvocationError(f"The module '{module}' does not contain a public invokable method with "
-                                  f"identifier '{identifier}'.")
+            raise InvocationError(f"The module '{_shown(module)}' does not contain a public invokable method with "
+                                  f"identifier '{_shown(identifier)}'.")
         return func
 
     def bind(self, func: Callable[..., Any], identifier: str, args: list[Any]) -> tuple[list[Any], _Plan]:
@@ -269,6 +276,9 @@ class PyDispatcher:
                 converted.append(deserialize(value, plan.annotations[i], plan.names[i]))
             except DeserializationError as e:
                 raise InvocationError(f"Invalid argument for parameter '{plan.names[i]}' of '{identifier}': {e}") from e
+            except RecursionError:
+                raise InvocationError(f"Invalid argument for parameter '{plan.names[i]}' of '{identifier}': "
+                                      "it is nested too deeply to convert (beyond Python's recursion limit)") from None
         return converted, plan
 
     def call(self, module: Any, identifier: Any, target: int, args: list[Any], synchronous: bool) -> Any:

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
 from .components.component import ElementReference
-from .errors import JSException
+from .errors import DeserializationError, JSException
 from .js_runtime import CallKind, JSObjectReference, JSTransport, _all_plain
-from .marshalling import persistent_callback_count
+from .marshalling import describe, persistent_callback_count
 from .py_dispatcher import PyDispatcher, PyObjectReference
 from .serialization import WireReference
 from .streams import JSStreamReference, PyStreamReference
@@ -37,6 +37,23 @@ _JS_STREAM = "__jsinteropStream"
 _PY_STREAM = "__pyStream"
 _PY_OBJECT = "__pyObjectId"
 _SMALL_INT = 2**31
+
+
+def _is_id(value: Any) -> bool:
+    return type(value) is int and value > 0
+
+
+_MARKERS: dict[str, Callable[[Any, int], bool]] = {
+    _REF: lambda v, n: _is_id(v),
+    _BYTES: lambda v, n: type(v) is int and 0 <= v < n,
+    _NUMBER: lambda v, n: v in ("NaN", "Infinity", "-Infinity"),
+    _BIGINT: lambda v, n: type(v) is str and v.lstrip("-").isdigit() and v.isascii(),
+    _JS_STREAM: lambda v, n: (type(v) is list and len(v) == 2 and _is_id(v[0])
+                              and (v[1] is None or (type(v[1]) is int and v[1] >= 0))),
+    _PY_OBJECT: lambda v, n: _is_id(v),
+}
+"""The wire markers JavaScript writes (single-key objects), each with the check of its value: a JS
+object that merely looks like one (forged, or data that happens to have the key) gets a clear error."""
 
 
 def _resume_now(settle: Callable[..., None], *args: Any) -> None:
@@ -210,7 +227,11 @@ class PyodideTransport(JSTransport):
     def _arguments(self, text: str | None, js_buffers: Any, markers: bool, plain: tuple[Any, ...]) -> list[Any]:
         if text is None:
             return [None if a is jsnull else a for a in plain]
-        return self._decode_json(text, js_buffers, markers)
+        try:
+            return self._decode_json(text, js_buffers, markers)
+        except RecursionError:
+            raise DeserializationError("The arguments of the call are nested too deeply to convert "
+                                       "(beyond Python's recursion limit).") from None
 
     def _result_for_js(self, value: Any) -> Any:
         """A result (or, with ok=False, error info) as JavaScript receives it: a primitive, or an
@@ -340,6 +361,12 @@ class PyodideTransport(JSTransport):
         if len(obj) != 1:
             return obj
         key, value = next(iter(obj.items()))
+        if key not in _MARKERS:
+            return obj
+        if not _MARKERS[key](value, len(buffers)):
+            raise DeserializationError(
+                f"A value from JavaScript has the reserved key '{key}' with an invalid value ({describe(value)}): "
+                "an object with this single key is jsinterop's wire format and cannot be sent as data.")
         if key == _REF:
             return self._runtime.reference(value)
         if key == _BYTES:
@@ -350,9 +377,7 @@ class PyodideTransport(JSTransport):
             return int(value)
         if key == _JS_STREAM:
             return JSStreamReference(self._runtime.reference(value[0]), value[1])
-        if key == _PY_OBJECT:
-            return self.dispatcher.tracked(value)
-        return obj
+        return self.dispatcher.tracked(value)  # _PY_OBJECT
 
     # --- JSTransport ---------------------------------------------------------------------------
 

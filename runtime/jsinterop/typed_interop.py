@@ -14,7 +14,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import JSException
+from .errors import DeserializationError, JSException
 from .marshalling import Marshaller, compile_marshaller, promise_of
 
 __all__ = ["can_run_sync", "import_module", "js_export", "js_import", "require_blocking"]
@@ -167,6 +167,12 @@ def _js_exception_types() -> tuple[type[BaseException], ...]:
         return (JsException,)
     except ImportError:
         return ()
+
+
+def _stack_overflow(e: BaseException) -> bool:
+    """Python's RecursionError, or JavaScript's stack overflow (converting a deeply nested JS value)."""
+    return isinstance(e, RecursionError) or (
+        getattr(e, "name", None) == "RangeError" and "call stack" in str(getattr(e, "message", "")))
 
 
 def _as_js_exception(e: BaseException) -> JSException:
@@ -334,7 +340,16 @@ class JSExport:
         """What JavaScript calls: arguments converted in, the result (or a Promise) converted out."""
         if len(js_args) != len(self.params):
             raise TypeError(f"{self.name}() takes {len(self.params)} argument(s) but {len(js_args)} were given")
-        value = self.func(*[m.from_js(a) for m, a in zip(self.params, js_args)])
+        args = []
+        for name, marshaller, arg in zip(self.signature.parameters, self.params, js_args):
+            try:
+                args.append(marshaller.from_js(arg))
+            except (RecursionError, *_js_exception_types()) as e:
+                if not _stack_overflow(e):
+                    raise
+                raise DeserializationError(f"parameter '{name}' of '{self.func.__qualname__}': the value is nested "
+                                           "too deeply to convert (beyond the stack's depth)") from None
+        value = self.func(*args)
         if self.is_async:
             return promise_of(value, self.result)
         return self.result.to_js(value, [])

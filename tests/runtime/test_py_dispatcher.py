@@ -47,6 +47,17 @@ def total(*values: float) -> float:
     return sum(values)
 
 
+@dataclasses.dataclass
+class Node:
+    value: int
+    next: Node | None = None
+
+
+@js_invokable
+def chain_length(node: Node) -> int:
+    return 1 if node.next is None else 1 + chain_length(node.next)
+
+
 def not_marked() -> str:
     return "secret"
 
@@ -223,3 +234,18 @@ def test_duplicate_identifier_in_a_module_is_rejected():
     with pytest.raises(ValueError, match="The module 'dup_module_for_test' already has an invokable method with "
                                          "identifier 'Same'"):
         js_invokable("Same")(second)
+
+
+def test_deep_arguments_and_huge_names_get_clear_errors(dispatcher):
+    deep: dict = {"value": 0}
+    for i in range(20_000):
+        deep = {"value": i, "next": deep}
+    with pytest.raises(InvocationError) as info:
+        call(dispatcher, "chain_length", deep)
+    assert str(info.value) == ("Invalid argument for parameter 'node' of 'chain_length': it is nested too deeply "
+                               "to convert (beyond Python's recursion limit)")
+    with pytest.raises(InvocationError) as info:
+        call(dispatcher, "x" * 10_000)
+    assert str(info.value) == (f"The module '{MODULE}' does not contain a public invokable method with identifier "
+                               f"'{'x' * 100}... (10000 characters)'.")
+    assert call(dispatcher, "chain_length", {"value": 1, "next": {"value": 2}}) == 2  # still serving

@@ -380,7 +380,7 @@ def test_callbacks_do_not_leak_across_100000_calls(page):
     counted = rt.tracked_counts()["persistentCallbacks"]
     released = release_callback(triple)
     [total, counted, rt.tracked_counts()["persistentCallbacks"], released, module_.pyproxy_alloc_map.size - proxies_before, module_._hiwire_num_refs() - hiwire_before]
-    """) == [sum(range(100_000)) + 100_000, 1, 0, True, 0, 0]
+    """, timeout=240) == [sum(range(100_000)) + 100_000, 1, 0, True, 0, 0]
 
 
 def test_fast_path_guard_refusals_take_the_general_path(page):
