@@ -30,8 +30,8 @@ from pathlib import Path
 
 __all__ = ["CONTENT_SECURITY_POLICY", "MIME_TYPES", "DevRequestHandler", "make_server", "running_server", "main"]
 
-CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
-"""The policy every page of the site must work under: no eval, no inline script or handler."""
+CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+"""The policy every page of the site must work under: no eval, no inline script, handler or style."""
 
 MIME_TYPES: dict[str, str] = {
     ".wasm": "application/wasm",

@@ -80,7 +80,7 @@ def test_development_headers_on_every_response(root_url):
 
 
 def test_csp_is_the_strict_policy():
-    assert CONTENT_SECURITY_POLICY == "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+    assert CONTENT_SECURITY_POLICY == "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
     assert "'unsafe-eval'" not in CONTENT_SECURITY_POLICY
 
