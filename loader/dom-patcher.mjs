@@ -188,6 +188,8 @@ export class DomPatcher {
     }
     this.listeners.clear();
     this.listenerCount = 0;
+    // The renderer's callbacks are Python proxies made for this patcher alone: release them.
+    for (const callback of new Set([this.dispatch, this.render])) callback?.destroy?.();
     this.dispatch = () => {};
     this.render = null;
     this.framePending = false;

@@ -98,10 +98,11 @@ export class PyRuntime {
 
   /**
    * Routes clicks on same-origin links inside `container`, and back/forward navigation, to
-   * `navigate(path, push)`; a link is left to the browser when `navigate` returns false.
+   * `navigate(path, push)`; a link is left to the browser when `navigate` returns false. Returns the
+   * function that stops it.
    */
   interceptLinks(container, navigate) {
-    container.addEventListener("click", (event) => {
+    const onClick = (event) => {
       if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
         return;
       }
@@ -109,11 +110,17 @@ export class PyRuntime {
       if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) return;
       const path = this.routePath(link.href);
       if (path !== null && navigate(path, true)) event.preventDefault();
-    });
-    addEventListener("popstate", () => {
+    };
+    const onPopState = () => {
       const path = this.routePath();
       if (path !== null) navigate(path, false);
-    });
+    };
+    container.addEventListener("click", onClick);
+    addEventListener("popstate", onPopState);
+    return () => {
+      container.removeEventListener("click", onClick);
+      removeEventListener("popstate", onPopState);
+    };
   }
 
   /**

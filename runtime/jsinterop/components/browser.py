@@ -25,17 +25,28 @@ class BrowserDom:
         self._apply(json.dumps(ops, separators=(",", ":")))
 
 
+_page_tree: tuple[Renderer, BrowserNavigationManager] | None = None
+"""The renderer and the location of the page's component tree (a second mount() replaces them)."""
+
+
 def mount(component: type[Component], selector: str = "#app", services: dict[type, Any] | None = None,
           **params: Any) -> Component:
     """Render ``component`` into the element matching ``selector`` and keep it up to date.
 
     ``inject()`` fields annotated :class:`~jsinterop.JSRuntime` get the page's runtime, and those
     annotated :class:`~jsinterop.components.routing.NavigationManager` the page's location (links
-    inside the container are routed); ``services`` adds the app's own, by type.
+    inside the container are routed); ``services`` adds the app's own, by type. A page has one
+    component tree: mounting again replaces it (its components are disposed, its callbacks released).
     """
     import js
     from pyodide.ffi import create_proxy
 
+    global _page_tree
+    if _page_tree is not None:  # one tree per page: the new one replaces it, disposing its components
+        old_renderer, old_navigation = _page_tree
+        _page_tree = None
+        old_renderer.unmount()
+        old_navigation.dispose()
     renderer: Renderer | None = None
 
     def dispatch(node_id: int, event: str, summary: str) -> None:
@@ -55,4 +66,5 @@ def mount(component: type[Component], selector: str = "#app", services: dict[typ
                         {JSRuntime: js_runtime(), NavigationManager: navigation, **(services or {})},
                         detailed_errors=bool(js.Py.detailedErrors),
                         schedule=lambda _flush: request_frame())
+    _page_tree = (renderer, navigation)
     return renderer.mount(component, 0, **params)

@@ -163,8 +163,15 @@ class BrowserNavigationManager(NavigationManager):
         from pyodide.ffi import create_proxy
 
         super().__init__(str(js.Py.routePath()))
-        self._proxy = create_proxy(self._from_browser)  # lives as long as the page
-        js.Py.interceptLinks(container, self._proxy)
+        self._proxy = create_proxy(self._from_browser)  # lives until dispose()
+        self._stop = js.Py.interceptLinks(container, self._proxy)
+
+    def dispose(self) -> None:
+        """Stop routing links and back/forward navigation (the page's component tree was replaced)."""
+        if self._proxy is not None:
+            self._stop()
+            self._proxy.destroy()
+            self._proxy = None
 
     def _from_browser(self, path: str, push: bool) -> bool:
         """A link click (push=True; only handled when a route matches) or back/forward (push=False)."""
