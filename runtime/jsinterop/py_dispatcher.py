@@ -32,6 +32,14 @@ _MARK = "__js_invokable__"
 _modules: dict[str, dict[str, Callable[..., Any]]] = {}
 
 
+def _message_of(error: BaseException) -> str:
+    """``str(error)``, or a readable stand-in when the exception's own ``__str__`` fails."""
+    try:
+        return str(error)
+    except Exception as e:
+        return f"(the message of this {type(error).__name__} could not be read: {type(e).__name__} in its __str__)"
+
+
 def _shown(name: str | None, limit: int = 100) -> str | None:
     """A name from JavaScript as an error message shows it: at most ``limit`` characters."""
     return name if name is None or len(name) <= limit else f"{name[:limit]}... ({len(name)} characters)"
@@ -299,7 +307,7 @@ class PyDispatcher:
         traceback as ``pythonStack`` when detailed errors are on."""
         info: dict[str, Any] = {
             "name": error.js_name if isinstance(error, InvocationError) else type(error).__name__,
-            "message": str(error),
+            "message": _message_of(error),
         }
         if self.detailed_errors and not isinstance(error, InvocationError):
             info["pythonStack"] = "".join(traceback.format_exception(error))

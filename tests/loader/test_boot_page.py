@@ -100,6 +100,7 @@ def test_boot_rejects_bad_options_with_a_clear_error(booted):
                             'got "not a module".')
 
 
+@pytest.mark.reliability
 def test_unknown_app_module_names_the_python_exception(jsinterop_page, jsinterop_server):
     jsinterop_page.open(jsinterop_server)
     out = jsinterop_page.run_async("""
@@ -111,6 +112,7 @@ def test_unknown_app_module_names_the_python_exception(jsinterop_page, jsinterop
         "Importing the app module 'no_such_app_xyz' failed: ModuleNotFoundError: No module named 'no_such_app_xyz'")
 
 
+@pytest.mark.reliability
 def test_failing_main_shows_the_python_error(jsinterop_page, jsinterop_server):
     report = jsinterop_page.open(jsinterop_server + "boot-error.html")
     assert report.boot_state == "failed"
@@ -134,6 +136,7 @@ def dist_without_wasm(jsinterop_dist, tmp_path_factory):
     return broken
 
 
+@pytest.mark.reliability
 def test_missing_wasm_shows_the_failing_url(jsinterop_page, jsinterop_serve, dist_without_wasm):
     url = jsinterop_serve(dist_without_wasm)
     report = jsinterop_page.open(url)
@@ -341,6 +344,7 @@ def test_interop_sample_both_directions(jsinterop_page, jsinterop_server):
     assert_clean(page.report())
 
 
+@pytest.mark.reliability
 def test_error_boundary_in_the_page(jsinterop_page, jsinterop_server):
     page = jsinterop_page
     assert page.open(jsinterop_server + "error-boundary").boot_state == "ready"

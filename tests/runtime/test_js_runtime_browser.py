@@ -273,6 +273,7 @@ def test_reference_passed_back_is_the_same_object(py):
     """) == [True, False, False]
 
 
+@pytest.mark.reliability
 def test_timeout_and_cancellation_leak_nothing(py):
     assert py("""
     out = []
@@ -297,6 +298,7 @@ def test_timeout_and_cancellation_leak_nothing(py):
     """) == ["timeout", 1, "cancelled"]
 
 
+@pytest.mark.reliability
 def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
     assert py("""
     own = JSRuntime(PyodideTransport())           # its own channel: the page's runtime lives on
@@ -331,6 +333,7 @@ def test_python_errors_in_a_snippet_surface_with_traceback(interop_page):
         interop_page.run_python("1 / 0")
 
 
+@pytest.mark.reliability
 def test_page_going_away_disconnects_every_runtime(jsinterop_page, jsinterop_site):
     url = jsinterop_site({"interop-fixtures.mjs": FIXTURES})
     assert jsinterop_page.open(url).boot_state == "ready"
