@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the release modules beside this file
 
 import hosting  # noqa: E402
-import release as release_layout  # noqa: E402
+import release_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
