@@ -28,7 +28,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the release modules beside this file
+# The release modules beside this file; appended, so that this file never shadows PyPI's `build`.
+_TOOLS = str(Path(__file__).resolve().parent)
+if _TOOLS not in sys.path:
+    sys.path.append(_TOOLS)
 
 import hosting  # noqa: E402
 import release_layout  # noqa: E402
@@ -316,7 +319,8 @@ def development_files(root: Path) -> dict[str, bytes]:
 
 def mime_types() -> dict[str, str]:
     """Content types by extension: the dev server's table, the one place that knows them."""
-    sys.path.insert(0, str(ROOT / "runtime"))
+    if str(ROOT / "runtime") not in sys.path:
+        sys.path.append(str(ROOT / "runtime"))  # when jsinterop is not installed in this Python
     from jsinterop.devserver import MIME_TYPES
 
     return dict(MIME_TYPES)

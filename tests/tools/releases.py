@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tools") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tools"))  # release_layout, hosting, nginx_server
+    # release_layout, hosting, nginx_server; appended, so that tools/build.py never shadows PyPI's `build`
+    sys.path.append(str(ROOT / "tools"))
 
 RELEASE_BASE = "/jsi/"
 """The sub-path the session's release is built for and served under."""
