@@ -317,15 +317,6 @@ def development_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def mime_types() -> dict[str, str]:
-    """Content types by extension: the dev server's table, the one place that knows them."""
-    if str(ROOT / "runtime") not in sys.path:
-        sys.path.append(str(ROOT / "runtime"))  # when jsinterop is not installed in this Python
-    from jsinterop.devserver import MIME_TYPES
-
-    return dict(MIME_TYPES)
-
-
 def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_layout.ReleaseFile]]:
     """Build the production form of the site into `dist_root`, to be served at `base_path`."""
     base = hosting.normalize_base_path(base_path)
@@ -343,8 +334,7 @@ def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_l
             if out.immutable:
                 immutable.append(out.path)
     served = {f.path: f.immutable for f in tree}
-    dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH,
-                                                    mime_types()).encode())
+    dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH).encode())
     dist.put_bytes("_headers", hosting.headers_file(base, served, [p for p in served if p.endswith(".wasm")]).encode())
     dist.put_bytes(".nojekyll", b"")  # GitHub Pages: serve the files as they are, no Jekyll
     dist.put_bytes(RELEASE_MANIFEST, (json.dumps({"immutable": sorted(immutable)}, indent=1) + "\n").encode())

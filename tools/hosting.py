@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from jsinterop import devserver
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Cache-Control of files whose path names their content: a new content gets a new URL."""
 
@@ -30,11 +32,12 @@ DEPLOY_FILES = ("nginx.conf", "_headers", "release-manifest.json")
 
 
 def normalize_base_path(base_path: str) -> str:
-    """``"some/prefix"`` -> ``"/some/prefix/"``: the URL path a release is served under."""
-    parts = [p for p in base_path.split("/") if p]
-    if any(p in (".", "..") or not re.fullmatch(r"[A-Za-z0-9._~!$&'()*+,;=:@%-]+", p) for p in parts):
-        raise ValueError(f"base path {base_path!r} must be a plain URL path such as /some/prefix/")
-    return "/" + "".join(p + "/" for p in parts)
+    """``"some/prefix"`` -> ``"/some/prefix/"``: the URL path a release is served under, as the dev
+    server's ``--base-path`` has it. It goes into nginx.conf and HTML, so only plain path characters."""
+    if not re.fullmatch(r"[A-Za-z0-9._~/-]*", base_path):
+        raise ValueError(f"base path {base_path!r} must be a plain URL path such as /some/prefix/ "
+                         "(letters, digits, '.', '_', '~', '-')")
+    return devserver.normalize_base_path(base_path)
 
 
 def immutable_pattern(hash_length: int, pyodide_folder: str) -> str:
@@ -67,8 +70,9 @@ def _types_block(mime_types: Mapping[str, str]) -> tuple[str, list[str]]:
     return f"types {{\n{lines}}}\n", sorted({*charset, "text/javascript", "application/json"})
 
 
-def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int, mime_types: Mapping[str, str]) -> str:
-    """The nginx include of a release served under ``base_path``."""
+def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
+               mime_types: Mapping[str, str] = devserver.MIME_TYPES) -> str:
+    """The nginx include of a release served under ``base_path``, with the dev server's content types."""
     base = normalize_base_path(base_path)
     types, charset_types = _types_block(mime_types)
     hidden = "|".join(re.escape(name) for name in DEPLOY_FILES)

@@ -95,7 +95,17 @@ def in_hash_folder(path: str, digest: str) -> str:
 
 
 def is_declaration(path: str) -> bool:
+    """Whether ``path`` is a TypeScript declaration file."""
     return path.endswith(DECLARATION_SUFFIXES)
+
+
+def declaration_of(module: str) -> str | None:
+    """The declaration file TypeScript reads for a module: ``x.js`` -> ``x.d.ts``, ``x.mjs`` -> ``x.d.mts``."""
+    if module.endswith(".mjs"):
+        return module[: -len(".mjs")] + ".d.mts"
+    if module.endswith(".js"):
+        return module[: -len(".js")] + ".d.ts"
+    return None
 
 
 def declared_module(path: str) -> str | None:
@@ -158,10 +168,8 @@ def find_references(path: str, text: str, exists: Callable[[str], bool]) -> list
             start = m.start(group)
             if exists(target):
                 found.append(Reference(start, start + len(bare), target, False))
-            elif is_declaration(path) and bare.endswith((".js", ".mjs")):
-                declared = target[: -len(".js")] + ".d.ts" if bare.endswith(".js") else target[: -len(".mjs")] + ".d.mts"
-                if exists(declared):
-                    found.append(Reference(start, start + len(bare), declared, True))
+            elif is_declaration(path) and (declared := declaration_of(target)) and exists(declared):
+                found.append(Reference(start, start + len(bare), declared, True))
     return sorted(found, key=lambda r: r.start)
 
 

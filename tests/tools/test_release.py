@@ -87,9 +87,8 @@ def test_every_owned_file_is_named_by_its_content(release_dist):
         assert HASH.match(digest), f"{path} has neither a content hash in its name nor a hash folder"
         assert digest == sha(data)[:10], f"{path}: the hash in its path is not its content's"
         assert path.startswith(("wheels/", "types/")) or stem, path
-    package = ROOT / ".cache" / "npm" / f"pyodide-{VERSION}" / "package"
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
-        assert files[f"pyodide/{VERSION}/{name}"] == (package / name).read_bytes(), name
+        assert files[f"pyodide/{VERSION}/{name}"] == (DIST / name).read_bytes(), name  # the pinned package's
     # The same site as the development build: every file is there, under its release name.
     dev = {p.relative_to(DIST).as_posix() for p in DIST.rglob("*") if p.is_file()}
     assert {development_name(p) for p in files} - {"404.html"} == dev
@@ -284,6 +283,20 @@ def test_nginx_sends_the_precompressed_siblings_when_accepted(release_server, re
         else:
             assert headers["content-encoding"] == "gzip", path
         assert headers["cache-control"] == hosting.IMMUTABLE
+
+
+def test_nginx_without_the_brotli_module_serves_gzip(release_dist, monkeypatch):
+    monkeypatch.setattr(nginx_server, "BROTLI_MODULE", Path("/nonexistent/ngx_http_brotli_static_module.so"))
+    wasm = f"pyodide/{VERSION}/pyodide.asm.wasm"
+    with pytest.warns(UserWarning, match="no brotli_static module"):
+        with nginx_server.serving(release_dist, RELEASE_BASE) as server:
+            assert not server.brotli
+            status, headers, body = get(server.url + wasm, "gzip, deflate, br, zstd")
+            assert status == 200 and headers["content-encoding"] == "gzip"
+            assert gzip.decompress(body) == (release_dist / wasm).read_bytes()
+    conf = (release_dist / "nginx.conf").read_text()
+    assert "brotli_static on;" in conf
+    assert [line for line in hosting.without_brotli(conf).splitlines() if "brotli" in line and not line.startswith("#")] == []
 
 
 def test_nginx_routes_client_paths_to_the_entry_page(release_server, release_dist):
