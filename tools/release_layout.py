@@ -286,6 +286,79 @@ def with_base(html: bytes, base_path: str) -> bytes:
     return html[: head.end()] + tag + html[head.end():]
 
 
+class _Layout:
+    """A release being laid out: the files placed so far, and where each development path went."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+        self.served: dict[str, str] = {}  # development path -> served path, for files that move
+        self.out: dict[str, ReleaseFile] = {}
+        self.refs = {p: find_references(p, data.decode(), files.__contains__)
+                     for p, data in files.items() if _is_text(p)}
+
+    def place(self, dev: str, path: str, data: bytes, immutable: bool = True, moves: bool = True) -> None:
+        """Serve ``data`` at ``path``; with ``moves``, references to ``dev`` now point there."""
+        if path in self.out:
+            raise ReleaseError(f"two files would be served as {path}")
+        if moves:
+            self.served[dev] = path
+        self.out[path] = ReleaseFile(path, data, immutable)
+
+    def rewritten(self, dev: str) -> bytes:
+        """The file ``dev`` with its references pointing at the files placed so far."""
+        if dev not in self.refs:
+            return self.files[dev]
+        return rewrite(dev, self.files[dev].decode(), self.refs[dev], dev, lambda t: self.served.get(t, t)).encode()
+
+
+def _place_fixed_names(layout: _Layout, pyodide_version: str, pyodide_files: Iterable[str]) -> None:
+    """Pyodide's files in their version folder; wheels and declarations in a hash folder; the lock."""
+    for name in pyodide_files:
+        if name not in layout.files:
+            raise ReleaseError(f"Pyodide's {name} is not in the build")
+        layout.place(name, f"pyodide/{pyodide_version}/{name}", layout.files[name])
+    for dev, data in layout.files.items():
+        if dev not in layout.served and not is_entry(dev) and (
+                dev.split("/", 1)[0] in HASH_FOLDER_TOPS or is_declaration(dev)):
+            layout.place(dev, in_hash_folder(dev, content_hash(data)), data)
+    if LOCK in layout.files:
+        lock = rewrite_lock(layout.files[LOCK], layout.served)
+        layout.place(LOCK, hashed_name(LOCK, content_hash(lock)), lock)
+
+
+def _place_by_content(layout: _Layout) -> str | None:
+    """Every other file but the entry points, named by its content after its references are
+    rewritten, each after the files it refers to; returns the hashed loader's path."""
+    pending = {p for p in layout.files if p not in layout.served and not is_entry(p)}
+    pending |= {LOADER} & layout.files.keys()
+    deps = {p: {r.target for r in layout.refs.get(p, []) if r.target in pending and r.target != LOADER}
+            for p in pending}
+    if LAYOUT in pending:  # it maps every file it can name: all but those that import it (the loader)
+        deps[LAYOUT] = pending - _reaching(LAYOUT, deps) - {LAYOUT, LOADER}
+    hashed_loader = None
+    for dev in _order(pending, deps):
+        if dev == LAYOUT:
+            data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS})
+        else:
+            data = layout.rewritten(dev)
+        path = hashed_name(dev, content_hash(data))
+        if dev == LOADER:
+            hashed_loader = path  # references to jsinterop.mjs keep the stable name
+        layout.place(dev, path, data, moves=dev != LOADER)
+    return hashed_loader
+
+
+def _place_entries(layout: _Layout, hashed_loader: str | None, base_path: str) -> None:
+    """The entry points under their own names, the loader's stub, and 404.html."""
+    for dev in sorted(p for p in layout.files if is_entry(p)):
+        data = loader_stub(hashed_loader) if dev == LOADER else layout.rewritten(dev)
+        layout.place(dev, dev, data, immutable=False, moves=False)
+    if NOT_FOUND_PAGE in layout.out:
+        raise ReleaseError(f"the site has its own {NOT_FOUND_PAGE}; a release writes it as a copy of {ENTRY_PAGE}")
+    layout.place(NOT_FOUND_PAGE, NOT_FOUND_PAGE, with_base(layout.out[ENTRY_PAGE].data, base_path),
+                 immutable=False, moves=False)
+
+
 def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: Iterable[str],
                  base_path: str = "/") -> list[ReleaseFile]:
     """The files of a release served at ``base_path``, from the files of a development build
@@ -294,63 +367,11 @@ def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: I
         raise ReleaseError(f"the site has no {ENTRY_PAGE}: a release needs its entry page")
     if LOADER in files and LAYOUT not in files:
         raise ReleaseError(f"{LOADER} is there but {LAYOUT} is not: the loader cannot find its files")
-    served: dict[str, str] = {}          # development path -> served path, for files that move
-    out: dict[str, ReleaseFile] = {}
-
-    def place(dev: str, path: str, data: bytes, immutable: bool = True, moves: bool = True) -> None:
-        if path in out:
-            raise ReleaseError(f"two files would be served as {path}")
-        if moves:
-            served[dev] = path
-        out[path] = ReleaseFile(path, data, immutable)
-
-    for name in pyodide_files:
-        if name not in files:
-            raise ReleaseError(f"Pyodide's {name} is not in the build")
-        place(name, f"pyodide/{pyodide_version}/{name}", files[name])
-    for dev, data in files.items():
-        if dev in served or is_entry(dev):
-            continue
-        if dev.split("/", 1)[0] in HASH_FOLDER_TOPS or is_declaration(dev):
-            place(dev, in_hash_folder(dev, content_hash(data)), data)
-    if LOCK in files:
-        lock = rewrite_lock(files[LOCK], served)
-        place(LOCK, hashed_name(LOCK, content_hash(lock)), lock)
-
-    exists = files.__contains__
-    refs = {p: find_references(p, files[p].decode(), exists) for p in files if _is_text(p) and p not in served}
-    pending = {p for p in files if p not in served and not is_entry(p)} | ({LOADER} & files.keys())
-    deps = {p: {r.target for r in refs.get(p, []) if r.target in pending and r.target != LOADER} for p in pending}
-    # layout.mjs maps every file it can name; files that import it (the loader) come after it.
-    after_layout = _reaching(LAYOUT, deps) if LAYOUT in pending else set()
-    if LAYOUT in pending:
-        deps[LAYOUT] = pending - after_layout - {LAYOUT, LOADER}
-    hashed_loader = None
-    for dev in _order(pending, deps):
-        if dev == LAYOUT:
-            mapped = {k: v for k, v in served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS}
-            data = layout_module(mapped)
-        elif dev in refs:
-            data = rewrite(dev, files[dev].decode(), refs[dev], dev, lambda t: served.get(t, t)).encode()
-        else:
-            data = files[dev]
-        path = hashed_name(dev, content_hash(data))
-        if dev == LOADER:
-            hashed_loader = path
-            place(dev, path, data, moves=False)  # references to jsinterop.mjs keep the stable name
-        else:
-            place(dev, path, data)
-
-    for dev in sorted(p for p in files if is_entry(p)):
-        if dev == LOADER:
-            data = loader_stub(hashed_loader)
-        else:
-            data = rewrite(dev, files[dev].decode(), refs.get(dev, []), dev, lambda t: served.get(t, t)).encode()
-        place(dev, dev, data, immutable=False, moves=False)
-    if NOT_FOUND_PAGE in out:
-        raise ReleaseError(f"the site has its own {NOT_FOUND_PAGE}; a release writes it as a copy of {ENTRY_PAGE}")
-    place(NOT_FOUND_PAGE, NOT_FOUND_PAGE, with_base(out[ENTRY_PAGE].data, base_path), immutable=False, moves=False)
-    return sorted(out.values(), key=lambda f: f.path)
+    layout = _Layout(files)
+    _place_fixed_names(layout, pyodide_version, pyodide_files)
+    hashed_loader = _place_by_content(layout)
+    _place_entries(layout, hashed_loader, base_path)
+    return sorted(layout.out.values(), key=lambda f: f.path)
 
 
 # --- precompression ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import http.client
 import json
 import posixpath
 import re
+import shutil
+import subprocess
 import time
 import urllib.parse
 from pathlib import Path
@@ -132,6 +134,26 @@ def test_layout_maps_development_paths_to_served_ones(release_dist):
     for dev, served in mapped.items():
         assert (release_dist / served).is_file(), f"{dev} -> {served}, which is not in the release"
         assert development_name(served) == dev
+
+
+def test_release_loader_resolves_development_paths_to_served_files(release_dist):
+    node = shutil.which("node")
+    assert node, "node is required (build.sh installs it)"
+    [assets] = release_dist.glob("assets.*.mjs")
+    script = """
+        const m = await import(process.argv[1]);
+        const out = [m.assetURL("pyodide.mjs"), m.assetURL("pyodide-lock.json"), m.assetURL("no-such.js"),
+                     m.servedURL(new URL("app/alert_user.js?v=1#x", m.DIST)), m.servedURL("https://elsewhere/app/alert_user.js"),
+                     m.servedURL(new URL("constructor", m.DIST))];
+        console.log(JSON.stringify(out.map((u) => u.href.replace(m.DIST.href, "./"))));
+    """
+    proc = subprocess.run([node, "--input-type=module", "-e", script, assets.as_uri()], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    mapped = layout_files(release_dist)
+    assert json.loads(proc.stdout) == [f"./pyodide/{VERSION}/pyodide.mjs", "./" + mapped["pyodide-lock.json"], "./no-such.js",
+                                       "./" + mapped["app/alert_user.js"] + "?v=1#x", "https://elsewhere/app/alert_user.js",
+                                       "./constructor"]
 
 
 def test_lock_points_at_wheels_in_hash_folders(release_dist):
