@@ -2,9 +2,15 @@
 # The one entry point of the project.
 #   ./build.sh           build dist/ (Pyodide, pinned wheels, our wheels, the lock, loader, site)
 #   ./build.sh serve     build, then serve dist/ at http://127.0.0.1:${PORT:-8000}/
-#   ./build.sh test      install what the tests need (Chromium, chromedriver), build, run the suite
-#   ./build.sh bench     build, then run the benchmark page in headless Chromium (ratios vs raw Pyodide)
-# Extra arguments after `test` go to pytest, e.g. `./build.sh test -k devserver`.
+#   ./build.sh release   build dist/ for production: content-hashed names, Pyodide under pyodide/<version>/,
+#                        .br/.gz siblings, nginx.conf and _headers (caching, MIME, CSP, fallback), 404.html
+#   ./build.sh test      install what the tests need (Chromium, chromedriver, nginx), build, run the suite
+#   ./build.sh bench     build, then run the benchmark page in headless Chromium (ratios vs raw Pyodide),
+#                        and time a release served by nginx (boot with a warm cache, bytes cold and warm)
+# `./build.sh` and `serve` write the development form of dist/ (plain names, served no-cache); `release`
+# rewrites dist/ in production form. The test suite builds its releases in temporary folders.
+# Extra arguments after `test` go to pytest, e.g. `./build.sh test -k devserver`; after `release`, to
+# tools/build.py (e.g. `--dist DIR`).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -85,6 +91,39 @@ ensure_chromium() {
     fi
 }
 
+# nginx for the release tests and the bench: Debian's has gzip_static; libnginx-mod-http-brotli-static adds
+# brotli_static. Installed without starting the packaged service (the tests run their own nginx).
+NGINX_BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+ensure_nginx() {
+    local have_nginx=0
+    { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && have_nginx=1
+    if [ "$have_nginx" = 1 ] && [ -e "$NGINX_BROTLI_MODULE" ]; then
+        return 0
+    fi
+    if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
+        [ "$have_nginx" = 1 ] || die "nginx is missing: install Debian's nginx and libnginx-mod-http-brotli-static (as root: apt-get install nginx libnginx-mod-http-brotli-static)."
+        echo "build.sh: nginx has no brotli_static module (libnginx-mod-http-brotli-static): the release tests serve the .gz files only." >&2
+        return 0
+    fi
+    echo "build.sh: installing nginx and libnginx-mod-http-brotli-static with apt-get"
+    # A policy-rc.d that says "no" keeps apt from starting the packaged nginx service on port 80.
+    local policy=/usr/sbin/policy-rc.d made_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
+    fi
+    local ok=1
+    apt-get update -qq || ok=0
+    if [ "$ok" = 1 ] && [ "$have_nginx" = 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null || ok=0
+    fi
+    if [ "$ok" = 1 ] && ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null; then
+        echo "build.sh: libnginx-mod-http-brotli-static is unavailable: the release tests serve the .gz files only (gzip_static)." >&2
+    fi
+    [ "$made_policy" = 1 ] && rm -f "$policy"
+    { [ "$ok" = 1 ] && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }; } \
+        || die "could not install nginx with apt-get: install Debian's nginx, then run this again."
+}
+
 cmd=${1:-build}
 [ $# -gt 0 ] && shift
 
@@ -98,17 +137,21 @@ case "$cmd" in
         "$venv/bin/python" tools/build.py build
         exec "$venv/bin/python" -m jsinterop.devserver dist --port "${PORT:-8000}" "$@"
         ;;
+    release)
+        ensure_node; ensure_venv
+        exec "$venv/bin/python" tools/build.py release "$@"
+        ;;
     test)
-        ensure_node; ensure_venv; ensure_node_modules; ensure_chromium
+        ensure_node; ensure_venv; ensure_node_modules; ensure_chromium; ensure_nginx
         "$venv/bin/python" tools/build.py build
         exec "$venv/bin/python" -m pytest "$@"
         ;;
     bench)
-        ensure_node; ensure_venv; ensure_chromium
+        ensure_node; ensure_venv; ensure_chromium; ensure_nginx
         "$venv/bin/python" tools/build.py build
         exec "$venv/bin/python" tools/bench.py "$@"
         ;;
     *)
-        die "unknown command '$cmd': use one of build, serve, test, bench."
+        die "unknown command '$cmd': use one of build, serve, release, test, bench."
         ;;
 esac

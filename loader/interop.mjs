@@ -13,6 +13,7 @@
 //   {"__jsinteropElement": id} an element rendered by a component (an ElementReference)
 // Calls whose arguments are all primitives skip JSON entirely.
 
+import { servedURL } from "./assets.mjs";
 import { fromColumns, toColumns } from "./columns.mjs";
 
 export const CallKind = Object.freeze({
@@ -654,8 +655,8 @@ export class JSCallChannel {
     const root = this.objects.get(target);
     switch (kind) {
       case CallKind.IMPORT: {
-        const url = new URL(String(args[0]), documentBase()).href;
-        return import(url);
+        // Relative to the document, like Blazor; a release serves the module under a hashed name.
+        return import(servedURL(new URL(String(args[0]), documentBase())).href);
       }
       case CallKind.GET_VALUE:
         return resolveIdentifier(root, identifier).value;

@@ -1,10 +1,12 @@
 // jsinterop's loader: boots Pyodide from the same origin, installs jsinterop and the app, runs the
 // app's main(), and publishes the runtime object as `globalThis.Py`.
 //
-// Every URL is resolved relative to this module, so a dist/ folder works from any sub-path of a
-// static host. Nothing here evaluates strings as code: the page boots under
+// Every URL is resolved relative to this module (through assets.mjs, which also knows where a
+// release keeps each file), so a dist/ folder works from any sub-path of a static host. Nothing
+// here evaluates strings as code: the page boots under
 // `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`.
 
+import { DIST, assetURL } from "./assets.mjs";
 import { BootError } from "./errors.mjs";
 import { fetchJSON, prefetch } from "./fetch-assets.mjs";
 import { DomPatcher } from "./dom-patcher.mjs";
@@ -13,10 +15,7 @@ import { packageProviding, withDependencies } from "./lockfile.mjs";
 
 export { BootError, JSObjectRef, JSStreamRef };
 
-/** The folder this module was loaded from: the root of dist/. */
-const DIST = new URL("./", import.meta.url);
-
-/** The core files of Pyodide, relative to dist/. */
+/** The core files of Pyodide, by development path (assetURL knows where a release keeps them). */
 const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"];
 
 /** Boot stages, in order, with the fraction of the progress bar each one starts at. */
@@ -217,7 +216,7 @@ function progressReporter(onProgress) {
 }
 
 async function importPyodide() {
-  const url = new URL("pyodide.mjs", DIST).href;
+  const url = assetURL("pyodide.mjs").href;
   try {
     return await import(url);
   } catch (e) {
@@ -273,7 +272,7 @@ export async function boot(options = {}) {
   setBootState("booting");
   try {
     stage("download");
-    const lockURL = new URL("pyodide-lock.json", DIST).href;
+    const lockURL = assetURL("pyodide-lock.json").href;
     const lock = await fetchJSON(lockURL);
     const packages = ["jsinterop"];
     if (app) {
@@ -289,7 +288,7 @@ export async function boot(options = {}) {
     const [start, label] = STAGES.download;
     const span = STAGES.start[0] - start;
     await prefetch(
-      [...PYODIDE_FILES.map((f) => new URL(f, DIST).href), ...wheels],
+      [...PYODIDE_FILES.map((f) => assetURL(f).href), ...wheels],
       (loaded, total) => progress(start + (total ? (span * loaded) / total : 0), label),
     );
 
@@ -298,7 +297,7 @@ export async function boot(options = {}) {
     let pyodide;
     try {
       pyodide = await loadPyodide({
-        indexURL: DIST.href,
+        indexURL: new URL("./", assetURL("pyodide.mjs")).href,
         lockFileContents: lock,
         packageBaseUrl: DIST.href,
         ...pyodideOptions,

@@ -4,7 +4,11 @@ Every download is pinned in tools/pins.toml, cached under .cache/ and verified b
 is written only when its content changes, and files in dist/ that the build no longer produces are
 removed, so a second build with nothing changed touches nothing and finishes in seconds.
 
+`release` writes the production form of the same site (tools/release.py: content-hashed names,
+Pyodide in a versioned folder, .br/.gz siblings; tools/hosting.py: nginx.conf and _headers).
+
 Usage: python tools/build.py build [--dist DIR]
+       python tools/build.py release [--dist DIR] [--base-path /some/prefix/]
 """
 
 from __future__ import annotations
@@ -23,6 +27,14 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# The release modules beside this file; appended, so that this file never shadows PyPI's `build`.
+_TOOLS = str(Path(__file__).resolve().parent)
+if _TOOLS not in sys.path:
+    sys.path.append(_TOOLS)
+
+import hosting  # noqa: E402
+import release_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -95,10 +107,10 @@ class Dist:
         tmp.replace(path)
         self.changed.append(rel)
 
-    def prune(self) -> None:
-        """Remove files (and then empty folders) that this build did not produce."""
+    def prune(self, keep: frozenset[Path] = frozenset()) -> None:
+        """Remove files (and then empty folders) that this build did not produce, except `keep`."""
         for p in sorted(self.root.rglob("*"), reverse=True):
-            if p.is_file() and p not in self.written:
+            if p.is_file() and p not in self.written and p not in keep:
                 p.unlink()
                 self.changed.append(f"-{p.relative_to(self.root)}")
             elif p.is_dir() and not any(p.iterdir()):
@@ -282,18 +294,97 @@ def build(dist_root: Path) -> Dist:
     return dist
 
 
+# --- The release ---------------------------------------------------------------------------------
+
+RELEASE_MANIFEST = "release-manifest.json"
+"""Lists the immutable files of the release in a folder, so that the next release there keeps them."""
+
+
+def previous_release(dist_root: Path) -> frozenset[Path]:
+    """The immutable files of the release already in `dist_root` (none if it holds no release).
+
+    A release keeps them, so that a page opened before a deploy can still load the modules it has not
+    loaded yet; the release after removes them."""
+    try:
+        listed = json.loads((dist_root / RELEASE_MANIFEST).read_text())["immutable"]
+    except (FileNotFoundError, KeyError, ValueError):
+        return frozenset()
+    return frozenset(dist_root / p for p in listed if ".." not in Path(p).parts)
+
+
+def development_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site, by its path relative to `root`."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_layout.ReleaseFile]]:
+    """Build the production form of the site into `dist_root`, to be served at `base_path`."""
+    base = hosting.normalize_base_path(base_path)
+    pins = load_pins()
+    stage = build(CACHE / "release-stage")  # the development build it starts from
+    version = pins["pyodide"]["version"]
+    tree = release_layout.release_tree(development_files(stage.root), version, pins["pyodide"]["files"], base)
+    dist = Dist(dist_root)
+    dist_root.mkdir(parents=True, exist_ok=True)
+    keep = previous_release(dist_root)
+    immutable = []
+    for f in tree:
+        for out in (f, *release_layout.siblings(f, CACHE / "compressed")):
+            dist.put_bytes(out.path, out.data)
+            if out.immutable:
+                immutable.append(out.path)
+    served = {f.path: f.immutable for f in tree}
+    dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH).encode())
+    dist.put_bytes("_headers", hosting.headers_file(base, served, [p for p in served if p.endswith(".wasm")]).encode())
+    dist.put_bytes(".nojekyll", b"")  # GitHub Pages: serve the files as they are, no Jekyll
+    dist.put_bytes(RELEASE_MANIFEST, (json.dumps({"immutable": sorted(immutable)}, indent=1) + "\n").encode())
+    dist.prune(keep)
+    return dist, tree
+
+
+def size_report(tree: list[release_layout.ReleaseFile], dist_root: Path) -> str:
+    """Raw, gzip and brotli sizes of the runtime, the wheels and the JavaScript of a release."""
+    groups = {
+        "pyodide.asm.wasm": lambda p: p.endswith("/pyodide.asm.wasm"),
+        "python_stdlib.zip": lambda p: p.endswith("/python_stdlib.zip"),
+        "Pyodide's JS (pyodide.mjs, pyodide.asm.mjs)": lambda p: p.startswith("pyodide/") and p.endswith(".mjs"),
+        "wheels": lambda p: p.endswith(".whl"),
+        "our JS (loader, site, app modules)": lambda p: not p.startswith("pyodide/") and p.endswith((".mjs", ".js")),
+    }
+    rows = [("", "files", "raw", "gzip", "brotli")]
+    for label, matches in groups.items():
+        paths = [f.path for f in tree if matches(f.path)]
+        sizes = []
+        for suffix in ("", ".gz", ".br"):
+            # A tiny file that does not shrink has no sibling: the client gets it raw.
+            sizes.append(sum((dist_root / (p + suffix) if (dist_root / (p + suffix)).exists() else dist_root / p)
+                             .stat().st_size for p in paths))
+        rows.append((label, str(len(paths)), *(f"{s:,}" for s in sizes)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                     for r in rows)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build"])
+    parser.add_argument("command", choices=["build", "release"])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    parser.add_argument("--base-path", default="/",
+                        help="release: the URL path the site is served under (default /); it goes into "
+                             "nginx.conf, _headers and 404.html")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        dist = build(args.dist.resolve())
-    except BuildError as e:
-        print(f"build failed: {e}", file=sys.stderr)
+        if args.command == "release":
+            dist, tree = release(args.dist.resolve(), args.base_path)
+        else:
+            dist, tree = build(args.dist.resolve()), None
+    except (BuildError, release_layout.ReleaseError, ValueError) as e:
+        print(f"{args.command} failed: {e}", file=sys.stderr)
         return 1
     took = time.monotonic() - started
+    if tree is not None:
+        print(f"precompressed sizes in bytes:\n{size_report(tree, args.dist.resolve())}")
     if dist.changed:
         print(f"built {args.dist}: {len(dist.changed)} file(s) changed in {took:.1f} s")
     else:

@@ -1,4 +1,5 @@
-"""The benchmark page runs every case and reports a ratio for each (quick mode: not a speed test)."""
+"""The benchmark page runs every case and reports a ratio for each (quick mode: not a speed test), and
+the release cases (boot with a warm cache, bytes cold and warm) measure a release served by nginx."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
 
-def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):
+def _load_bench():
     spec = importlib.util.spec_from_file_location("jsinterop_bench_tool", ROOT / "tools" / "bench.py")
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench
     spec.loader.exec_module(bench)
+    return bench
+
+
+bench = _load_bench()
+
+
+def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):
     page = jsinterop_page
     page.open(jsinterop_server + "bench/?autorun=1&quick=1", wait=True, timeout=120)
     out = page.run_async("""
@@ -37,3 +45,19 @@ def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):
     assert "ratio" in bench.table(results).splitlines()[0]
     report = page.report()
     assert report.violations == [] and report.uncaught == []
+
+
+def test_release_cases_report_warm_boot_and_bytes(jsinterop_browser, release_server):
+    results = bench.release_cases(jsinterop_browser, release_server.url, runs=1)
+    assert [r["id"] for r in results] == [c["id"] for c in bench.RELEASE_CASES] == ["boot-warm-cache", "bytes-cold",
+                                                                                     "bytes-warm"]
+    by_id = {r["id"]: r for r in results}
+    boot, cold, warm = by_id["boot-warm-cache"], by_id["bytes-cold"], by_id["bytes-warm"]
+    assert 0 < boot["ours"] and 0 < boot["raw"] and boot["unit"] == "ms"
+    assert 2_000_000 < cold["ours"] < cold["raw"], "the cold visit downloads the runtime, compressed"
+    assert warm["raw"] == cold["ours"] and 0 < warm["ours"] < 5_000, "a repeat visit only revalidates entry points"
+    for r in results:
+        assert r["ratio"] == pytest.approx(r["ours"] / r["raw"]) and r["verdict"] in ("meets", "misses"), r
+    lines = bench.table(results).splitlines()
+    assert lines[0].split()[:3] == ["case", "ours", "baseline"]
+    assert "bytes transferred, warm" in lines[3] and lines[3].count(" B") == 2

@@ -10,10 +10,12 @@ async function ours() {
 }
 
 async function raw() {
-  const base = new URL("../", import.meta.url).href;
-  const { loadPyodide } = await import("../pyodide.mjs");
-  const lock = await (await fetch(new URL("pyodide-lock.json", base))).json();
-  const pyodide = await loadPyodide({ indexURL: base, lockFileContents: lock, packageBaseUrl: base });
+  // Where the files are (the development names, or a release's hashed and versioned ones).
+  const { DIST, assetURL } = await import("../assets.mjs");
+  const { loadPyodide } = await import(assetURL("pyodide.mjs").href);
+  const lock = await (await fetch(assetURL("pyodide-lock.json"))).json();
+  const indexURL = new URL("./", assetURL("pyodide.mjs")).href;
+  const pyodide = await loadPyodide({ indexURL, lockFileContents: lock, packageBaseUrl: DIST.href });
   await pyodide.loadPackage(["jsinterop", "app"], { messageCallback: () => {} });
   pyodide.pyimport(APP);
   return { ready: performance.now(), stages: null };

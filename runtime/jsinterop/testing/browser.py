@@ -21,6 +21,7 @@ __all__ = [
     "PageDriver",
     "PageReport",
     "PagePythonError",
+    "ResourceTiming",
     "chromium_paths",
     "launch_chromium",
 ]
@@ -102,6 +103,26 @@ class PageReport:
     progress: list[tuple[float, str]] = field(default_factory=list)
     browser_errors: list[str] = field(default_factory=list)
     """SEVERE entries of the browser's own log: failed requests, errors outside the page's scripts."""
+
+
+@dataclass(frozen=True)
+class ResourceTiming:
+    """One download of a page (its navigation or a resource), from the browser's resource timing.
+
+    ``transfer_size`` is what came over the network, headers included: 0 when the browser's cache
+    answered without asking the server, a few hundred bytes for a revalidation (304).
+    ``encoded_size`` is the body as sent (compressed), ``decoded_size`` the body after decoding.
+    """
+
+    url: str
+    transfer_size: int
+    encoded_size: int
+    decoded_size: int
+
+    @property
+    def from_cache(self) -> bool:
+        """Answered by the browser's cache without a request."""
+        return self.transfer_size == 0
 
 
 class PageDriver:
@@ -212,6 +233,18 @@ class PageDriver:
             progress=[(float(f), str(label)) for f, label in r.get("progress", [])],
             browser_errors=list(self._browser_errors),
         )
+
+    def resource_timings(self) -> list[ResourceTiming]:
+        """The page's navigation and every resource it loaded so far, in the order they started."""
+        entries = self.run(
+            "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
+            ".map((e) => [e.name, e.transferSize, e.encodedBodySize, e.decodedBodySize]);"
+        )
+        return [ResourceTiming(url, int(t), int(e), int(d)) for url, t, e, d in entries]
+
+    def clear_browser_cache(self) -> None:
+        """Empty the browser's HTTP cache (for every window of the browser): the next load is cold."""
+        self.driver.execute_cdp_cmd("Network.clearBrowserCache", {})
 
     def screenshot(self, path: str) -> None:
         """Save a PNG of the window."""

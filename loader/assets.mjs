@@ -1,0 +1,35 @@
+// The one place that knows where the files of dist/ are: a development path ("pyodide.mjs",
+// "pyodide-lock.json", "app/alert_user.js") becomes the URL of the file this build serves. In the
+// development build that is the path itself; in a release (./build.sh release) the build's
+// layout.mjs maps it to a content-hashed or versioned path.
+
+import { FILES } from "./layout.mjs";
+
+/** The folder this module was loaded from: the root of dist/. */
+export const DIST = new URL("./", import.meta.url);
+
+/** The path this build serves the file with development path `path` at, relative to dist/. */
+export function servedPath(path) {
+  return Object.hasOwn(FILES, path) ? FILES[path] : path;
+}
+
+/** The URL of the file of dist/ whose development path is `path`. */
+export function assetURL(path) {
+  return new URL(servedPath(path), DIST);
+}
+
+/**
+ * `url` (absolute), mapped to the file this build serves when it names a file of dist/ by its
+ * development path (a module Python imports by URL, such as a collocated component module); any
+ * other URL is returned unchanged. Query and fragment are kept.
+ */
+export function servedURL(url) {
+  const target = new URL(url);
+  if (target.origin !== DIST.origin || !target.pathname.startsWith(DIST.pathname)) return target;
+  const path = decodeURIComponent(target.pathname.slice(DIST.pathname.length));
+  if (!Object.hasOwn(FILES, path)) return target;
+  const served = new URL(FILES[path], DIST);
+  served.search = target.search;
+  served.hash = target.hash;
+  return served;
+}

@@ -1,0 +1,419 @@
+"""The production layout of dist/ (./build.sh release), computed from a development build.
+
+:func:`release_tree` turns the files of a development build into the files of a release:
+
+- every file the app owns gets a content hash: in its name (``main.<hash>.mjs``,
+  ``pyodide-lock.<hash>.json``), or, where the name must stay as it is, in its folder
+  (``wheels/<hash>/app-0.1.0-py3-none-any.whl``, ``types/<hash>/app.typed_demo.d.ts``, whose names
+  pip-style installers and TypeScript go by); every reference to it is rewritten (HTML ``src`` and
+  ``href``, module imports, ``new URL(..., import.meta.url)``, CSS ``url()``, the lock's ``file_name``s);
+- Pyodide's files go under ``pyodide/<version>/``;
+- entry points keep their names: the HTML pages and ``jsinterop.mjs``, which becomes a one-line
+  module re-exporting the hashed loader (with ``jsinterop.d.mts``, its declarations); ``404.html`` is
+  a copy of ``index.html``;
+- ``layout.mjs`` is generated: the map from development paths to served paths that the loader
+  (``assets.mjs``) resolves every URL through, so Python code importing ``./app/alert_user.js``
+  gets the hashed module.
+
+A file's hash is taken after its references are rewritten, so a change anywhere reaches every file
+that refers to it, and nothing else. :func:`compress` makes the ``.gz`` and ``.br`` siblings.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+HASH_LENGTH = 10
+"""Hex digits of the sha256 of a file's content used in its name or folder."""
+
+LOADER = "jsinterop.mjs"
+LAYOUT = "layout.mjs"
+LOCK = "pyodide-lock.json"
+ENTRY_PAGE = "index.html"
+NOT_FOUND_PAGE = "404.html"
+
+DECLARATION_SUFFIXES = (".d.ts", ".d.mts")
+"""TypeScript declarations: they keep their names (TypeScript finds them by name), in a hash folder."""
+
+HASH_FOLDER_TOPS = ("wheels",)
+"""Folders whose files keep their names and get a hash folder (a wheel's name is its metadata)."""
+
+TEXT_SUFFIXES = (".html", ".mjs", ".js", ".css", ".json", ".svg", ".txt", ".ts", ".mts", ".map")
+COMPRESSIBLE_SUFFIXES = (*TEXT_SUFFIXES, ".wasm", ".zip", ".whl")
+"""Files that get ``.gz`` and ``.br`` siblings: text, wasm, and zip archives (the stdlib, wheels)."""
+
+BROTLI_QUALITY = 11
+GZIP_LEVEL = 9
+
+
+class ReleaseError(Exception):
+    """The development build cannot be turned into a release; the message says why."""
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    """One file of a release: where it is served, its bytes, and whether its path names its content."""
+
+    path: str
+    data: bytes
+    immutable: bool
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+def content_hash(data: bytes) -> str:
+    """The first :data:`HASH_LENGTH` hex digits of the sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    for suffix in DECLARATION_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix
+    stem, dot, ext = name.rpartition(".")
+    return (stem, dot + ext) if stem else (name, "")
+
+
+def hashed_name(path: str, digest: str) -> str:
+    """``app/page.js`` -> ``app/page.<digest>.js`` (``x.d.ts`` -> ``x.<digest>.d.ts``)."""
+    folder, name = posixpath.split(path)
+    stem, suffix = _split_suffix(name)
+    return posixpath.join(folder, f"{stem}.{digest}{suffix}")
+
+
+def in_hash_folder(path: str, digest: str) -> str:
+    """``wheels/x.whl`` -> ``wheels/<digest>/x.whl``: the name stays, the folder names the content."""
+    folder, name = posixpath.split(path)
+    return posixpath.join(folder, digest, name)
+
+
+def is_declaration(path: str) -> bool:
+    """Whether ``path`` is a TypeScript declaration file."""
+    return path.endswith(DECLARATION_SUFFIXES)
+
+
+def declaration_of(module: str) -> str | None:
+    """The declaration file TypeScript reads for a module: ``x.js`` -> ``x.d.ts``, ``x.mjs`` -> ``x.d.mts``."""
+    if module.endswith(".mjs"):
+        return module[: -len(".mjs")] + ".d.mts"
+    if module.endswith(".js"):
+        return module[: -len(".js")] + ".d.ts"
+    return None
+
+
+def declared_module(path: str) -> str | None:
+    """The module a declaration file describes: ``jsinterop.d.mts`` -> ``jsinterop.mjs``."""
+    if path.endswith(".d.mts"):
+        return path[: -len(".d.mts")] + ".mjs"
+    if path.endswith(".d.ts"):
+        return path[: -len(".d.ts")] + ".js"
+    return None
+
+
+# --- references ----------------------------------------------------------------------------------
+
+_JS_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(?P<q>["'])(?P<spec>\.\.?/[^"'\n]*)(?P=q)""")
+_JS_URL = re.compile(r"""\bnew\s+URL\(\s*(?P<q>["'])(?P<spec>\.\.?/[^"'\n]*)(?P=q)\s*,\s*import\.meta\.url\s*\)""")
+_HTML_ATTRIBUTE = re.compile(r"""\b(?:src|href)\s*=\s*(?P<q>["'])(?P<spec>[^"']*)(?P=q)""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""\burl\(\s*(?P<q>["']?)(?P<spec>[^"')\s]+)(?P=q)\s*\)|@import\s+(?P<q2>["'])(?P<spec2>[^"']+)(?P=q2)""")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _patterns(path: str) -> tuple[re.Pattern[str], ...]:
+    if path.endswith(".html"):
+        return (_HTML_ATTRIBUTE,)
+    if path.endswith(".css"):
+        return (_CSS_URL,)
+    if path.endswith((".mjs", ".js", ".mts", ".ts")):
+        return (_JS_IMPORT, _JS_URL)
+    return ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A relative URL in a file: where its path is in the text, and the file it names."""
+
+    start: int
+    end: int
+    target: str
+    declaration: bool
+    """The specifier names a module (``./x.js``) whose declaration file (``x.d.ts``) is the target."""
+
+
+def _relative(spec: str) -> bool:
+    return bool(spec) and not spec.startswith(("/", "#", "?")) and not _SCHEME.match(spec)
+
+
+def find_references(path: str, text: str, exists: Callable[[str], bool]) -> list[Reference]:
+    """The relative URLs in ``text`` (the file at ``path``) that name files for which ``exists`` is
+    true. Anything else (routes, folders, absolute URLs, files outside the build) is left alone."""
+    found = []
+    for pattern in _patterns(path):
+        for m in pattern.finditer(text):
+            group = "spec" if m.group("spec") is not None else "spec2"
+            spec = m.group(group)
+            if not _relative(spec):
+                continue
+            bare = re.split(r"[?#]", spec, maxsplit=1)[0]
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), bare))
+            if target.startswith("../") or target == "..":
+                continue
+            start = m.start(group)
+            if exists(target):
+                found.append(Reference(start, start + len(bare), target, False))
+            elif is_declaration(path) and (declared := declaration_of(target)) and exists(declared):
+                found.append(Reference(start, start + len(bare), declared, True))
+    return sorted(found, key=lambda r: r.start)
+
+
+def _specifier(from_path: str, to_path: str, original: str, declaration: bool) -> str:
+    if declaration:
+        to_path = declared_module(to_path) or to_path
+    spec = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    if original.startswith(("./", "../")) and not spec.startswith("../"):
+        spec = "./" + spec
+    return spec
+
+
+def rewrite(path: str, text: str, references: list[Reference], served_path: str,
+            served: Callable[[str], str]) -> str:
+    """``text`` with each reference pointing from ``served_path`` (where the file will be served)
+    at ``served(target)``; a reference whose target does not move keeps its original spelling."""
+    out, last = [], 0
+    for ref in references:
+        original = text[ref.start:ref.end]
+        target = served(ref.target)
+        unchanged = target == ref.target and posixpath.dirname(served_path) == posixpath.dirname(path)
+        out.append(text[last:ref.start])
+        out.append(original if unchanged else _specifier(served_path, target, original, ref.declaration))
+        last = ref.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# --- generated files -----------------------------------------------------------------------------
+
+def layout_module(files: dict[str, str]) -> bytes:
+    """``layout.mjs`` of a release: development path -> served path (read by the loader's assets.mjs)."""
+    body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
+    return ("// Generated by ./build.sh release: where this release serves each file, by its development\n"
+            "// path (the name it has in the repository). Only assets.mjs reads it.\n\n"
+            "/** Development path -> path of the file served, both relative to dist/. */\n"
+            f"export const FILES = Object.freeze({{\n{body}}});\n").encode()
+
+
+def loader_stub(hashed_loader: str) -> bytes:
+    """The stable ``jsinterop.mjs`` of a release: a re-export of the content-hashed loader."""
+    return ("// jsinterop's loader: the stable entry point of this release, served no-cache. Pages import this\n"
+            "// module by name; it re-exports the content-hashed loader, which browsers keep for a year.\n"
+            f'export * from "./{hashed_loader}";\n').encode()
+
+
+def rewrite_lock(data: bytes, served: dict[str, str]) -> bytes:
+    """The lock file with each package's ``file_name`` pointing at its served path."""
+    lock = json.loads(data)
+    for name, entry in lock["packages"].items():
+        file_name = entry["file_name"]
+        if file_name not in served:
+            raise ReleaseError(f"{LOCK}: the wheel of '{name}' ({file_name}) is not in the build")
+        entry["file_name"] = served[file_name]
+    return json.dumps(lock, separators=(",", ":"), sort_keys=True).encode()
+
+
+# --- the tree ------------------------------------------------------------------------------------
+
+def _is_text(path: str) -> bool:
+    return path.endswith(TEXT_SUFFIXES)
+
+
+def is_entry(path: str) -> bool:
+    """Entry points keep their names: HTML pages, the loader, and the loader's declarations."""
+    return path.endswith(".html") or path == LOADER or declared_module(path) == LOADER
+
+
+def _order(nodes: set[str], deps: dict[str, set[str]]) -> list[str]:
+    """``nodes`` with every node after the nodes it depends on; a cycle is an error naming it."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == 2:
+            return
+        if state.get(node) == 1:
+            cycle = trail[trail.index(node):] + [node]
+            raise ReleaseError("these files refer to each other in a cycle, so none can be named by its "
+                               f"content: {' -> '.join(cycle)}")
+        state[node] = 1
+        for dep in sorted(deps.get(node, ())):
+            visit(dep, [*trail, node])
+        state[node] = 2
+        order.append(node)
+
+    for node in sorted(nodes):
+        visit(node, [])
+    return order
+
+
+def _reaching(target: str, deps: dict[str, set[str]]) -> set[str]:
+    """Every node that depends on ``target``, directly or not."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for node, ds in deps.items():
+            if node not in found and (target in ds or ds & found):
+                found.add(node)
+                changed = True
+    return found
+
+
+def with_base(html: bytes, base_path: str) -> bytes:
+    """An HTML page with ``<base href="base_path">`` first in its head: its relative URLs then resolve
+    from the site's root folder whatever URL the page is served at (a client-side route)."""
+    head = re.search(rb"<head(\s[^>]*)?>", html, re.IGNORECASE)
+    if head is None:
+        raise ReleaseError(f"{ENTRY_PAGE} has no <head> to put a <base href> in")
+    if re.search(rb"<base\s", html, re.IGNORECASE):
+        return html
+    tag = f'<base href="{base_path}">'.encode()
+    return html[: head.end()] + tag + html[head.end():]
+
+
+class _Layout:
+    """A release being laid out: the files placed so far, and where each development path went."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+        self.served: dict[str, str] = {}  # development path -> served path, for files that move
+        self.out: dict[str, ReleaseFile] = {}
+        self.refs = {p: find_references(p, data.decode(), files.__contains__)
+                     for p, data in files.items() if _is_text(p)}
+
+    def place(self, dev: str, path: str, data: bytes, immutable: bool = True, moves: bool = True) -> None:
+        """Serve ``data`` at ``path``; with ``moves``, references to ``dev`` now point there."""
+        if path in self.out:
+            raise ReleaseError(f"two files would be served as {path}")
+        if moves:
+            self.served[dev] = path
+        self.out[path] = ReleaseFile(path, data, immutable)
+
+    def rewritten(self, dev: str) -> bytes:
+        """The file ``dev`` with its references pointing at the files placed so far."""
+        if dev not in self.refs:
+            return self.files[dev]
+        return rewrite(dev, self.files[dev].decode(), self.refs[dev], dev, lambda t: self.served.get(t, t)).encode()
+
+
+def _place_fixed_names(layout: _Layout, pyodide_version: str, pyodide_files: Iterable[str]) -> None:
+    """Pyodide's files in their version folder; wheels and declarations in a hash folder; the lock."""
+    for name in pyodide_files:
+        if name not in layout.files:
+            raise ReleaseError(f"Pyodide's {name} is not in the build")
+        layout.place(name, f"pyodide/{pyodide_version}/{name}", layout.files[name])
+    for dev, data in layout.files.items():
+        if dev not in layout.served and not is_entry(dev) and (
+                dev.split("/", 1)[0] in HASH_FOLDER_TOPS or is_declaration(dev)):
+            layout.place(dev, in_hash_folder(dev, content_hash(data)), data)
+    if LOCK in layout.files:
+        lock = rewrite_lock(layout.files[LOCK], layout.served)
+        layout.place(LOCK, hashed_name(LOCK, content_hash(lock)), lock)
+
+
+def _place_by_content(layout: _Layout) -> str | None:
+    """Every other file but the entry points, named by its content after its references are
+    rewritten, each after the files it refers to; returns the hashed loader's path."""
+    pending = {p for p in layout.files if p not in layout.served and not is_entry(p)}
+    pending |= {LOADER} & layout.files.keys()
+    deps = {p: {r.target for r in layout.refs.get(p, []) if r.target in pending and r.target != LOADER}
+            for p in pending}
+    if LAYOUT in pending:  # it maps every file it can name: all but those that import it (the loader)
+        deps[LAYOUT] = pending - _reaching(LAYOUT, deps) - {LAYOUT, LOADER}
+    hashed_loader = None
+    for dev in _order(pending, deps):
+        if dev == LAYOUT:
+            data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS})
+        else:
+            data = layout.rewritten(dev)
+        path = hashed_name(dev, content_hash(data))
+        if dev == LOADER:
+            hashed_loader = path  # references to jsinterop.mjs keep the stable name
+        layout.place(dev, path, data, moves=dev != LOADER)
+    return hashed_loader
+
+
+def _place_entries(layout: _Layout, hashed_loader: str | None, base_path: str) -> None:
+    """The entry points under their own names, the loader's stub, and 404.html."""
+    for dev in sorted(p for p in layout.files if is_entry(p)):
+        data = loader_stub(hashed_loader) if dev == LOADER else layout.rewritten(dev)
+        layout.place(dev, dev, data, immutable=False, moves=False)
+    if NOT_FOUND_PAGE in layout.out:
+        raise ReleaseError(f"the site has its own {NOT_FOUND_PAGE}; a release writes it as a copy of {ENTRY_PAGE}")
+    layout.place(NOT_FOUND_PAGE, NOT_FOUND_PAGE, with_base(layout.out[ENTRY_PAGE].data, base_path),
+                 immutable=False, moves=False)
+
+
+def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: Iterable[str],
+                 base_path: str = "/") -> list[ReleaseFile]:
+    """The files of a release served at ``base_path``, from the files of a development build
+    (development path -> bytes). ``404.html`` is ``index.html`` with ``<base href="base_path">``."""
+    if ENTRY_PAGE not in files:
+        raise ReleaseError(f"the site has no {ENTRY_PAGE}: a release needs its entry page")
+    if LOADER in files and LAYOUT not in files:
+        raise ReleaseError(f"{LOADER} is there but {LAYOUT} is not: the loader cannot find its files")
+    layout = _Layout(files)
+    _place_fixed_names(layout, pyodide_version, pyodide_files)
+    hashed_loader = _place_by_content(layout)
+    _place_entries(layout, hashed_loader, base_path)
+    return sorted(layout.out.values(), key=lambda f: f.path)
+
+
+# --- precompression ------------------------------------------------------------------------------
+
+def compressible(path: str) -> bool:
+    """Whether a file gets ``.gz`` and ``.br`` siblings."""
+    return path.endswith(COMPRESSIBLE_SUFFIXES)
+
+
+def _compress(data: bytes, encoding: str) -> bytes:
+    if encoding == "gz":
+        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    import brotli  # pinned in requirements-dev.txt
+
+    return brotli.compress(data, quality=BROTLI_QUALITY)
+
+
+def compress(data: bytes, encoding: str, cache: Path | None = None) -> bytes:
+    """``data`` compressed as ``encoding`` ("gz" or "br"), cached by content under ``cache``
+    (brotli at quality 11 takes half a minute for Pyodide's wasm)."""
+    if encoding not in ("gz", "br"):
+        raise ValueError(f"unknown encoding {encoding!r}: use 'gz' or 'br'")
+    if cache is None:
+        return _compress(data, encoding)
+    key = cache / f"{hashlib.sha256(data).hexdigest()}.{encoding}{BROTLI_QUALITY if encoding == 'br' else GZIP_LEVEL}"
+    if key.is_file():
+        return key.read_bytes()
+    out = _compress(data, encoding)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = key.with_name(key.name + ".tmp")
+    tmp.write_bytes(out)
+    tmp.replace(key)
+    return out
+
+
+def siblings(file: ReleaseFile, cache: Path | None = None) -> list[ReleaseFile]:
+    """The ``.gz`` and ``.br`` siblings of a compressible file, each only if it is smaller."""
+    if not compressible(file.path):
+        return []
+    out = []
+    for encoding in ("gz", "br"):
+        data = compress(file.data, encoding, cache)
+        if len(data) < len(file.data):
+            out.append(ReleaseFile(f"{file.path}.{encoding}", data, file.immutable))
+    return out
