@@ -21,8 +21,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 """Cache-Control of entry points: kept, but revalidated (a 304 while unchanged) on every use."""
 
-CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
-"""The strict policy a release is served with: no eval, no inline script, style or handler."""
+CONTENT_SECURITY_POLICY = devserver.CONTENT_SECURITY_POLICY
+"""The strict policy a release is served with, the dev server's: no eval, no inline script, style or handler."""
 
 BROTLI_MARK = "# brotli module"
 """Ends every nginx line that needs the ngx_brotli static module; without it, drop those lines."""
