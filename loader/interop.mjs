@@ -256,6 +256,17 @@ const RESULT_KINDS = {
   void: (v) => v === undefined,
 };
 
+/**
+ * Calls a Python entry point whose answer comes later, through a callback (endInvoke, callAsync,
+ * pullStream). Python runs the work it starts right away (pyodide_transport._resume_now); where
+ * WebAssembly stack switching exists the call is a promising one, so that work may still block on a
+ * Promise (run_sync) as it could had Pyodide's event loop started it. `onError` gets a failure.
+ */
+function startPython(fn, args, onError) {
+  if (JSPI && fn.callPromising) fn.callPromising(...args).catch(onError);
+  else fn(...args);
+}
+
 /** `typeof value` and a short text of it, for an error message; never throws. */
 function describeJS(value) {
   if (value === null) return "null";
@@ -568,7 +579,11 @@ export class JSCallChannel {
       const callId = this.nextPyCall++;
       this.pyCalls.set(callId, { resolve, reject });
       try {
-        python.callAsync(callId, module, identifier, target, ...this.#encodeArgs(args));
+        const failed = (e) => {
+          this.pyCalls.delete(callId);
+          reject(e);
+        };
+        startPython(python.callAsync, [callId, module, identifier, target, ...this.#encodeArgs(args)], failed);
       } catch (e) {
         this.pyCalls.delete(callId);
         reject(e);
@@ -631,7 +646,10 @@ export class JSCallChannel {
     return new Promise((resolve, reject) => {
       this.pulls.set(callId, { resolve, reject });
       try {
-        this.pullStream(id, callId, maxBytes);
+        startPython(this.pullStream, [id, callId, maxBytes], (e) => {
+          this.pulls.delete(callId);
+          reject(e);
+        });
       } catch (e) {
         this.pulls.delete(callId);
         reject(e);
@@ -872,8 +890,7 @@ export class JSCallChannel {
   #complete(callId, succeeded, result) {
     const failed = (e) => console.error("jsinterop: completing a call failed", e);
     try {
-      if (JSPI && this.endInvoke.callPromising) this.endInvoke.callPromising(callId, succeeded, result).catch(failed);
-      else this.endInvoke(callId, succeeded, result);
+      startPython(this.endInvoke, [callId, succeeded, result], failed);
     } catch (e) {
       failed(e);
     }

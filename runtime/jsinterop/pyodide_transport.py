@@ -56,15 +56,17 @@ _MARKERS: dict[str, Callable[[Any, int], bool]] = {
 object that merely looks like one (forged, or data that happens to have the key) gets a clear error."""
 
 
-def _resume_now(settle: Callable[..., None], *args: Any) -> None:
-    """``settle(*args)`` completes a future; the task awaiting it then resumes here and now.
+def _resume_now(settle: Callable[..., Any], *args: Any) -> None:
+    """``settle(*args)`` completes a future (or starts a task); the task then resumes (or starts) here
+    and now.
 
     Pyodide's event loop would schedule the task's wake-up as a new browser task, and run it through
     a JSPI-capable (promising) entry point, which costs a second browser task: two hops of the event
-    loop for every awaited call. JavaScript calls ``end_invoke`` through such an entry point already
-    (``callPromising`` where JSPI exists), so running the wake-up right away keeps what the task may
-    do (block on a Promise with ``run_sync``) and saves both hops. When a task is already running
-    (one suspended by ``run_sync``), the wake-up is scheduled as usual.
+    loop for every awaited call or started coroutine. JavaScript calls the entry points that use this
+    (``end_invoke``, ``call_async``, ``pull_stream``) through such an entry point already
+    (``callPromising`` where JSPI exists, see startPython in interop.mjs), so running the task right
+    away keeps what it may do (block on a Promise with ``run_sync``) and saves hops. When a task is
+    already running (one suspended by ``run_sync``, or the caller's own), it is scheduled as usual.
     """
     loop = asyncio.get_event_loop()
     if asyncio.current_task(loop) is not None:
@@ -276,7 +278,7 @@ class PyodideTransport(JSTransport):
                 return
             self._finish(call_id, value)
 
-        asyncio.ensure_future(run())
+        _resume_now(asyncio.ensure_future, run())  # its first step runs now, not after two event-loop hops
 
     def _finish(self, call_id: int, value: Any) -> None:
         if self._runtime.disconnected:
@@ -298,7 +300,7 @@ class PyodideTransport(JSTransport):
         return stream_id
 
     def _pull_stream(self, stream_id: int, call_id: int, max_bytes: int) -> None:
-        asyncio.ensure_future(self._send_chunk(stream_id, call_id, max_bytes))
+        _resume_now(asyncio.ensure_future, self._send_chunk(stream_id, call_id, max_bytes))
 
     async def _send_chunk(self, stream_id: int, call_id: int, max_bytes: int) -> None:
         stream = self._streams.get(stream_id)
