@@ -169,6 +169,8 @@ class _Plan:
     annotations: tuple[Any, ...]
     required: int
     variadic: bool
+    variadic_name: str
+    variadic_annotation: Any
     is_async: bool
     returns: Any
 
@@ -187,12 +189,14 @@ def _plan_of(func: Callable[..., Any]) -> _Plan:
             hints = {}
         params = [p for p in signature.parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+        star = next((p for p in signature.parameters.values() if p.kind is p.VAR_POSITIONAL), None)
         plan = _Plan(
             names=tuple(p.name for p in params),
             annotations=tuple(hints.get(p.name, Any) for p in params),
             required=sum(1 for p in params if p.default is p.empty),
-            variadic=variadic,
+            variadic=star is not None,
+            variadic_name=star.name if star is not None else "",
+            variadic_annotation=hints.get(star.name, Any) if star is not None else Any,
             is_async=inspect.iscoroutinefunction(key),
             returns=hints.get("return", Any),
         )
@@ -221,12 +225,15 @@ class PyDispatcher:
         return self.objects.pop(object_id, None) is not None
 
     def tracked(self, object_id: Any) -> Any:
-        """The object under ``object_id``, or the not-found error Blazor words the same way."""
+        """The object under ``object_id``, or the not-found error Blazor words the same way. An id is an
+        int: ``True`` or ``1.0``, equal to 1 in a dict, name no object."""
         try:
-            return self.objects[object_id]
-        except (KeyError, TypeError):
-            raise InvocationError(f"There is no tracked object with id '{object_id}'. "
-                                  "Perhaps the object was disposed?") from None
+            if type(object_id) is int:
+                return self.objects[object_id]
+        except KeyError:
+            pass
+        raise InvocationError(f"There is no tracked object with id '{object_id}'. "
+                                  "Perhaps the object was disposed?")
 
     def release_all(self) -> None:
         """Forget every lent object (the runtime is shutting down)."""
@@ -262,13 +269,15 @@ class PyDispatcher:
                                   f"{'' if expected == '1' else 's'} but received {len(args)}.")
         converted = []
         for i, value in enumerate(args):
-            if i >= total:
-                converted.append(value)
-                continue
+            if i < total:
+                name, annotation, where = plan.names[i], plan.annotations[i], plan.names[i]
+            else:  # the *args parameter: each extra argument converted by its annotation
+                name, annotation = plan.variadic_name, plan.variadic_annotation
+                where = f"{name}[{i - total}]"
             try:
-                converted.append(deserialize(value, plan.annotations[i], plan.names[i]))
+                converted.append(deserialize(value, annotation, where))
             except DeserializationError as e:
-                raise InvocationError(f"Invalid argument for parameter '{plan.names[i]}' of '{identifier}': {e}") from e
+                raise InvocationError(f"Invalid argument for parameter '{name}' of '{identifier}': {e}") from e
         return converted, plan
 
     def call(self, module: Any, identifier: Any, target: int, args: list[Any], synchronous: bool) -> Any:
