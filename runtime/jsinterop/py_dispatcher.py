@@ -81,24 +81,30 @@ def _mark(func: Any, identifier: str | None) -> Any:
 
 
 def invokable_methods(cls: type) -> dict[str, Callable[..., Any]]:
-    """The invokable methods of a class (its own and inherited), by identifier."""
-    return dict(_methods_of(cls))
+    """The invokable methods of a class (its own and inherited), by identifier: the attribute name of each."""
+    return {identifier: attr for identifier, (attr, _) in _methods_of(cls).items()}
 
 
-_method_cache: dict[type, dict[str, str]] = {}
+_method_cache: dict[type, dict[str, tuple[str, Any]]] = {}
 
 
-def _methods_of(cls: type) -> dict[str, str]:
-    """identifier -> attribute name, for the invokable methods of ``cls``."""
+def _methods_of(cls: type) -> dict[str, tuple[str, Any]]:
+    """identifier -> (attribute name, the marked class attribute), for the invokable methods of ``cls``.
+
+    A subclass that redefines the attribute without the mark hides it: an unmarked override is not
+    invokable (as .NET looks up ``[JSInvokable]`` without inheriting it from the overridden method).
+    """
     found = _method_cache.get(cls)
     if found is None:
         found = {}
         for klass in reversed(cls.__mro__):
             for attr, value in vars(klass).items():
+                for hidden in [i for i, (a, _) in found.items() if a == attr]:
+                    del found[hidden]
                 target = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
                 identifier = getattr(target, _MARK, None) if inspect.isfunction(target) else None
                 if identifier is not None and not attr.startswith("__"):
-                    found[identifier] = attr
+                    found[identifier] = (attr, value)
         _method_cache[cls] = found
     return found
 
@@ -247,11 +253,13 @@ class PyDispatcher:
             raise InvocationError(f"The identifier and module name must be strings, got {identifier!r} and {module!r}.")
         if target:
             obj = self.tracked(target)
-            attr = _methods_of(type(obj)).get(identifier)
-            if attr is None:
+            method = _methods_of(type(obj)).get(identifier)
+            if method is None:
                 raise InvocationError(f"The type '{type(obj).__name__}' does not contain a public invokable method "
                                       f"with identifier '{identifier}'.")
-            return getattr(obj, attr)
+            # Bound from the class attribute that carries the mark, never looked up on the instance:
+            # an instance attribute of the same name (or __getattr__) cannot stand in for it.
+            return method[1].__get__(obj, type(obj))
         func = _modules.get(module, {}).get(identifier)
         if func is None:
             raise InvocationError(f"The module '{module}' does not contain a public invokable method with "
