@@ -49,6 +49,12 @@ def exported(x: int) -> int:
     return x * 2
 
 
+@js_export
+def refuse(text: str) -> None:
+    """Raises with ``text`` as the message: JavaScript gets it whole, several lines included."""
+    raise ValueError(text)
+
+
 def not_exported(x: int) -> int:
     CALLED.append("not_exported")
     return x
@@ -106,7 +112,7 @@ REACHABLE_FUNCTIONS = {"reachable", "RenamedAsync", "lend"}
 """The identifiers of this module's invokable functions."""
 REACHABLE_METHODS = {"Shout", "version"}
 """The identifiers of Vault's invokable methods."""
-EXPORTS = {"exported"}
+EXPORTS = {"exported", "refuse"}
 
 DUNDERS = ["__class__", "__init__", "__globals__", "__subclasses__", "__import__", "__builtins__", "__dict__",
            "__module__", "__code__", "__call__", "__getattribute__", "__getattr__", "__reduce__", "__reduce_ex__",
