@@ -386,12 +386,13 @@ def test_the_safe_integer_boundary_exactly() -> None:
 
 # --- data from JavaScript that does not fit ---------------------------------------------------------
 
-Place = tuple[Steps, Callable[[Any], Any], Any, bool]
+Place = tuple[Steps, Callable[[Any], Any], Any, bool, Any]
 
 
 def _mutations(wire: Any, tp: Any, steps: Steps) -> list[Place]:
     """Places to damage in ``wire`` (of type ``tp``): (Python steps of the place, how to reach the
-    container in the wire, the key in that container, whether that container is a record)."""
+    container in the wire, the key in that container, whether that container is a record, the
+    annotation of the place)."""
     found: list[Place] = []
 
     def walk(node: Any, tp: Any, steps: Steps, reach: Callable[[Any], Any]) -> None:
@@ -403,16 +404,16 @@ def _mutations(wire: Any, tp: Any, steps: Steps) -> list[Place]:
         if _is_record(tp) and isinstance(node, dict):
             for name, js_name, hint in record_fields(tp):
                 if js_name in node:
-                    found.append(([*steps, name], reach, js_name, True))
+                    found.append(([*steps, name], reach, js_name, True, hint))
                     walk(node[js_name], hint, [*steps, name], lambda w, r=reach, k=js_name: r(w)[k])
         elif origin is dict and isinstance(node, dict):
             for key in node:
-                found.append(([*steps, key], reach, key, False))
+                found.append(([*steps, key], reach, key, False, args[1]))
                 walk(node[key], args[1], [*steps, key], lambda w, r=reach, k=key: r(w)[k])
         elif origin in (list, tuple) and isinstance(node, list):
             for i, item in enumerate(node):
-                found.append(([*steps, i], reach, i, False))
                 item_tp = args[0] if origin is list or args[-1] is Ellipsis else args[i]
+                found.append(([*steps, i], reach, i, False, item_tp))
                 walk(item, item_tp, [*steps, i], lambda w, r=reach, k=i: r(w)[k])
 
     walk(wire, tp, steps, lambda w: w)
@@ -434,10 +435,14 @@ def test_data_that_does_not_fit_names_the_place(data: st.DataObject) -> None:
     places = _mutations(wire, list[tp], [])
     if not places:
         return
-    steps, reach, key, in_record = data.draw(st.sampled_from(places), label="place")
-    how = data.draw(st.sampled_from(["replace", "delete", "recase", "extra"]), label="how")
+    steps, reach, key, in_record, hint = data.draw(st.sampled_from(places), label="place")
+    how = data.draw(st.sampled_from(["replace", "delete", "recase", "extra", "array"]), label="how")
     container = reach(wire)
-    if how == "replace":
+    if how == "array" and isinstance(container[key], dict):
+        # A record sent as an array of its field values (what a NamedTuple accepts), of any length.
+        values = list(container[key].values())
+        container[key] = data.draw(st.sampled_from([values, values[:-1], [*values, 0], []]), label="array")
+    elif how == "replace":
         container[key] = data.draw(_REPLACEMENTS, label="replacement")
     elif how == "delete" and isinstance(container, dict):
         del container[key]
@@ -518,3 +523,14 @@ def test_nan_and_infinities_keep_their_identity() -> None:
     for x in (math.nan, math.inf, -math.inf):
         out = deserialize(through_json(serialize({"x": [x]})), dict[str, list[float]])["x"][0]
         assert same(x, out)
+
+
+def test_a_namedtuple_from_an_array_of_the_wrong_length_is_refused() -> None:
+    class Pair(NamedTuple):
+        left: int
+        right: str = "r"
+
+    assert deserialize([1, "x"], Pair) == Pair(1, "x") and deserialize([1], Pair) == Pair(1, "r")
+    for data in ([], [1, "x", 3]):
+        with pytest.raises(DeserializationError, match=rf"^result: expected .*Pair \(1 to 2 items\), got an array of {len(data)}$"):
+            deserialize(data, Pair)
