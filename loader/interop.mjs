@@ -231,14 +231,30 @@ export function pythonError(info) {
   return error;
 }
 
-/** A Pyodide PythonError as a plain Error: the exception's class as `name`, its last line as `message`. */
+const TRACEBACK = "Traceback (most recent call last):\n";
+
+/**
+ * A Pyodide PythonError as a plain Error: the exception's class as `name`, its text as `message`.
+ * The text is what follows "Type: " after the frames of the last traceback (the exception raised
+ * last in a chain), to the end: a message of several lines is kept whole, not cut to its last line.
+ */
 function fromPythonError(e) {
-  const lines = String(e.message).trim().split("\n");
-  const last = lines[lines.length - 1];
-  const sep = last.indexOf(": ");
-  const error = new Error(sep >= 0 ? last.slice(sep + 2) : last);
+  const formatted = String(e.message);
+  let text = formatted;
+  const start = formatted.lastIndexOf(TRACEBACK);
+  if (start >= 0) {
+    const lines = formatted.slice(start + TRACEBACK.length).split("\n");
+    let i = 0;
+    while (i < lines.length - 1 && lines[i].startsWith(" ")) i++; // "  File ...", code, carets
+    text = lines.slice(i).join("\n");
+  }
+  if (text.endsWith("\n")) text = text.slice(0, -1); // the newline that ends the formatted exception
+  const firstLine = text.split("\n", 1)[0];
+  const sep = firstLine.indexOf(": ");
+  // Without ": ", the line is the class name alone: the exception has no message.
+  const error = new Error(sep >= 0 ? text.slice(sep + 2) : start >= 0 ? "" : text);
   error.name = e.type ?? "Error";
-  error.pythonStack = String(e.message);
+  error.pythonStack = formatted;
   return error;
 }
 
@@ -564,7 +580,7 @@ export class JSCallChannel {
 
   /** Calls an invokable Python function (`target` 0) or method of a lent object (`target` its id). */
   invokePython(module, identifier, target, args, asynchronous) {
-    if (typeof identifier !== "string" || !(typeof module === "string" || module === undefined)) {
+    if (typeof identifier !== "string" || !(typeof module === "string" || module == null)) {
       const error = new Error(`The identifier and module name must be strings, got ${describeJS(identifier)} ` +
         `and ${describeJS(module)}.`);
       if (asynchronous) return Promise.reject(error);

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import http.server
 import os
 import posixpath
@@ -144,7 +145,7 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         body = page.read_bytes()
         extra = _ENVIRONMENT_META
         if fallback and b"<base" not in body.lower():
-            extra += f'<base href="{self.base_path}">'.encode()
+            extra += f'<base href="{html.escape(self.base_path)}">'.encode()
         body = _HEAD_TAG.sub(lambda m: m.group(0) + extra, body, count=1)
         self.send_response(200)
         self.send_header("Content-Type", MIME_TYPES[".html"])

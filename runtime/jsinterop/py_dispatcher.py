@@ -95,24 +95,30 @@ def _mark(func: Any, identifier: str | None) -> Any:
 
 
 def invokable_methods(cls: type) -> dict[str, Callable[..., Any]]:
-    """The invokable methods of a class (its own and inherited), by identifier."""
-    return dict(_methods_of(cls))
+    """The invokable methods of a class (its own and inherited), by identifier: the attribute name of each."""
+    return {identifier: attr for identifier, (attr, _) in _methods_of(cls).items()}
 
 
-_method_cache: dict[type, dict[str, str]] = {}
+_method_cache: dict[type, dict[str, tuple[str, Any]]] = {}
 
 
-def _methods_of(cls: type) -> dict[str, str]:
-    """identifier -> attribute name, for the invokable methods of ``cls``."""
+def _methods_of(cls: type) -> dict[str, tuple[str, Any]]:
+    """identifier -> (attribute name, the marked class attribute), for the invokable methods of ``cls``.
+
+    A subclass that redefines the attribute without the mark hides it: an unmarked override is not
+    invokable (as .NET looks up ``[JSInvokable]`` without inheriting it from the overridden method).
+    """
     found = _method_cache.get(cls)
     if found is None:
         found = {}
         for klass in reversed(cls.__mro__):
             for attr, value in vars(klass).items():
+                for hidden in [i for i, (a, _) in found.items() if a == attr]:
+                    del found[hidden]
                 target = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
                 identifier = getattr(target, _MARK, None) if inspect.isfunction(target) else None
                 if identifier is not None and not attr.startswith("__"):
-                    found[identifier] = attr
+                    found[identifier] = (attr, value)
         _method_cache[cls] = found
     return found
 
@@ -183,6 +189,8 @@ class _Plan:
     annotations: tuple[Any, ...]
     required: int
     variadic: bool
+    variadic_name: str
+    variadic_annotation: Any
     is_async: bool
     returns: Any
 
@@ -201,12 +209,14 @@ def _plan_of(func: Callable[..., Any]) -> _Plan:
             hints = {}
         params = [p for p in signature.parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+        star = next((p for p in signature.parameters.values() if p.kind is p.VAR_POSITIONAL), None)
         plan = _Plan(
             names=tuple(p.name for p in params),
             annotations=tuple(hints.get(p.name, Any) for p in params),
             required=sum(1 for p in params if p.default is p.empty),
-            variadic=variadic,
+            variadic=star is not None,
+            variadic_name=star.name if star is not None else "",
+            variadic_annotation=hints.get(star.name, Any) if star is not None else Any,
             is_async=inspect.iscoroutinefunction(key),
             returns=hints.get("return", Any),
         )
@@ -235,12 +245,15 @@ class PyDispatcher:
         return self.objects.pop(object_id, None) is not None
 
     def tracked(self, object_id: Any) -> Any:
-        """The object under ``object_id``, or the not-found error Blazor words the same way."""
+        """The object under ``object_id``, or the not-found error Blazor words the same way. An id is an
+        int: ``True`` or ``1.0``, equal to 1 in a dict, name no object."""
         try:
-            return self.objects[object_id]
-        except (KeyError, TypeError):
-            raise InvocationError(f"There is no tracked object with id '{object_id}'. "
-                                  "Perhaps the object was disposed?") from None
+            if type(object_id) is int:
+                return self.objects[object_id]
+        except KeyError:
+            pass
+        raise InvocationError(f"There is no tracked object with id '{object_id}'. "
+                                  "Perhaps the object was disposed?")
 
     def release_all(self) -> None:
         """Forget every lent object (the runtime is shutting down)."""
@@ -255,11 +268,13 @@ class PyDispatcher:
                                   f"and {describe(module)}.")
         if target:
             obj = self.tracked(target)
-            attr = _methods_of(type(obj)).get(identifier)
-            if attr is None:
+            method = _methods_of(type(obj)).get(identifier)
+            if method is None:
                 raise InvocationError(f"The type '{type(obj).__name__}' does not contain a public invokable method "
                                       f"with identifier '{_shown(identifier)}'.")
-            return getattr(obj, attr)
+            # Bound from the class attribute that carries the mark, never looked up on the instance:
+            # an instance attribute of the same name (or __getattr__) cannot stand in for it.
+            return method[1].__get__(obj, type(obj))
         func = _modules.get(module, {}).get(identifier)
         if func is None:
             raise InvocationError(f"The module '{_shown(module)}' does not contain a public invokable method with "
@@ -277,15 +292,17 @@ class PyDispatcher:
                                   f"{'' if expected == '1' else 's'} but received {len(args)}.")
         converted = []
         for i, value in enumerate(args):
-            if i >= total:
-                converted.append(value)
-                continue
+            if i < total:
+                name, annotation, where = plan.names[i], plan.annotations[i], plan.names[i]
+            else:  # the *args parameter: each extra argument converted by its annotation
+                name, annotation = plan.variadic_name, plan.variadic_annotation
+                where = f"{name}[{i - total}]"
             try:
-                converted.append(deserialize(value, plan.annotations[i], plan.names[i]))
+                converted.append(deserialize(value, annotation, where))
             except DeserializationError as e:
-                raise InvocationError(f"Invalid argument for parameter '{plan.names[i]}' of '{identifier}': {e}") from e
+                raise InvocationError(f"Invalid argument for parameter '{name}' of '{identifier}': {e}") from e
             except RecursionError:
-                raise InvocationError(f"Invalid argument for parameter '{plan.names[i]}' of '{identifier}': "
+                raise InvocationError(f"Invalid argument for parameter '{name}' of '{identifier}': "
                                       "it is nested too deeply to convert (beyond Python's recursion limit)") from None
         return converted, plan
 

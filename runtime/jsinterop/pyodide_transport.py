@@ -147,6 +147,11 @@ class _Encoder:
             return json.dumps(_mark_non_finite(data), default=self.default, separators=(",", ":"))
 
 
+def _no_null(value: Any) -> Any:
+    """JavaScript's null as None, as undefined already arrives (a call's module, identifier, object id)."""
+    return None if value is jsnull else value
+
+
 def _mark_non_finite(data: Any) -> Any:
     if isinstance(data, float) and not math.isfinite(data):
         return {_NUMBER: "NaN" if math.isnan(data) else ("Infinity" if data > 0 else "-Infinity")}
@@ -253,6 +258,7 @@ class PyodideTransport(JSTransport):
                    markers: bool, *plain: Any) -> Any:
         try:
             args = self._arguments(text, js_buffers, markers, plain)
+            module, identifier, target = _no_null(module), _no_null(identifier), _no_null(target)
             return self._result_for_js(self.dispatcher.call(module, identifier, target, args, synchronous=True))
         except Exception as e:
             return self._error_for_js(e)
@@ -261,6 +267,7 @@ class PyodideTransport(JSTransport):
                     js_buffers: Any, markers: bool, *plain: Any) -> None:
         try:
             args = self._arguments(text, js_buffers, markers, plain)
+            module, identifier, target = _no_null(module), _no_null(identifier), _no_null(target)
             result = self.dispatcher.call(module, identifier, target, args, synchronous=False)
         except Exception as e:
             self._channel.endPyCall(call_id, self._error_for_js(e))

@@ -134,7 +134,7 @@ def _fold(name: str) -> str:
 
 # --- paths -------------------------------------------------------------------------------------
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class _Path:
@@ -152,7 +152,7 @@ class _Path:
         node: Any = self
         while isinstance(node, _Path):
             key = node.key
-            parts.append(f"[{key}]" if type(key) is int else f".{key}" if _IDENT.match(key) else f"[{key!r}]")
+            parts.append(f"[{key}]" if type(key) is int else f".{key}" if _IDENT.fullmatch(key) else f"[{key!r}]")
             node = node.parent
         return str(node) + "".join(reversed(parts))
 
@@ -183,9 +183,18 @@ def _split_annotated(tp: Any) -> tuple[Any, JSConverter | None]:
     return tp, None
 
 
+class _FieldClash(UnsupportedTypeError):
+    """Two fields of a record class would cross under the same JS name (System.Text.Json refuses such a
+    type too): raised without a path by :func:`_fields_of`, re-raised with one by :func:`_plans_at`."""
+
+
 @lru_cache(maxsize=1024)
 def _fields_of(cls: type) -> tuple[_FieldPlan, ...]:
-    """The serialized fields of a dataclass or NamedTuple class, in order."""
+    """The serialized fields of a dataclass or NamedTuple class, in order.
+
+    Raises :class:`UnsupportedTypeError` when two fields share a JS name (``a_b`` and ``aB`` are both
+    ``aB``): one of the two values would be lost on the way out.
+    """
     try:
         hints = typing.get_type_hints(cls, include_extras=True)
     except Exception:  # unresolvable forward references: fall back to the raw annotations
@@ -206,16 +215,40 @@ def _fields_of(cls: type) -> tuple[_FieldPlan, ...]:
                 continue
             tp, converter = _split_annotated(hints.get(name, Any))
             plans.append(_FieldPlan(name, camel_case(name), tp, converter, name not in defaults))
+    by_js_name: dict[str, _FieldPlan] = {}
+    for plan in plans:
+        other = by_js_name.setdefault(plan.js_name, plan)
+        if other is not plan:
+            raise _FieldClash(f"the fields '{other.name}' and '{plan.name}' of {_type_name(cls)} both cross as "
+                              f"'{plan.js_name}', so one value would be lost: give one of them another name "
+                              "with field(metadata={'js_name': ...})")
     return tuple(plans)
 
 
+def _plans_at(cls: type, path: Any) -> tuple[_FieldPlan, ...]:
+    """:func:`_fields_of`, with a clash of field names reported at ``path``."""
+    try:
+        return _fields_of(cls)
+    except _FieldClash as e:
+        raise UnsupportedTypeError(f"{path}: {e}", path=path) from None
+
+
+_AMBIGUOUS = object()
+
+
 @lru_cache(maxsize=1024)
-def _field_lookup(cls: type) -> dict[str, _FieldPlan]:
-    lookup: dict[str, _FieldPlan] = {}
-    for plan in _fields_of(cls):
-        lookup[_fold(plan.name)] = plan
-        lookup[_fold(plan.js_name)] = plan
-    return lookup
+def _field_lookup(cls: type) -> tuple[dict[str, _FieldPlan], dict[str, Any]]:
+    """How incoming keys find their fields: first exactly (by JS name, then by Python name), then
+    case-insensitively and without underscores, where that form names one field only (else the
+    entry is ``_AMBIGUOUS``)."""
+    plans = _fields_of(cls)
+    exact = {plan.name: plan for plan in plans}
+    exact.update((plan.js_name, plan) for plan in plans)
+    folded: dict[str, Any] = {}
+    for plan in plans:
+        for key in {_fold(plan.name), _fold(plan.js_name)}:
+            folded[key] = plan if folded.get(key, plan) is plan else _AMBIGUOUS
+    return exact, folded
 
 
 def _is_namedtuple_class(cls: type) -> bool:
@@ -304,7 +337,7 @@ def _serialize(value: Any, path: str, depth: int, active: set[int]) -> Any:
 
 def _serialize_record(value: Any, cls: type, path: str, depth: int, active: set[int]) -> dict[str, Any]:
     out = {}
-    for plan in _fields_of(cls):
+    for plan in _plans_at(cls, path):
         field_value = getattr(value, plan.name)
         if plan.converter is not None:
             field_value = plan.converter.to_js(field_value)
@@ -462,7 +495,12 @@ def _deserialize_class(data: Any, tp: type, path: str) -> Any:
         return _deserialize_record(data, tp, path, lambda kwargs: tp(**kwargs))
     if _is_namedtuple_class(tp):
         if isinstance(data, list):
-            plans = _fields_of(tp)
+            plans = _plans_at(tp, path)
+            required = sum(1 for p in plans if p.required)
+            if not required <= len(data) <= len(plans):
+                count = f"{required}" if required == len(plans) else f"{required} to {len(plans)}"
+                raise DeserializationError(f"{path}: expected {_type_name(tp)} ({count} items), "
+                                           f"got an array of {len(data)}", path=path)
             return tp(*(_deserialize(v, p.annotation, _Path(path, i)) for i, (v, p) in enumerate(zip(data, plans))))
         return _deserialize_record(data, tp, path, lambda kwargs: tp(**kwargs))
     if typing.is_typeddict(tp):
@@ -495,19 +533,27 @@ def _is_instance(data: Any, tp: type) -> bool:
 def _deserialize_record(data: Any, tp: type, path: str, make: Callable[[dict], Any]) -> Any:
     if not isinstance(data, dict):
         raise _mismatch(path, tp, data)
-    lookup = _field_lookup(tp)
+    plans = _plans_at(tp, path)
+    exact, folded = _field_lookup(tp)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if not isinstance(key, str):
             continue
-        plan = lookup.get(_fold(key))
+        plan = exact.get(key)
+        if plan is None:
+            plan = folded.get(_fold(key))
+            if plan is _AMBIGUOUS:
+                matches = [p.name for p in plans if _fold(key) in (_fold(p.name), _fold(p.js_name))]
+                raise DeserializationError(
+                    f"{path}: the key {key!r} matches more than one field of {_type_name(tp)} "
+                    f"({', '.join(map(repr, matches))}): send it by its exact name", path=path)
         if plan is None or plan.name in kwargs:
             continue  # unknown keys are ignored, as System.Text.Json does
         if plan.converter is not None:
             kwargs[plan.name] = plan.converter.from_js(value)
         else:
             kwargs[plan.name] = _deserialize(value, plan.annotation, _Path(path, plan.name))
-    for plan in _fields_of(tp):
+    for plan in plans:
         if plan.required and plan.name not in kwargs:
             raise DeserializationError(
                 f"{_key_path(path, plan.name)}: missing field '{plan.js_name}' "
