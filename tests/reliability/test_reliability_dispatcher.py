@@ -222,12 +222,18 @@ def calls(draw: st.DrawFn, live: int, hostile_targets: st.SearchStrategy[Any]) -
 
 # --- the model -----------------------------------------------------------------------------------
 
+def described(value: Any) -> str:
+    """How an error message shows a value of the wrong type: its type, and its repr cut to 60 characters."""
+    shown = value[:61] if isinstance(value, (str, bytes)) else value
+    return f"{type(value).__name__} ({repr(shown)[:60]})"
+
+
 def expected_outcome(module: Any, identifier: Any, target: Any, args: list[Any], synchronous: bool,
                      objects: dict[int, Any], run: Callable[[Any], Any]) -> tuple[str, Any]:
     """("error", message) for an InvocationError, ("overflow", message) for a result past 2**53, or
     ("result", value) with the result of calling the function directly."""
     if not isinstance(identifier, str) or not (module is None or isinstance(module, str)):
-        return "error", f"The identifier and module name must be strings, got {identifier!r} and {module!r}."
+        return "error", f"The identifier and module name must be strings, got {described(identifier)} and {described(module)}."
     if target:
         if type(target) is not int or target not in objects:
             return "error", f"There is no tracked object with id '{target}'. Perhaps the object was disposed?"
