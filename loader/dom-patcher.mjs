@@ -82,6 +82,11 @@ export class DomPatcher {
           break;
         case "set_attr": {
           const element = nodes.get(op[1]);
+          if (op[2] === "style") {
+            // Through the CSSOM: an inline style attribute would be blocked by `style-src 'self'`.
+            element.style.cssText = op[3];
+            break;
+          }
           element.setAttribute(op[2], op[3]);
           // Keep live properties in step with attributes the app controls (value, checked).
           if (op[2] === "value" && "value" in element && element.value !== op[3]) element.value = op[3];

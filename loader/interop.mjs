@@ -547,14 +547,19 @@ export class JSCallChannel {
     } catch (e) {
       throw e?.constructor?.name === "PythonError" ? fromPythonError(e) : e;
     }
+    // Own data properties only (never assignment): a name like "__proto__" is a key, not a prototype.
+    const define = (target, key, value) =>
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
     const flat = {};
-    for (const [name, , fn, arity, direct] of entries) flat[name] = exportFunction(name, arity, fn, direct);
+    for (const [name, , fn, arity, direct] of entries) define(flat, name, exportFunction(name, arity, fn, direct));
     const exports = { ...flat };
     let level = exports;
     for (const part of String(moduleName).split(".")) {
-      level = level[part] = Object.hasOwn(level, part) && typeof level[part] === "object" ? level[part] : {};
+      const next = Object.hasOwn(level, part) && typeof level[part] === "object" ? level[part] : {};
+      define(level, part, next);
+      level = next;
     }
-    Object.assign(level, flat);
+    for (const [name, fn] of Object.entries(flat)) define(level, name, fn);
     return exports;
   }
 

@@ -83,6 +83,11 @@ def _mark(func: Any, identifier: str | None) -> Any:
     if "<locals>" in qualname:
         raise TypeError(f"js_invokable: '{qualname}' is defined inside a function; only module-level functions "
                         "and methods of module-level classes can be invoked from JavaScript")
+    required_keyword = [p.name for p in inspect.signature(target).parameters.values()
+                        if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    if required_keyword:
+        raise TypeError(f"js_invokable: parameter '{required_keyword[0]}' of '{qualname}' is keyword-only and has "
+                        "no default; JavaScript passes arguments by position, so it could never be given")
     setattr(target, _MARK, name)
     if "." not in qualname:  # a module-level function: register it under its module
         table = _modules.setdefault(target.__module__, {})

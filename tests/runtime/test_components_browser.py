@@ -101,3 +101,25 @@ def test_removed_rows_leave_no_nodes_or_listeners_in_the_patcher(py):
     assert full["nodes"] == empty["nodes"] + 1000 and half == full  # each li and its text
     assert after == empty
     assert clicked == str(n)
+
+
+def test_a_style_attribute_renders_under_the_strict_policy(py):
+    # `style-src 'self'` blocks inline style attributes; the patcher sets them through the CSSOM.
+    assert py("""
+    class Styled(Component):
+        color = "rgb(255, 0, 0)"
+        def render(self):
+            return h.p("styled", id="styled", style=f"color: {self.color}")
+
+    styled_root = js.document.createElement("div")
+    styled_root.id = "styled-root"
+    js.document.body.append(styled_root)
+    styled = mount(Styled, "#styled-root")
+    first = js.getComputedStyle(js.document.getElementById("styled")).color
+    styled.color = "rgb(0, 0, 255)"
+    styled.state_has_changed()
+    styled._renderer.flush()
+    second = js.getComputedStyle(js.document.getElementById("styled")).color
+    styled_root.remove()
+    [first, second]
+    """) == ["rgb(255, 0, 0)", "rgb(0, 0, 255)"]

@@ -249,3 +249,14 @@ def test_deep_arguments_and_huge_names_get_clear_errors(dispatcher):
     assert str(info.value) == (f"The module '{MODULE}' does not contain a public invokable method with identifier "
                                f"'{'x' * 100}... (10000 characters)'.")
     assert call(dispatcher, "chain_length", {"value": 1, "next": {"value": 2}}) == 2  # still serving
+
+
+def test_a_required_keyword_only_parameter_is_refused_when_marked():
+    def needs_flag(a: int, *, flag: bool) -> int:
+        return a
+
+    needs_flag.__qualname__ = "needs_flag"  # as if at module level
+    with pytest.raises(TypeError) as info:
+        js_invokable(needs_flag)
+    assert str(info.value) == ("js_invokable: parameter 'flag' of 'needs_flag' is keyword-only and has no default; "
+                               "JavaScript passes arguments by position, so it could never be given")

@@ -395,6 +395,23 @@ def test_fast_path_guard_refusals_take_the_general_path(page):
              "integer range (abs <= 2**53 - 1); annotate it JSBigInt to send a BigInt", 3, True]
 
 
+def test_an_export_named_proto_is_a_key_not_a_prototype(page):
+    page.run_python("""
+    proto_folder = pathlib.Path("/home/pyodide/proto"); proto_folder.mkdir(exist_ok=True)
+    (proto_folder / "proto_exports.py").write_text(
+        "from jsinterop import js_export\\n@js_export('__proto__')\\ndef seven() -> int:\\n    return 7\\n")
+    sys.path.insert(0, str(proto_folder))
+    import proto_exports
+    """)
+    out = page.run_async("""
+        const ex = await Py.getPythonExports("proto_exports");
+        return [Object.getPrototypeOf(ex) === Object.prototype, Object.hasOwn(ex, "__proto__"), ex.__proto__(),
+                Object.getPrototypeOf(ex.proto_exports) === Object.prototype, ex.proto_exports.__proto__(),
+                ({}).seven === undefined];
+    """)
+    assert out["value"] == [True, True, 7, True, 7, True]
+
+
 def test_js_function_is_looked_up_once(page):
     # Replacing the global after the first call does not change what a cached stub calls.
     assert page.run_python("""
