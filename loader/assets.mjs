@@ -3,7 +3,11 @@
 // development build that is the path itself; in a release (./build.sh release) the build's
 // layout.mjs maps it to a content-hashed or versioned path.
 
-import { FILES } from "./layout.mjs";
+import { FILES, SNAPSHOT } from "./layout.mjs";
+
+/** The record of the release's memory snapshot (its `path` relative to dist/, the Pyodide `buildId`
+ * and `pyodide` version it belongs to, the `packages` and `modules` it holds), or null. */
+export const MEMORY_SNAPSHOT = SNAPSHOT ?? null;
 
 /** The folder this module was loaded from: the root of dist/. */
 export const DIST = new URL("./", import.meta.url);

@@ -55,11 +55,13 @@ export async function fetchJSON(url) {
 }
 
 /**
- * Downloads every URL in parallel and discards the bodies once counted.
+ * Downloads every URL in parallel and discards the bodies once counted, except those of the URLs in
+ * `keep`, which are returned (URL -> Uint8Array).
  * `onBytes(loaded, total)` is called as bytes arrive; `total` grows as responses announce their
  * sizes, so the fraction only becomes exact once all headers are in.
  */
-export async function prefetch(urls, onBytes = () => {}) {
+export async function prefetch(urls, onBytes = () => {}, keep = new Set()) {
+  const kept = new Map();
   const sizes = new Map(urls.map((u) => [u, 0]));
   const loaded = new Map(urls.map((u) => [u, 0]));
   const report = () => {
@@ -77,21 +79,38 @@ export async function prefetch(urls, onBytes = () => {}) {
       sizes.set(url, Number(response.headers.get("Content-Length")) || 0);
       report();
       if (!response.body) {
-        loaded.set(url, (await response.arrayBuffer()).byteLength);
+        const body = new Uint8Array(await response.arrayBuffer());
+        if (keep.has(url)) kept.set(url, body);
+        loaded.set(url, body.byteLength);
         report();
         return;
       }
       const reader = response.body.getReader();
+      const chunks = [];
       try {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
+          if (keep.has(url)) chunks.push(value);
           loaded.set(url, loaded.get(url) + value.byteLength);
           report();
         }
       } catch (e) {
         throw new BootError(`Failed to load ${url}: the download broke off (${e.message})`, { url, cause: e });
       }
+      if (keep.has(url)) kept.set(url, concat(chunks, loaded.get(url)));
     }),
   );
+  return kept;
+}
+
+function concat(chunks, length) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }

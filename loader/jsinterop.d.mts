@@ -23,6 +23,9 @@ export interface BootOptions {
   debug?: boolean;
   /** Extra options for Pyodide's loadPyodide(). */
   pyodideOptions?: Record<string, unknown>;
+  /** false: boot normally even where the release has a memory snapshot (default: restore it when it
+   * holds the packages the app needs; an unusable snapshot gives a normal boot and one console.warn). */
+  snapshot?: boolean;
 }
 
 /** A boot failed: the message names the URL that failed to load or the Python exception raised. */
@@ -97,6 +100,8 @@ export declare class PyRuntime {
   readonly app: string | null;
   /** Where the boot's time went (ms per stage; `ready`: ms since navigation start), once booted. */
   readonly bootTimings: BootTimings | null;
+  /** Whether this boot restored Pyodide from the release's memory snapshot. */
+  fromSnapshot: boolean;
   /** The URL of the dist/ folder everything was loaded from (ends with "/"). */
   readonly baseURL: string;
   /** Whether errors of calls into Python carry the Python traceback. */

@@ -6,7 +6,7 @@
 // here evaluates strings as code: the page boots under
 // `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`.
 
-import { DIST, assetURL } from "./assets.mjs";
+import { DIST, MEMORY_SNAPSHOT, assetURL } from "./assets.mjs";
 import { BootError } from "./errors.mjs";
 import { fetchJSON, prefetch } from "./fetch-assets.mjs";
 import { DomPatcher } from "./dom-patcher.mjs";
@@ -49,6 +49,8 @@ export class PyRuntime {
      * `ready` is performance.now() when it finished (ms since the page's navigation started).
      */
     this.bootTimings = null;
+    /** Whether this boot restored Pyodide from the release's memory snapshot (see boot()). */
+    this.fromSnapshot = false;
     const interop = this._interop;
     /** Leak-hunting helpers. */
     this.debug = Object.freeze({
@@ -224,6 +226,40 @@ async function importPyodide() {
   }
 }
 
+/** The magic number and header size of a Pyodide memory snapshot (pyodide.asm.mjs, restoreSnapshot). */
+const SNAPSHOT_MAGIC = 1886286592;
+const SNAPSHOT_HEADER = 48;
+
+/** Why the bytes `data` are not the release's snapshot `record` for Pyodide `version`, or null. */
+export async function snapshotProblem(data, record, version) {
+  if (record.pyodide !== version) {
+    return `it belongs to Pyodide ${record.pyodide}, this page loads Pyodide ${version}`;
+  }
+  if (data.byteLength !== record.bytes) {
+    return `it has ${data.byteLength} bytes, the release recorded ${record.bytes} (corrupt or truncated)`;
+  }
+  const header = new DataView(data.buffer, data.byteOffset, Math.min(data.byteLength, SNAPSHOT_HEADER));
+  if (data.byteLength < SNAPSHOT_HEADER || header.getUint32(0, true) !== SNAPSHOT_MAGIC) {
+    return "it is not a Pyodide memory snapshot (wrong magic number)";
+  }
+  let buildId = "";
+  for (let i = 4; i < 12; i++) buildId += header.getUint32(i * 4, true).toString(16).padStart(8, "0");
+  if (buildId !== record.buildId) {
+    return `Snapshot build id mismatch: it was made by Pyodide build ${buildId}, the release's is ${record.buildId}`;
+  }
+  if (globalThis.crypto?.subtle && record.sha256) {  // not in an insecure (plain-HTTP, not localhost) context
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (hex !== record.sha256) return `its sha256 is ${hex}, the release recorded ${record.sha256} (corrupt)`;
+  }
+  return null;
+}
+
+/** Warns, once per boot, that the memory snapshot was not used and why; the boot goes on normally. */
+function warnNoSnapshot(reason) {
+  console.warn(`jsinterop: booting without the memory snapshot (normal boot): ${reason}`);
+}
+
 /** Turns a Pyodide PythonError into a BootError that names the Python exception. */
 function pythonBootError(e, fallback) {
   if (!e || e.constructor?.name !== "PythonError") {
@@ -250,11 +286,15 @@ function pythonBootError(e, fallback) {
  * @param {boolean} [options.debug] warn, with the creating stack, about references to Python objects
  *   garbage-collected without dispose().
  * @param {object} [options.pyodideOptions] extra options passed to `loadPyodide`.
+ * @param {boolean} [options.snapshot] false forces a normal boot in a release that has a memory
+ *   snapshot. By default a release's snapshot is restored when it holds the packages the app needs;
+ *   a snapshot that cannot be used (missing, corrupt, another Pyodide build, or failing to restore)
+ *   gives a normal boot and one console warning saying why.
  * @returns {Promise<PyRuntime>} the runtime, also set as `globalThis.Py`.
  * @throws {BootError} naming the URL that failed to load or the Python exception raised.
  */
 export async function boot(options = {}) {
-  const { app = null, onProgress = null, pyodideOptions = {}, debug = false } = options;
+  const { app = null, onProgress = null, pyodideOptions = {}, debug = false, snapshot = true } = options;
   const detailedErrors = options.detailedErrors ?? developmentServer();
   if (app !== null && (typeof app !== "string" || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(app))) {
     throw new BootError(`boot(): options.app must be a Python module name like "app" or "app.main", got ${JSON.stringify(app)}.`);
@@ -287,23 +327,56 @@ export async function boot(options = {}) {
     }
     const [start, label] = STAGES.download;
     const span = STAGES.start[0] - start;
-    await prefetch(
-      [...PYODIDE_FILES.map((f) => assetURL(f).href), ...wheels],
-      (loaded, total) => progress(start + (total ? (span * loaded) / total : 0), label),
-    );
+    const bytes = [[0, 0], [0, 0]];  // [loaded, total] of the runtime files and of the snapshot
+    const onBytes = (i) => (loaded, total) => {
+      bytes[i] = [loaded, total];
+      const [a, t] = [bytes[0][0] + bytes[1][0], bytes[0][1] + bytes[1][1]];
+      progress(start + (t ? (span * a) / t : 0), label);
+    };
+    // The snapshot: used when the release has one holding every package this boot installs.
+    const record = snapshot !== false && MEMORY_SNAPSHOT
+      && packages.every((p) => MEMORY_SNAPSHOT.packages.includes(p)) ? MEMORY_SNAPSHOT : null;
+    const snapshotURL = record ? new URL(record.path, DIST).href : null;
+    const snapshotDownload = record
+      ? prefetch([snapshotURL], onBytes(1), new Set([snapshotURL])).then(
+        (kept) => kept.get(snapshotURL),
+        (e) => { warnNoSnapshot(e.message); return null; },
+      )
+      : Promise.resolve(null);
+    await prefetch([...PYODIDE_FILES.map((f) => assetURL(f).href), ...wheels], onBytes(0));
+    let snapshotData = await snapshotDownload;
 
     stage("start");
-    const { loadPyodide } = await importPyodide();
-    let pyodide;
-    try {
-      pyodide = await loadPyodide({
-        indexURL: new URL("./", assetURL("pyodide.mjs")).href,
-        lockFileContents: lock,
-        packageBaseUrl: DIST.href,
-        ...pyodideOptions,
-      });
-    } catch (e) {
-      throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
+    const pyodideModule = await importPyodide();
+    if (snapshotData) {
+      const problem = await snapshotProblem(snapshotData, record, pyodideModule.version);
+      if (problem) {
+        warnNoSnapshot(`${snapshotURL}: ${problem}`);
+        snapshotData = null;
+      }
+    }
+    const pyodideConfig = {
+      indexURL: new URL("./", assetURL("pyodide.mjs")).href,
+      lockFileContents: lock,
+      packageBaseUrl: DIST.href,
+      ...pyodideOptions,
+    };
+    let pyodide = null;
+    if (snapshotData) {
+      try {
+        pyodide = await pyodideModule.loadPyodide({ ...pyodideConfig, _loadSnapshot: snapshotData });
+      } catch (e) {
+        warnNoSnapshot(`restoring ${snapshotURL} failed: ${String(e?.message ?? e).split("\n")[0]}`);
+      }
+      snapshotData = null;
+    }
+    const fromSnapshot = pyodide !== null;
+    if (!fromSnapshot) {
+      try {
+        pyodide = await pyodideModule.loadPyodide(pyodideConfig);
+      } catch (e) {
+        throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
+      }
     }
 
     stage("install");
@@ -320,10 +393,12 @@ export async function boot(options = {}) {
 
     stage("app");
     const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors) });
+    runtime.fromSnapshot = fromSnapshot;
     globalThis.Py = runtime;
     const host = pyodide.pyimport("jsinterop.app_host");
-    const [connectPage, startApp] = [host.connect_page, host.start_app];
+    const [connectPage, startApp, restored] = [host.connect_page, host.start_app, host.restored];
     try {
+      if (fromSnapshot) restored();
       connectPage();
       if (app) await startApp(app);
     } catch (e) {
@@ -331,6 +406,7 @@ export async function boot(options = {}) {
     } finally {
       connectPage.destroy();
       startApp.destroy();
+      restored.destroy();
       host.destroy();
     }
     stage("ready");

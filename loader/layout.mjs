@@ -7,3 +7,10 @@
 
 /** Development path -> path of the file served, both relative to dist/. */
 export const FILES = Object.freeze({});
+
+/**
+ * The memory snapshot of a release, or null: `{path, pyodide, buildId, packages, modules, bytes,
+ * sha256}` (tools/snapshot.mjs makes it; the loader restores Pyodide from it). The development build
+ * has none.
+ */
+export const SNAPSHOT = null;

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -296,6 +297,64 @@ def build(dist_root: Path) -> Dist:
 
 # --- The release ---------------------------------------------------------------------------------
 
+SNAPSHOT_NAME = "snapshot.bin"
+"""The development path of a release's memory snapshot (served as ``snapshot.<hash>.bin``)."""
+
+
+def pyodide_build_id(pyodide_mjs: Path) -> str:
+    """The build id Pyodide stamps into a snapshot and checks on restore (from ``pyodide.mjs``)."""
+    found = re.search(r'BUILD_ID:"([0-9a-f]{64})"', pyodide_mjs.read_text())
+    if found is None:
+        raise BuildError(f"{pyodide_mjs}: no BUILD_ID in it; is this the pinned Pyodide package?")
+    return found.group(1)
+
+
+def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
+    """The memory snapshot of Pyodide with the ``[snapshot]`` packages of pins.toml installed and its
+    modules imported, made by tools/snapshot.mjs under node from the files of the development build
+    in ``stage``; and its record (the Pyodide version and build id it belongs to, what it holds).
+
+    Cached under .cache/snapshot/, keyed by everything it is made from (Pyodide's files, the lock,
+    the wheels, the script, the node version, the packages and modules): a rebuild with nothing
+    changed reuses it."""
+    spec = pins.get("snapshot")
+    if not spec or not spec.get("packages") or not spec.get("modules"):
+        raise BuildError("tools/pins.toml: [snapshot] needs `packages` and `modules`")
+    packages, modules = list(spec["packages"]), list(spec["modules"])
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("node is needed to make the release's memory snapshot: install Node.js")
+    script = ROOT / "tools" / "snapshot.mjs"
+    node_version = run([node, "--version"], "node --version").stdout.strip()
+    key = hashlib.sha256(json.dumps([packages, modules, node_version]).encode())
+    for name in sorted([*pins["pyodide"]["files"], LOCK_NAME]):
+        key.update(name.encode() + sha256_of(stage / name).encode())
+    for wheel in sorted((stage / WHEELS_DIR).glob("*.whl")):
+        key.update(wheel.name.encode() + sha256_of(wheel).encode())
+    key.update(sha256_of(script).encode())
+    cached = CACHE / "snapshot" / key.hexdigest()
+    if not (cached / "record.json").is_file():
+        print("  making the memory snapshot (node tools/snapshot.mjs)")
+        started = time.monotonic()
+        shutil.rmtree(cached, ignore_errors=True)
+        cached.mkdir(parents=True)
+        proc = run([node, str(script), str(stage), str(cached / SNAPSHOT_NAME), *packages, "--", *modules],
+                   "making the memory snapshot", timeout=600)
+        made = json.loads(proc.stdout.strip().splitlines()[-1])
+        build_id = pyodide_build_id(stage / "pyodide.mjs")
+        if made.get("buildId") not in (None, build_id):
+            raise BuildError(f"the snapshot's Pyodide build id {made['buildId']} is not pyodide.mjs's {build_id}")
+        record = {"pyodide": made["version"], "buildId": build_id, "packages": packages, "modules": modules,
+                  "bytes": made["bytes"], "seconds": round(time.monotonic() - started, 1)}
+        (cached / "record.json").write_text(json.dumps(record))
+    record = json.loads((cached / "record.json").read_text())
+    if record["pyodide"] != pins["pyodide"]["version"]:
+        raise BuildError(f"the snapshot was made with Pyodide {record['pyodide']}, the pin is {pins['pyodide']['version']}")
+    record.pop("seconds", None)
+    data = (cached / SNAPSHOT_NAME).read_bytes()
+    return data, {**record, "sha256": hashlib.sha256(data).hexdigest()}
+
+
 RELEASE_MANIFEST = "release-manifest.json"
 """Lists the immutable files of the release in a folder, so that the next release there keeps them."""
 
@@ -323,7 +382,9 @@ def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_l
     pins = load_pins()
     stage = build(CACHE / "release-stage")  # the development build it starts from
     version = pins["pyodide"]["version"]
-    tree = release_layout.release_tree(development_files(stage.root), version, pins["pyodide"]["files"], base)
+    files = development_files(stage.root)
+    files[SNAPSHOT_NAME], snapshot = memory_snapshot(stage.root, pins)
+    tree = release_layout.release_tree(files, version, pins["pyodide"]["files"], base, snapshot=(SNAPSHOT_NAME, snapshot))
     dist = Dist(dist_root)
     dist_root.mkdir(parents=True, exist_ok=True)
     keep = previous_release(dist_root)
@@ -349,6 +410,7 @@ def size_report(tree: list[release_layout.ReleaseFile], dist_root: Path) -> str:
         "python_stdlib.zip": lambda p: p.endswith("/python_stdlib.zip"),
         "Pyodide's JS (pyodide.mjs, pyodide.asm.mjs)": lambda p: p.startswith("pyodide/") and p.endswith(".mjs"),
         "wheels": lambda p: p.endswith(".whl"),
+        "memory snapshot": lambda p: p.startswith("snapshot.") and p.endswith(".bin"),
         "our JS (loader, site, app modules)": lambda p: not p.startswith("pyodide/") and p.endswith((".mjs", ".js")),
     }
     rows = [("", "files", "raw", "gzip", "brotli")]

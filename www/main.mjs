@@ -53,8 +53,11 @@ async function start() {
   } catch (e) {
     throw new Error(`Failed to load ${loaderURL}: ${e.message}`);
   }
+  // ?snapshot=off boots without the release's memory snapshot (to compare, or as an escape hatch).
+  const snapshot = new URLSearchParams(location.search).get("snapshot") !== "off";
   await loader.boot({
     app,
+    snapshot,
     onProgress(fraction, label) {
       $("boot-progress").value = fraction;
       $("boot-label").textContent = `${label}… ${Math.round(fraction * 100)}%`;

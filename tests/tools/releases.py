@@ -33,6 +33,6 @@ def copy_sources(dest: Path) -> None:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, dest / name)
     (dest / ".cache").mkdir()
-    for shared in ("npm", "wheels", "lock", "compressed"):
+    for shared in ("npm", "wheels", "lock", "compressed", "snapshot"):
         if (ROOT / ".cache" / shared).is_dir():
             (dest / ".cache" / shared).symlink_to(ROOT / ".cache" / shared)

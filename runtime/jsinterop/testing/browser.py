@@ -45,7 +45,7 @@ CHROMIUM_FLAGS = (
 # page's Content-Security-Policy does not apply to it): records what went wrong, for the tests.
 _OBSERVER_SCRIPT = r"""
 (() => {
-  const report = { violations: [], consoleErrors: [], uncaught: [], progress: [] };
+  const report = { violations: [], consoleErrors: [], consoleWarnings: [], uncaught: [], progress: [] };
   Object.defineProperty(globalThis, "__jsinteropTestReport", { value: report });
   addEventListener("securitypolicyviolation", (e) => report.violations.push(
     `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
@@ -54,6 +54,8 @@ _OBSERVER_SCRIPT = r"""
   addEventListener("jsinterop:progress", (e) => report.progress.push([e.detail.fraction, e.detail.label]));
   const original = console.error.bind(console);
   console.error = (...args) => { report.consoleErrors.push(args.map(String).join(" ")); original(...args); };
+  const originalWarn = console.warn.bind(console);
+  console.warn = (...args) => { report.consoleWarnings.push(args.map(String).join(" ")); originalWarn(...args); };
 })();
 """
 
@@ -103,6 +105,9 @@ class PageReport:
     progress: list[tuple[float, str]] = field(default_factory=list)
     browser_errors: list[str] = field(default_factory=list)
     """SEVERE entries of the browser's own log: failed requests, errors outside the page's scripts."""
+    console_warnings: list[str] = field(default_factory=list)
+    """What the page passed to ``console.warn`` (such as the loader's note that it booted without the
+    memory snapshot, and why)."""
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,7 @@ class PageDriver:
             uncaught=r.get("uncaught", []),
             progress=[(float(f), str(label)) for f, label in r.get("progress", [])],
             browser_errors=list(self._browser_errors),
+            console_warnings=r.get("consoleWarnings", []),
         )
 
     def resource_timings(self) -> list[ResourceTiming]:

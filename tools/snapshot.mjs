@@ -1,0 +1,77 @@
+// Makes the memory snapshot of a release (run by tools/build.py release, under node):
+//
+//   node tools/snapshot.mjs <stage folder> <out file> <package>... -- <module>...
+//
+// <stage folder> is a development build (Pyodide's files, pyodide-lock.json, wheels/): the same Pyodide
+// files the release serves. The script boots Pyodide with `_makeSnapshot`, installs the packages (with
+// their dependencies, from the lock), imports the modules, and writes `pyodide.makeMemorySnapshot()`
+// to <out file>. It runs no app code beyond the imports (no main(), no connection to a page), so
+// Python holds no JavaScript object at snapshot time except by a path from globalThis; Pyodide
+// refuses anything else ("Can't serialize object at index N").
+//
+// On success it prints one JSON line: {"bytes": ..., "buildId": ..., "version": ..., "modules": [...]}.
+
+import { readFile, writeFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+
+function fail(message) {
+  console.error(`snapshot.mjs: ${message}`);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+const split = args.indexOf("--");
+if (args.length < 3 || split < 2) {
+  fail("usage: node tools/snapshot.mjs <stage folder> <out file> <package>... -- <module>...");
+}
+const [stage, out, ...packages] = args.slice(0, split);
+const modules = args.slice(split + 1);
+const indexURL = pathToFileURL(path.resolve(stage) + path.sep).href;
+
+const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
+const lock = JSON.parse(await readFile(path.join(stage, "pyodide-lock.json"), "utf8"));
+let pyodide;
+try {
+  pyodide = await loadPyodide({
+    indexURL: path.resolve(stage) + path.sep,
+    lockFileContents: lock,
+    packageBaseUrl: path.resolve(stage) + path.sep,
+    _makeSnapshot: true,
+    stdout: () => {},
+    stderr: (line) => console.error(line),
+  });
+} catch (e) {
+  fail(`loadPyodide failed: ${e.message}`);
+}
+const errors = [];
+await pyodide.loadPackage(packages, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
+const installed = { ...pyodide.loadedPackages };
+for (const name of packages) {
+  if (!(name in installed)) fail(`installing '${name}' failed: ${errors.join("; ") || "unknown error"}`);
+}
+for (const name of modules) {
+  try {
+    pyodide.pyimport(name).destroy?.();
+  } catch (e) {
+    fail(`importing '${name}' failed: ${e.message}`);
+  }
+}
+// Pyodide checks that every JS value Python's runtime holds is the one a fresh boot has; one of them
+// is `loadedPackages`, which a fresh boot has empty. The files and modules stay in the snapshot; the
+// loader calls loadPackage() again after a restore, which installs the wheels' files again (the file
+// system is JavaScript state that a snapshot does not hold) and fills `loadedPackages`.
+for (const name of Object.keys(pyodide.loadedPackages)) delete pyodide.loadedPackages[name];
+let snapshot;
+try {
+  snapshot = pyodide.makeMemorySnapshot();
+} catch (e) {
+  fail(`makeMemorySnapshot failed (Python holds a JavaScript object not reachable from globalThis?): ${e.message}`);
+}
+await writeFile(out, snapshot);
+console.log(JSON.stringify({
+  bytes: snapshot.byteLength,
+  buildId: pyodide._api?.config?.BUILD_ID ?? null,
+  version: pyodide.version,
+  modules,
+}));
