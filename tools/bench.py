@@ -31,6 +31,12 @@ RELEASE_CASES = [
      "baseline": "the same files uncompressed", "target": 0.5, "unit": "bytes"},
     {"id": "bytes-warm", "label": "bytes transferred, warm (release behind nginx, repeat visit)",
      "baseline": "the cold visit", "target": 0.01, "unit": "bytes"},
+    {"id": "boot-warm-snapshot", "label": "boot, warm, snapshot (release behind nginx, repeat visit)",
+     "baseline": "a normal boot (?snapshot=off) of the same release, warm", "target": 0.5, "unit": "ms"},
+    {"id": "boot-cold-snapshot", "label": "boot, cold, snapshot (release behind nginx, empty cache)",
+     "baseline": "a normal boot (?snapshot=off) of the same release, cold", "target": 1.0, "unit": "ms"},
+    {"id": "bytes-snapshot", "label": "snapshot bytes a cold visitor transfers (compressed)",
+     "baseline": "the snapshot, raw", "target": 0.25, "unit": "bytes"},
 ]
 """Cases measured on a release rather than on the bench page: what caching and compression buy."""
 
@@ -55,28 +61,41 @@ def run_bench(driver, dist: Path, quick: bool = False, timeout: float = 600) -> 
             page.close()
 
 
-def visit(page: PageDriver, url: str) -> dict[str, float]:
+def visit(page: PageDriver, url: str, snapshot: bool | None = None) -> dict[str, float]:
     """Open ``url`` and wait for the boot: ms to ready, bytes over the network, and the decoded
-    size of each file it loaded (once per URL: the loader and Pyodide fetch the same files)."""
+    size of each file it loaded (once per URL: the loader and Pyodide fetch the same files); and the
+    bytes transferred and decoded of the memory snapshot. ``snapshot`` (when not None) is whether the
+    boot must have restored the memory snapshot; a boot that did otherwise is an error."""
     report = page.open(url, timeout=120)
     if report.boot_state != "ready":
         raise RuntimeError(f"{url} did not boot: {report}")
     ready = page.run("return Py.bootTimings.ready;")
+    restored = page.run("return Py.fromSnapshot;")
+    if snapshot is not None and restored != snapshot:
+        raise RuntimeError(f"{url}: the boot {'did not restore' if snapshot else 'restored'} the memory snapshot; "
+                           f"warnings: {report.console_warnings}")
     timings = page.resource_timings()
     decoded = {t.url: t.decoded_size for t in timings}
-    return {"ready": ready, "transfer": sum(t.transfer_size for t in timings), "decoded": sum(decoded.values())}
+    snap = [t for t in timings if "/snapshot." in t.url and t.url.endswith(".bin")]
+    return {"ready": ready, "transfer": sum(t.transfer_size for t in timings), "decoded": sum(decoded.values()),
+            "snapshot_transfer": sum(t.transfer_size for t in snap), "snapshot_decoded": sum(t.decoded_size for t in snap)}
 
 
 def release_cases(driver, url: str, runs: int = 3) -> list[dict]:
-    """:data:`RELEASE_CASES` for the release served at ``url``: ``runs`` pairs of a visit with an
-    empty browser cache and a repeat visit, medians."""
+    """:data:`RELEASE_CASES` for the release served at ``url`` (which must have a memory snapshot):
+    ``runs`` pairs of a visit with an empty browser cache and a repeat visit, booting from the
+    snapshot (the default) and normally (``?snapshot=off``), medians."""
     page = PageDriver(driver)
-    cold, warm = [], []
+    cold, warm, cold_off, warm_off = [], [], [], []
+    off = url + ("&" if "?" in url else "?") + "snapshot=off"
     try:
         for _ in range(runs):
             page.clear_browser_cache()
-            cold.append(visit(page, url))
-            warm.append(visit(page, url))
+            cold.append(visit(page, url, snapshot=True))
+            warm.append(visit(page, url, snapshot=True))
+            page.clear_browser_cache()
+            cold_off.append(visit(page, off, snapshot=False))
+            warm_off.append(visit(page, off, snapshot=False))
     finally:
         page.close()
 
@@ -87,6 +106,9 @@ def release_cases(driver, url: str, runs: int = 3) -> list[dict]:
         "boot-warm-cache": (median(warm, "ready"), median(cold, "ready")),
         "bytes-cold": (median(cold, "transfer"), median(cold, "decoded")),
         "bytes-warm": (median(warm, "transfer"), median(cold, "transfer")),
+        "boot-warm-snapshot": (median(warm, "ready"), median(warm_off, "ready")),
+        "boot-cold-snapshot": (median(cold, "ready"), median(cold_off, "ready")),
+        "bytes-snapshot": (median(cold, "snapshot_transfer"), median(cold, "snapshot_decoded")),
     }
     results = []
     for case in RELEASE_CASES:

@@ -89,3 +89,20 @@ def test_main_not_callable(make_app):
 def test_bad_name(bad):
     with pytest.raises(AppStartError, match="must be a non-empty module name"):
         run(start_app(bad))
+
+
+def test_restored_reinitialises_what_a_memory_snapshot_froze(monkeypatch):
+    import random
+
+    from jsinterop import app_host, environment
+
+    monkeypatch.setattr(sys, "path", ["", "", "/lib/python314.zip", "/lib/site-packages", "/lib/python314.zip"])
+    calls = []
+    monkeypatch.setattr(environment.host, "cache_clear", lambda: calls.append("host"))
+    random.seed(12345)
+    frozen = [random.random() for _ in range(3)]
+    random.seed(12345)  # the state a snapshot would bring back to every visitor
+    app_host.restored()
+    assert sys.path == ["", "/lib/python314.zip", "/lib/site-packages"]  # duplicates gone, order kept
+    assert calls == ["host"], "the host is detected again (the snapshot was made under node)"
+    assert [random.random() for _ in range(3)] != frozen, "random is seeded again"

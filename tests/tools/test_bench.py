@@ -49,9 +49,14 @@ def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):
 
 def test_release_cases_report_warm_boot_and_bytes(jsinterop_browser, release_server):
     results = bench.release_cases(jsinterop_browser, release_server.url, runs=1)
-    assert [r["id"] for r in results] == [c["id"] for c in bench.RELEASE_CASES] == ["boot-warm-cache", "bytes-cold",
-                                                                                     "bytes-warm"]
+    assert [r["id"] for r in results] == [c["id"] for c in bench.RELEASE_CASES] == [
+        "boot-warm-cache", "bytes-cold", "bytes-warm", "boot-warm-snapshot", "boot-cold-snapshot", "bytes-snapshot"]
     by_id = {r["id"]: r for r in results}
+    # Each snapshot case compares a snapshot boot with a normal one (visit() checks which each was).
+    for case in ("boot-warm-snapshot", "boot-cold-snapshot"):
+        assert by_id[case]["ours"] > 0 and by_id[case]["raw"] > 0 and by_id[case]["unit"] == "ms"
+    snap = by_id["bytes-snapshot"]
+    assert snap["raw"] > 20_000_000 and 1_000_000 < snap["ours"] < snap["raw"] / 4, "the snapshot, compressed, once"
     boot, cold, warm = by_id["boot-warm-cache"], by_id["bytes-cold"], by_id["bytes-warm"]
     assert 0 < boot["ours"] and 0 < boot["raw"] and boot["unit"] == "ms"
     assert 2_000_000 < cold["ours"] < cold["raw"], "the cold visit downloads the runtime, compressed"
