@@ -309,6 +309,19 @@ def pyodide_build_id(pyodide_mjs: Path) -> str:
     return found.group(1)
 
 
+SNAPSHOTS_KEPT = 3
+"""Snapshots (31 MB each) kept in .cache/snapshot/: the newest, so that switching back and forth between
+a few states of the sources does not make them again."""
+
+
+def _prune_snapshots(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently made snapshots from ``folder``."""
+    made = sorted((p for p in folder.iterdir() if (p / "record.json").is_file()),
+                  key=lambda p: (p / "record.json").stat().st_mtime, reverse=True)
+    for old in made[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
     """The memory snapshot of Pyodide with the ``[snapshot]`` packages of pins.toml installed and its
     modules imported, made by tools/snapshot.mjs under node from the files of the development build
@@ -347,6 +360,7 @@ def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
         record = {"pyodide": made["version"], "buildId": build_id, "packages": packages, "modules": modules,
                   "bytes": made["bytes"], "seconds": round(time.monotonic() - started, 1)}
         (cached / "record.json").write_text(json.dumps(record))
+        _prune_snapshots(cached.parent, keep=SNAPSHOTS_KEPT)
     record = json.loads((cached / "record.json").read_text())
     if record["pyodide"] != pins["pyodide"]["version"]:
         raise BuildError(f"the snapshot was made with Pyodide {record['pyodide']}, the pin is {pins['pyodide']['version']}")
