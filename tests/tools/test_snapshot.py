@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import brotli
@@ -220,3 +221,20 @@ def test_an_unusable_snapshot_boots_normally_and_warns_once(jsinterop_page, rele
         page.run_async("for (let i = 0; i < 100 && !document.getElementById('count').textContent.endsWith('1'); i++)"
                        " await new Promise((r) => setTimeout(r, 20));")
         assert page.text("count") == "Current count: 1"
+
+
+def test_old_snapshots_are_pruned_from_the_cache(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("jsinterop_build_tool", Path(__file__).parents[2] / "tools" / "build.py")
+    build = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(build)  # tools/build.py (PyPI's `build` has the same module name)
+
+    for i in range(5):
+        entry = tmp_path / f"key{i}"
+        entry.mkdir()
+        (entry / "record.json").write_text("{}")
+        os.utime(entry / "record.json", (1000 + i, 1000 + i))
+    (tmp_path / "half-made").mkdir()  # no record: being made by another build, left alone
+    build._prune_snapshots(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["half-made", "key2", "key3", "key4"]
