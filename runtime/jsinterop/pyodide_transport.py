@@ -406,14 +406,12 @@ class PyodideTransport(JSTransport):
 
     def _end_invoke(self, call_id: int, succeeded: bool, result: Any) -> None:
         try:
-            value = self.decode(result)
+            outcome: Any = self.decode(result)
+            if not succeeded:
+                outcome = JSException(str(outcome))
         except Exception as e:  # an error result, or a result that cannot be decoded
-            _resume_now(self._runtime.end_invoke, call_id, False, e)
-            return
-        if succeeded:
-            _resume_now(self._runtime.end_invoke, call_id, True, value)
-        else:
-            _resume_now(self._runtime.end_invoke, call_id, False, JSException(str(value)))
+            succeeded, outcome = False, e
+        _resume_now(self._runtime.end_invoke, call_id, succeeded, outcome)
 
     def abandon(self, call_id: int) -> None:
         self._channel.abandon(call_id)
