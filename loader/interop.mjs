@@ -11,7 +11,12 @@
 //   {"__pyStream": [id, len]}  a Python stream JavaScript reads through pulls
 //   {"__pyObjectId": id}       a Python object lent to JavaScript (a PyObjectReference)
 //   {"__jsinteropElement": id} an element rendered by a component (an ElementReference)
-// Calls whose arguments are all primitives skip JSON entirely.
+//   {"__jsinteropTooDeep": i}  JS -> Python: a value nested deeper than maxDepth was cut here (i: the
+//                              argument it is in, -1 in a result); Python raises an error naming it
+// Only values the runtime itself encodes become references: a data object that merely has one of
+// these keys (or a key starting with "__jsinteropEscaped:") as its single key is sent with the key
+// prefixed by "__jsinteropEscaped:", and the receiver removes one prefix. Calls whose arguments are all
+// primitives skip JSON entirely.
 
 import { servedURL } from "./assets.mjs";
 import { fromColumns, toColumns } from "./columns.mjs";
@@ -27,7 +32,10 @@ export const CallKind = Object.freeze({
 });
 
 /** Whether WebAssembly stack switching (JSPI) exists here, as Pyodide decides it. */
-const JSPI = typeof WebAssembly === "object" && ("Suspending" in WebAssembly || "Suspender" in WebAssembly);
+export const JSPI = typeof WebAssembly === "object" && ("Suspending" in WebAssembly || "Suspender" in WebAssembly);
+
+/** The deepest nesting of arrays and objects a value may have to cross, as System.Text.Json's MaxDepth. */
+export const DEFAULT_MAX_DEPTH = 32;
 
 const REF = "__jsObjectId";
 const BYTES = "__jsinteropBytes";
@@ -37,6 +45,24 @@ const JS_STREAM = "__jsinteropStream";
 const PY_STREAM = "__pyStream";
 const PY_OBJECT = "__pyObjectId";
 const ELEMENT = "__jsinteropElement";
+const TOO_DEEP = "__jsinteropTooDeep";
+const ESCAPED = "__jsinteropEscaped:";
+/** Every key that makes a single-key object a wire marker (one table for both directions). */
+const MARKER_KEYS = new Set([REF, BYTES, NUMBER, BIGINT, JS_STREAM, PY_STREAM, PY_OBJECT, ELEMENT, TOO_DEEP]);
+
+/**
+ * `object` with its single key escaped, when that key would read as a wire marker; else null. A data
+ * object like `{__jsObjectId: 0}` thus never becomes a reference on the other side.
+ */
+function escapedData(object) {
+  let key = null;
+  for (const k in object) {
+    if (key !== null || !Object.hasOwn(object, k)) return null; // two keys, or an inherited one: not a marker
+    key = k;
+  }
+  if (key === null || !(MARKER_KEYS.has(key) || key.startsWith(ESCAPED))) return null;
+  return { [ESCAPED + key]: object[key] };
+}
 
 /** The largest chunk moved in one step across the boundary (1 MiB), as on the Python side. */
 export const MAX_CHUNK = 1 << 20;
@@ -278,9 +304,33 @@ const RESULT_KINDS = {
  * WebAssembly stack switching exists the call is a promising one, so that work may still block on a
  * Promise (run_sync) as it could had Pyodide's event loop started it. `onError` gets a failure.
  */
-function startPython(fn, args, onError) {
-  if (JSPI && fn.callPromising) fn.callPromising(...args).catch(onError);
+function startPython(fn, args, onError, promising = JSPI) {
+  if (promising && fn.callPromising) fn.callPromising(...args).catch(onError);
   else fn(...args);
+}
+
+/** Whether `value` is an object Pyodide's `toPy()` converts into a Python container (and walks). */
+function isConvertedContainer(value) {
+  if (Array.isArray(value) || value instanceof Map || value instanceof Set) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Whether `value` is nested deeper than `limit` arrays, plain objects, Maps and Sets, the containers
+ * Pyodide's `toPy()` converts. The walk stops below `limit`, so its own recursion is bounded: it is
+ * what the typed path runs before `toPy()`, so that no deep value reaches a recursive conversion.
+ */
+export function exceedsDepth(value, limit) {
+  const walk = (item, depth) => {
+    if (item === null || typeof item !== "object" || ArrayBuffer.isView(item) || !isConvertedContainer(item)) return false;
+    if (depth >= limit) return true;
+    const children = Array.isArray(item) ? item : item instanceof Map ? [...item.keys(), ...item.values()]
+      : item instanceof Set ? item : Object.values(item);
+    for (const child of children) if (walk(child, depth + 1)) return true;
+    return false;
+  };
+  return walk(value, 0);
 }
 
 /** `typeof value` and a short text of it, for an error message; never throws. */
@@ -517,6 +567,10 @@ export class JSCallChannel {
     this.nextPyCall = 1;
     this.pyObjects = new Map(); // id -> WeakRef(PyObjectRef): one wrapper per lent object
     this.debug = false;
+    /** The deepest nesting a value sent to Python may have (boot({maxDepth})). */
+    this.maxDepth = DEFAULT_MAX_DEPTH;
+    /** Whether calls into Python that complete later are promising (JSPI) ones (boot({jspi})). */
+    this.jspi = JSPI;
     this.PyProxy = null; // Pyodide's PyProxy class, set by InteropHost: such proxies are refused as data
     this.patcher = null; // the DomPatcher of the page's components, when they render
     this.finalizer = new FinalizationRegistry((held) => this.#collected(held));
@@ -572,7 +626,7 @@ export class JSCallChannel {
 
   #encodeArgs(args) {
     if (args.every(isPrimitiveArg)) return [undefined, undefined, false, ...args.map((a) => (a === null ? undefined : a))];
-    const encoded = this.encodeValue(args);
+    const encoded = this.encodeValue(args, true);
     return [encoded.json, encoded.buffers, encoded.markers];
   }
 
@@ -604,7 +658,7 @@ export class JSCallChannel {
           this.pyCalls.delete(callId);
           reject(e);
         };
-        startPython(python.callAsync, [callId, module, identifier, target, ...this.#encodeArgs(args)], failed);
+        startPython(python.callAsync, [callId, module, identifier, target, ...this.#encodeArgs(args)], failed, this.jspi);
       } catch (e) {
         this.pyCalls.delete(callId);
         reject(e);
@@ -670,7 +724,7 @@ export class JSCallChannel {
         startPython(this.pullStream, [id, callId, maxBytes], (e) => {
           this.pulls.delete(callId);
           reject(e);
-        });
+        }, this.jspi);
       } catch (e) {
         this.pulls.delete(callId);
         reject(e);
@@ -739,8 +793,15 @@ export class JSCallChannel {
     }
   }
 
-  /** A value for Python: primitives as they are, anything else as a WireResult. */
-  encodeValue(value) {
+  /**
+   * A value for Python: primitives as they are, anything else as a WireResult. `isArguments`: `value`
+   * is a call's argument list, whose items are each one argument (the list itself is not a level).
+   *
+   * Containers nested deeper than `maxDepth` are not walked: the first one too deep is sent as a
+   * TOO_DEEP marker naming its argument, and Python raises the error naming the parameter (or the
+   * result) and the limit. A data object whose single key reads as a marker is escaped.
+   */
+  encodeValue(value, isArguments = false) {
     if (this.PyProxy && value instanceof this.PyProxy) throw pyProxyAsData("");
     switch (typeof value) {
       case "string":
@@ -765,6 +826,12 @@ export class JSCallChannel {
     let markers = false;
     const objects = this.objects;
     const PyProxy = this.PyProxy;
+    const maxDepth = this.maxDepth;
+    // The nesting level of each container being written (its children are one deeper). A holder not
+    // in the map is JSON.stringify's own root wrapper or one of our markers.
+    const levels = new Map();
+    const rootLevel = isArguments ? -1 : 0;
+    let argument = -1;
     const json = stringifyOrExplain(value, function replacer(key, item) {
       const original = this[key];
       if (PyProxy && original instanceof PyProxy) throw pyProxyAsData(key);
@@ -788,7 +855,7 @@ export class JSCallChannel {
         case "bigint":
           markers = true;
           return { [BIGINT]: item.toString() };
-        case "object":
+        case "object": {
           if (item === null) return item;
           if (isBinary(item)) {
             markers = true;
@@ -799,6 +866,23 @@ export class JSCallChannel {
             markers = true;
             return { [REF]: objects.track(item) };
           }
+          const level = (levels.get(this) ?? rootLevel) + 1;
+          if (level === 1 && isArguments) argument = Number(key);
+          if (level > maxDepth) {
+            markers = true;
+            return { [TOO_DEEP]: isArguments ? argument : -1 };
+          }
+          let out = item;
+          if (!Array.isArray(item)) {
+            const escaped = escapedData(item);
+            if (escaped !== null) {
+              markers = true;
+              out = escaped;
+            }
+          }
+          levels.set(out, level);
+          return out;
+        }
       }
       return item;
     });
@@ -817,6 +901,7 @@ export class JSCallChannel {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
       const keys = Object.keys(value);
       if (keys.length !== 1) return value;
+      if (keys[0].startsWith(ESCAPED)) return { [keys[0].slice(ESCAPED.length)]: value[keys[0]] }; // data, not a marker
       switch (keys[0]) {
         case REF:
           return objects.get(value[REF]);
@@ -911,7 +996,7 @@ export class JSCallChannel {
   #complete(callId, succeeded, result) {
     const failed = (e) => console.error("jsinterop: completing a call failed", e);
     try {
-      startPython(this.endInvoke, [callId, succeeded, result], failed);
+      startPython(this.endInvoke, [callId, succeeded, result], failed, this.jspi);
     } catch (e) {
       failed(e);
     }
@@ -966,9 +1051,16 @@ export class JSCallChannel {
  * `Py.createJSObjectReference`) and any further channels runtimes create.
  */
 export class InteropHost {
-  constructor({ debug = false, detailedErrors = false, PyProxy = null } = {}) {
+  constructor({ debug = false, detailedErrors = false, PyProxy = null, maxDepth = DEFAULT_MAX_DEPTH, jspi = true } = {}) {
+    if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
+      throw new RangeError(`maxDepth must be a positive integer, got ${describe(maxDepth)}.`);
+    }
     /** Report references to Python objects garbage-collected without dispose(), with their origin. */
     this.debug = debug;
+    /** The deepest nesting of arrays and objects that crosses, both ways (System.Text.Json's MaxDepth). */
+    this.maxDepth = maxDepth;
+    /** Whether calls into Python that answer later go through promising (JSPI) entry points. */
+    this.jspi = Boolean(jspi) && JSPI;
     /** Pyodide's PyProxy class: a PyProxy inside data sent to Python is refused with a clear error. */
     this.PyProxy = PyProxy;
     /** Attach Python tracebacks (`error.pythonStack`) to errors of calls from JavaScript. */
@@ -987,6 +1079,8 @@ export class InteropHost {
     const channel = new JSCallChannel();
     channel.debug = this.debug;
     channel.PyProxy = this.PyProxy;
+    channel.maxDepth = this.maxDepth;
+    channel.jspi = this.jspi;
     channel.onClosed = () => this.channels.delete(channel);
     this.channels.add(channel);
     return channel;
@@ -994,6 +1088,11 @@ export class InteropHost {
 
   shutdownAll() {
     for (const channel of [...this.channels]) channel.shutdown(true);
+  }
+
+  /** Whether `value` is nested deeper than maxDepth (the typed path asks before converting it). */
+  exceedsDepth(value) {
+    return exceedsDepth(value, this.maxDepth);
   }
 
   /** The typed path's columnar transfer of records (see columns.mjs): Python -> JS. */

@@ -26,6 +26,13 @@ export interface BootOptions {
   /** false: boot normally even where the release has a memory snapshot (default: restore it when it
    * holds the packages the app needs; an unusable snapshot gives a normal boot and one console.warn). */
   snapshot?: boolean;
+  /** The deepest nesting of arrays and objects a value may have to cross, in both directions
+   * (System.Text.Json's MaxDepth). Deeper data is refused, naming the parameter or result and the limit,
+   * before anything walks it. Default 32. */
+  maxDepth?: number;
+  /** false: call Python through plain entry points even where WebAssembly stack switching (JSPI) exists
+   * (calls that complete later then cannot block on a Promise). Default true. */
+  jspi?: boolean;
 }
 
 /** A boot failed: the message names the URL that failed to load or the Python exception raised. */

@@ -30,7 +30,7 @@ export const STAGES = Object.freeze({
 /** The runtime object: the JavaScript-side namespace of jsinterop (Blazor's `DotNet`). */
 export class PyRuntime {
   /** @param {object} pyodide the Pyodide API  @param {string|null} app the app's module name */
-  constructor(pyodide, app, { debug = false, detailedErrors = false } = {}) {
+  constructor(pyodide, app, { debug = false, detailedErrors = false, maxDepth = undefined, jspi = true } = {}) {
     /** The Pyodide API object returned by `loadPyodide()`. */
     this.pyodide = pyodide;
     /** The module name of the app this runtime started, or null. */
@@ -39,7 +39,7 @@ export class PyRuntime {
     this.baseURL = DIST.href;
     // The channels Python's JSRuntime calls through (internal: not part of the API).
     Object.defineProperty(this, "_interop", {
-      value: new InteropHost({ debug, detailedErrors, PyProxy: pyodide.ffi?.PyProxy ?? null }),
+      value: new InteropHost({ debug, detailedErrors, maxDepth, jspi, PyProxy: pyodide.ffi?.PyProxy ?? null }),
     });
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
@@ -286,6 +286,11 @@ function pythonBootError(e, fallback) {
  * @param {boolean} [options.debug] warn, with the creating stack, about references to Python objects
  *   garbage-collected without dispose().
  * @param {object} [options.pyodideOptions] extra options passed to `loadPyodide`.
+ * @param {number} [options.maxDepth] the deepest nesting of arrays and objects a value may have to
+ *   cross, both ways (System.Text.Json's MaxDepth; default 32). Deeper data is refused, naming the
+ *   parameter or result and the limit, before anything walks it.
+ * @param {boolean} [options.jspi] false calls Python through plain (not promising) entry points even
+ *   where WebAssembly stack switching (JSPI) exists; default true.
  * @param {boolean} [options.snapshot] false forces a normal boot in a release that has a memory
  *   snapshot. By default a release's snapshot is restored when it holds the packages the app needs;
  *   a snapshot that cannot be used (missing, corrupt, another Pyodide build, or failing to restore)
@@ -294,7 +299,11 @@ function pythonBootError(e, fallback) {
  * @throws {BootError} naming the URL that failed to load or the Python exception raised.
  */
 export async function boot(options = {}) {
-  const { app = null, onProgress = null, pyodideOptions = {}, debug = false, snapshot = true } = options;
+  const { app = null, onProgress = null, pyodideOptions = {}, debug = false, snapshot = true, maxDepth = 32,
+    jspi = true } = options;
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
+    throw new BootError(`boot(): options.maxDepth must be a positive integer, got ${JSON.stringify(maxDepth) ?? String(maxDepth)}.`);
+  }
   const detailedErrors = options.detailedErrors ?? developmentServer();
   if (app !== null && (typeof app !== "string" || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(app))) {
     throw new BootError(`boot(): options.app must be a Python module name like "app" or "app.main", got ${JSON.stringify(app)}.`);
@@ -392,7 +401,8 @@ export async function boot(options = {}) {
     }
 
     stage("app");
-    const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors) });
+    const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors),
+      maxDepth, jspi: jspi !== false });
     runtime.fromSnapshot = fromSnapshot;
     globalThis.Py = runtime;
     const host = pyodide.pyimport("jsinterop.app_host");

@@ -7,6 +7,7 @@ __all__ = [
     "JSDisconnectedException",
     "JSException",
     "JSObjectDisposedError",
+    "JSRecursionError",
     "SerializationError",
     "StreamTooLargeError",
     "UnsupportedTypeError",
@@ -39,6 +40,18 @@ class JSDisconnectedException(JSException):
 
     def __str__(self) -> str:
         return self.message
+
+
+class JSRecursionError(JSException, RecursionError):
+    """Synchronous calls between JavaScript and Python nested too deeply (JS -> Python -> JS -> ...).
+
+    Raised where the nesting passes the limit, and again, with the same message, at every level it
+    unwinds through: it is a ``RecursionError`` on the Python side and an Error named
+    ``RecursionError`` on the JavaScript side, with one message that states the depth.
+    """
+
+    def __init__(self, message: str, js_name: str = "RecursionError", js_stack: str | None = None) -> None:
+        super().__init__(message, js_name, js_stack)
 
 
 class JSObjectDisposedError(RuntimeError):

@@ -35,8 +35,9 @@ from collections.abc import Callable
 from typing import Annotated, Any, get_args, get_origin
 
 from . import columns
-from .errors import JSException
-from .serialization import MAX_SAFE_INTEGER, camel_case, deserialize, serialize
+from .call_depth import sync_nesting
+from .errors import DeserializationError, JSException
+from .serialization import MAX_SAFE_INTEGER, camel_case, deserialize, serialize, too_deep_message
 
 __all__ = [
     "BigInt",
@@ -323,8 +324,11 @@ def _data(tp: Any, where: str) -> Marshaller:
         return ffi.to_js(wire, dict_converter=_object_from_entries())
 
     def from_js(v: Any) -> Any:
-        host = _interop_host() if plan is not None and _is_js_proxy(v) else None
-        gathered = host.toColumns(js_shape(), v) if host is not None else None
+        host = _interop_host() if _is_js_proxy(v) else None
+        if host is not None and host.exceedsDepth(v):
+            # Refused before anything recursive (toPy) walks it: a deep value would overflow the stack.
+            raise DeserializationError(too_deep_message(where), path=where)
+        gathered = host.toColumns(js_shape(), v) if host is not None and plan is not None else None
         if gathered is not None:
             text, js_buffers = gathered
             try:
@@ -544,12 +548,13 @@ def _callable(tp: Any, where: str, lifetime: _Lifetime | None) -> Marshaller:
 
     def adapt(func: Callable[..., Any]) -> Callable[..., Any]:
         def callback(*js_args: Any) -> Any:
-            if params is not None:
-                py_args = [m.from_js(a) for m, a in zip(params, js_args)]
-            else:
-                py_args = list(js_args)
-            value = func(*py_args)
-            return result.to_js(value, []) if result is not None else value
+            with sync_nesting:
+                if params is not None:
+                    py_args = [m.from_js(a) for m, a in zip(params, js_args)]
+                else:
+                    py_args = list(js_args)
+                value = func(*py_args)
+                return result.to_js(value, []) if result is not None else value
         return callback
 
     def to_js(v: Any, calls: list[Any]) -> Any:

@@ -18,9 +18,9 @@ import traceback
 import typing
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, NoReturn, TypeVar, overload
 
-from .errors import DeserializationError
+from .errors import DeserializationError, JSException
 from .marshalling import describe
 from .serialization import WireReference, deserialize, serialize
 
@@ -286,15 +286,20 @@ class PyDispatcher:
                                   f"identifier '{_shown(identifier)}'.")
         return func
 
+    @staticmethod
+    def _check_count(plan: _Plan, identifier: str, count: int) -> None:
+        total = len(plan.names)
+        if count < plan.required or (count > total and not plan.variadic):
+            expected = (f"{plan.required}" if plan.required == total
+                        else f"{plan.required} to {total}" if not plan.variadic else f"at least {plan.required}")
+            raise InvocationError(f"The method '{identifier}' expects {expected} argument"
+                                  f"{'' if expected == '1' else 's'} but received {count}.")
+
     def bind(self, func: Callable[..., Any], identifier: str, args: list[Any]) -> tuple[list[Any], _Plan]:
         """Check the argument count and convert each argument by its parameter's annotation."""
         plan = _plan_of(func)
         total = len(plan.names)
-        if len(args) < plan.required or (len(args) > total and not plan.variadic):
-            expected = (f"{plan.required}" if plan.required == total
-                        else f"{plan.required} to {total}" if not plan.variadic else f"at least {plan.required}")
-            raise InvocationError(f"The method '{identifier}' expects {expected} argument"
-                                  f"{'' if expected == '1' else 's'} but received {len(args)}.")
+        self._check_count(plan, identifier, len(args))
         converted = []
         for i, value in enumerate(args):
             if i < total:
@@ -310,6 +315,22 @@ class PyDispatcher:
                 raise InvocationError(f"Invalid argument for parameter '{name}' of '{identifier}': "
                                       "it is nested too deeply to convert (beyond Python's recursion limit)") from None
         return converted, plan
+
+    def refuse_argument(self, module: Any, identifier: Any, target: int, index: int, count: int,
+                        reason: str) -> NoReturn:
+        """Raise the error of a call (of ``count`` arguments) whose argument ``index`` was refused before
+        it was converted (the JS side cut it at the nesting limit). The checks run in the order of
+        :meth:`call`: an unknown target, then a wrong argument count, then the parameter, named."""
+        func = self.resolve(module, identifier, target)
+        plan = _plan_of(func)
+        self._check_count(plan, identifier, count)
+        if 0 <= index < len(plan.names):
+            name = plan.names[index]
+        elif plan.variadic and index >= len(plan.names):
+            name = f"{plan.variadic_name}[{index - len(plan.names)}]"
+        else:
+            raise InvocationError(f"Invalid argument {index} of '{identifier}': {reason}")
+        raise InvocationError(f"Invalid argument for parameter '{name}' of '{identifier}': {reason}")
 
     def call(self, module: Any, identifier: Any, target: int, args: list[Any], synchronous: bool) -> Any:
         """Resolve, bind and call. Returns the raw result, which may be awaitable (for async calls)."""
@@ -327,10 +348,13 @@ class PyDispatcher:
     def error_info(self, error: BaseException) -> dict[str, Any]:
         """What the JS Error is made of: ``name`` (the exception's class), ``message``, and the Python
         traceback as ``pythonStack`` when detailed errors are on."""
-        info: dict[str, Any] = {
-            "name": error.js_name if isinstance(error, InvocationError) else type(error).__name__,
-            "message": _message_of(error),
-        }
+        if isinstance(error, JSException):
+            # A JS error passing back through Python keeps its own name and message: nested calls do
+            # not wrap it once per level ("JSException: JSException: ...").
+            info: dict[str, Any] = {"name": error.js_name or "Error", "message": str(error.message)}
+        else:
+            info = {"name": error.js_name if isinstance(error, InvocationError) else type(error).__name__,
+                    "message": _message_of(error)}
         if self.detailed_errors and not isinstance(error, InvocationError):
             info["pythonStack"] = "".join(traceback.format_exception(error))
         return info

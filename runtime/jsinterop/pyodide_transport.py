@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
+from .call_depth import sync_nesting
 from .components.component import ElementReference
-from .errors import DeserializationError, JSException
+from .errors import DeserializationError, JSException, JSRecursionError
 from .js_runtime import CallKind, JSObjectReference, JSTransport, _all_plain
 from .marshalling import describe, persistent_callback_count
 from .py_dispatcher import PyDispatcher, PyObjectReference
-from .serialization import WireReference
+from .serialization import WireReference, max_depth, set_max_depth, too_deep_message
 from .streams import JSStreamReference, PyStreamReference
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ _BIGINT = "__jsinteropBigInt"
 _JS_STREAM = "__jsinteropStream"
 _PY_STREAM = "__pyStream"
 _PY_OBJECT = "__pyObjectId"
+_ELEMENT = "__jsinteropElement"
+_TOO_DEEP = "__jsinteropTooDeep"
+_ESCAPED = "__jsinteropEscaped:"
 _SMALL_INT = 2**31
 
 
@@ -51,9 +55,46 @@ _MARKERS: dict[str, Callable[[Any, int], bool]] = {
     _JS_STREAM: lambda v, n: (type(v) is list and len(v) == 2 and _is_id(v[0])
                               and (v[1] is None or (type(v[1]) is int and v[1] >= 0))),
     _PY_OBJECT: lambda v, n: _is_id(v),
+    _TOO_DEEP: lambda v, n: type(v) is int and v >= -1,
 }
-"""The wire markers JavaScript writes (single-key objects), each with the check of its value: a JS
-object that merely looks like one (forged, or data that happens to have the key) gets a clear error."""
+"""The wire markers JavaScript writes (single-key objects), each with the check of its value. The
+encoder escapes data objects that look like one (see _escaped), so a marker with an invalid value is
+a forged wire message and gets a clear error."""
+
+_MARKER_KEYS = frozenset({*_MARKERS, _PY_STREAM, _ELEMENT})
+"""Every key that makes a single-key object a marker, in either direction (interop.mjs's MARKER_KEYS)."""
+
+class ArgumentTooDeep(Exception):
+    """Argument ``index`` of ``count`` of a call from JavaScript (-1: a result) was cut at the nesting
+    limit by the JS encoder."""
+
+    def __init__(self, index: int, count: int) -> None:
+        super().__init__(index, count)
+        self.index = index
+        self.count = count
+
+
+def _escaped(data: Any) -> Any:
+    """Wire data with every data object whose single key reads as a marker escaped (``{"__jsObjectId": 0}``
+    -> ``{"__jsinteropEscaped:__jsObjectId": 0}``), and NaN and the infinities marked: the receiver
+    decodes as references only the markers the encoder itself wrote."""
+    if type(data) is float:
+        if math.isfinite(data):
+            return data
+        return {_NUMBER: "NaN" if math.isnan(data) else ("Infinity" if data > 0 else "-Infinity")}
+    if isinstance(data, list):
+        return [_escaped(v) for v in data]
+    if isinstance(data, dict):
+        if len(data) == 1:
+            ((key, value),) = data.items()
+            if key in _MARKER_KEYS or key.startswith(_ESCAPED):
+                return {_ESCAPED + key: _escaped(value)}
+        return {k: _escaped(v) for k, v in data.items()}
+    return data
+
+
+def _too_deep_result() -> DeserializationError:
+    return DeserializationError(too_deep_message("result"), path="result")
 
 
 def _resume_now(settle: Callable[..., Any], *args: Any) -> None:
@@ -105,6 +146,15 @@ def interop_host() -> Any:
     return host
 
 
+def _probe(value: Any) -> None:
+    """json.dumps' ``default`` of a first pass: it only notes that markers will be needed."""
+    raise _NeedsMarkers
+
+
+class _NeedsMarkers(Exception):
+    """Raised by :func:`_probe`: the data holds a value JSON cannot write (bytes, a reference)."""
+
+
 class _Encoder:
     """JSON encoding of wire data, collecting the side buffers and noting markers."""
 
@@ -134,32 +184,24 @@ class _Encoder:
                 if value.node_id is None:
                     raise ValueError("This ElementReference has not been rendered yet: use it after the first render "
                                      "(on_after_render)")
-                return {"__jsinteropElement": value.node_id}
+                return {_ELEMENT: value.node_id}
         raise TypeError(f"cannot send {type(value).__name__} to JavaScript")
 
     def encode(self, data: Any) -> str:
+        """JSON text of ``data``. Plain data (the common case) is written in one pass. Data that needs
+        markers (bytes, references, NaN) is written again, with its marker-like data objects escaped
+        (the first pass, which has no side effects, only finds out)."""
         try:
-            return json.dumps(data, default=self.default, allow_nan=False, separators=(",", ":"))
-        except ValueError:
-            # NaN or an infinity somewhere (rare): mark them, since JSON has no way to write them.
-            self.buffers.clear()
-            self.markers = True
-            return json.dumps(_mark_non_finite(data), default=self.default, separators=(",", ":"))
+            return json.dumps(data, default=_probe, allow_nan=False, separators=(",", ":"))
+        except (_NeedsMarkers, ValueError):  # ValueError: NaN or an infinity, which JSON cannot write
+            pass
+        self.markers = True
+        return json.dumps(_escaped(data), default=self.default, allow_nan=False, separators=(",", ":"))
 
 
 def _no_null(value: Any) -> Any:
     """JavaScript's null as None, as undefined already arrives (a call's module, identifier, object id)."""
     return None if value is jsnull else value
-
-
-def _mark_non_finite(data: Any) -> Any:
-    if isinstance(data, float) and not math.isfinite(data):
-        return {_NUMBER: "NaN" if math.isnan(data) else ("Infinity" if data > 0 else "-Infinity")}
-    if isinstance(data, list):
-        return [_mark_non_finite(v) for v in data]
-    if isinstance(data, dict):
-        return {k: _mark_non_finite(v) for k, v in data.items()}
-    return data
 
 
 class PyodideTransport(JSTransport):
@@ -186,7 +228,11 @@ class PyodideTransport(JSTransport):
 
     def connect(self, runtime: JSRuntime) -> None:
         self._runtime = runtime
-        self.dispatcher.detailed_errors = bool(getattr(interop_host(), "detailedErrors", False))
+        host = interop_host()
+        self.dispatcher.detailed_errors = bool(getattr(host, "detailedErrors", False))
+        depth = getattr(host, "maxDepth", None)
+        if type(depth) is int:
+            set_max_depth(depth)  # boot({maxDepth}): one limit, both directions, every path
         self._proxies = [create_proxy(f) for f in (
             self._end_invoke, self._disconnect, self._pull_stream,
             self._call_sync, self._call_async, self.dispatcher.release, lambda: len(self.dispatcher.objects),
@@ -231,11 +277,16 @@ class PyodideTransport(JSTransport):
 
     # --- calls from JavaScript -----------------------------------------------------------------
 
-    def _arguments(self, text: str | None, js_buffers: Any, markers: bool, plain: tuple[Any, ...]) -> list[Any]:
+    def _arguments(self, module: Any, identifier: Any, target: Any, text: str | None, js_buffers: Any,
+                   markers: bool, plain: tuple[Any, ...]) -> list[Any]:
         if text is None:
             return [None if a is jsnull else a for a in plain]
         try:
             return self._decode_json(text, js_buffers, markers)
+        except ArgumentTooDeep as e:
+            # JavaScript cut the argument at the nesting limit: the error names its parameter.
+            self.dispatcher.refuse_argument(module, identifier, target, e.index, e.count,
+                                            f"nesting is deeper than the maximum depth of {max_depth()}")
         except RecursionError:
             raise DeserializationError("The arguments of the call are nested too deeply to convert "
                                        "(beyond Python's recursion limit).") from None
@@ -257,17 +308,18 @@ class PyodideTransport(JSTransport):
     def _call_sync(self, module: Any, identifier: Any, target: int, text: str | None, js_buffers: Any,
                    markers: bool, *plain: Any) -> Any:
         try:
-            args = self._arguments(text, js_buffers, markers, plain)
-            module, identifier, target = _no_null(module), _no_null(identifier), _no_null(target)
-            return self._result_for_js(self.dispatcher.call(module, identifier, target, args, synchronous=True))
+            with sync_nesting:
+                module, identifier, target = _no_null(module), _no_null(identifier), _no_null(target)
+                args = self._arguments(module, identifier, target, text, js_buffers, markers, plain)
+                return self._result_for_js(self.dispatcher.call(module, identifier, target, args, synchronous=True))
         except Exception as e:
             return self._error_for_js(e)
 
     def _call_async(self, call_id: int, module: Any, identifier: Any, target: int, text: str | None,
                     js_buffers: Any, markers: bool, *plain: Any) -> None:
         try:
-            args = self._arguments(text, js_buffers, markers, plain)
             module, identifier, target = _no_null(module), _no_null(identifier), _no_null(target)
+            args = self._arguments(module, identifier, target, text, js_buffers, markers, plain)
             result = self.dispatcher.call(module, identifier, target, args, synchronous=False)
         except Exception as e:
             self._channel.endPyCall(call_id, self._error_for_js(e))
@@ -310,11 +362,14 @@ class PyodideTransport(JSTransport):
         _resume_now(asyncio.ensure_future, self._send_chunk(stream_id, call_id, max_bytes))
 
     async def _send_chunk(self, stream_id: int, call_id: int, max_bytes: int) -> None:
-        stream = self._streams.get(stream_id)
+        stream = self._streams.get(stream_id) if type(stream_id) is int else None
         try:
             if stream is None:
-                raise ValueError(f"There is no Python stream with id '{stream_id}'. Perhaps it was disposed?")
-            chunk = await stream.read_chunk(max_bytes) if max_bytes > 0 else None
+                shown = stream_id if type(stream_id) is int else describe(stream_id)
+                raise ValueError(f"There is no Python stream with id '{shown}'. Perhaps it was disposed?")
+            if type(max_bytes) not in (int, float) or max_bytes != max_bytes:
+                raise TypeError(f"A stream pull needs a number of bytes, got {describe(max_bytes)}.")
+            chunk = await stream.read_chunk(int(max_bytes)) if max_bytes > 0 else None
         except Exception as e:
             if stream is not None:
                 stream.dispose()
@@ -355,23 +410,34 @@ class PyodideTransport(JSTransport):
             return None if result is jsnull else result
         if result.error:
             info = json.loads(result.json)
+            if info["name"] == "RecursionError":  # nested synchronous calls went too deep, further in
+                raise JSRecursionError(info["message"], info["name"], info.get("stack"))
             raise JSException(info["message"], info["name"], info.get("stack"))
-        return self._decode_json(result.json, result.buffers, result.markers)
+        try:
+            return self._decode_json(result.json, result.buffers, result.markers)
+        except ArgumentTooDeep:
+            raise _too_deep_result() from None
 
     def _decode_json(self, text: str | None, js_buffers: Any, markers: bool) -> Any:
+        """Wire data from JSON text; raises :class:`ArgumentTooDeep` when JavaScript cut a value at the
+        nesting limit (after the whole text is read, so a call's argument count is known)."""
         if text is None:
             return None
         if not markers:
             return json.loads(text)
         buffers = [b.to_bytes() for b in js_buffers] if js_buffers is not None else []
-        return json.loads(text, object_hook=lambda d: self._revive(d, buffers))
+        cut: list[int] = []
+        data = json.loads(text, object_hook=lambda d: self._revive(d, buffers, cut))
+        if cut:
+            raise ArgumentTooDeep(cut[0], len(data) if isinstance(data, list) else 1)
+        return data
 
-    def _revive(self, obj: dict[str, Any], buffers: list[bytes]) -> Any:
+    def _revive(self, obj: dict[str, Any], buffers: list[bytes], cut: list[int]) -> Any:
         if len(obj) != 1:
             return obj
         key, value = next(iter(obj.items()))
         if key not in _MARKERS:
-            return obj
+            return {key[len(_ESCAPED):]: value} if key.startswith(_ESCAPED) else obj
         if not _MARKERS[key](value, len(buffers)):
             raise DeserializationError(
                 f"A value from JavaScript has the reserved key '{key}' with an invalid value ({describe(value)}): "
@@ -386,15 +452,19 @@ class PyodideTransport(JSTransport):
             return int(value)
         if key == _JS_STREAM:
             return JSStreamReference(self._runtime.reference(value[0]), value[1])
+        if key == _TOO_DEEP:
+            cut.append(value)
+            return None
         return self.dispatcher.tracked(value)  # _PY_OBJECT
 
     # --- JSTransport ---------------------------------------------------------------------------
 
     def invoke(self, target: int, identifier: str, kind: CallKind, args: Sequence[Any], plain: bool) -> Any:
-        if plain:
-            result = self._invoke_plain(target, identifier, kind.value, *self._js_args(args))
-        else:
-            result = self._invoke_json(target, identifier, kind.value, *self._encoded(args))
+        with sync_nesting:
+            if plain:
+                result = self._invoke_plain(target, identifier, kind.value, *self._js_args(args))
+            else:
+                result = self._invoke_json(target, identifier, kind.value, *self._encoded(args))
         return self.decode(result)
 
     def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: Sequence[Any],

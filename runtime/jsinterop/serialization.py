@@ -15,7 +15,7 @@ Rules:
 - Enums go out as their value; datetime/date/time as ISO 8601 strings; UUIDs as strings.
 - bytes, bytearray and memoryview stay binary (a transport makes them a Uint8Array, no Base64).
 - ints beyond JavaScript's safe range (2**53 - 1) raise OverflowError: they would silently lose digits.
-- nesting deeper than :data:`MAX_DEPTH` (System.Text.Json's default) or a reference cycle raises
+- nesting deeper than :func:`max_depth` (System.Text.Json's default of 32) or a reference cycle raises
   :class:`SerializationError` naming the path (``args[0].items[3]``); an unsupported type raises
   :class:`UnsupportedTypeError` (a TypeError) naming the type and the path.
 - custom conversion per type (:func:`register_converter`) or per field and per call
@@ -42,6 +42,9 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_SAFE_INTEGER",
     "JSConverter",
+    "max_depth",
+    "set_max_depth",
+    "too_deep_message",
     "WireReference",
     "camel_case",
     "deserialize",
@@ -51,7 +54,28 @@ __all__ = [
 ]
 
 MAX_DEPTH = 32
-"""The deepest nesting of arrays and objects accepted, as System.Text.Json's ``MaxDepth``."""
+"""The default of the deepest nesting of arrays and objects accepted, as System.Text.Json's ``MaxDepth``
+(a page sets its own with ``boot({maxDepth})``: see :func:`set_max_depth`)."""
+
+_max_depth = MAX_DEPTH
+
+
+def max_depth() -> int:
+    """The deepest nesting of arrays and objects that crosses now, in both directions."""
+    return _max_depth
+
+
+def set_max_depth(depth: int) -> None:
+    """Set the nesting limit of every conversion (the page's transport sets ``boot({maxDepth})``)."""
+    global _max_depth
+    if type(depth) is not int or depth < 1:
+        raise ValueError(f"set_max_depth: depth must be a positive int, got {depth!r}")
+    _max_depth = depth
+
+
+def too_deep_message(where: object) -> str:
+    """The one wording of a value nested deeper than the limit, at ``where`` (a path, a parameter)."""
+    return f"{where}: nesting is deeper than the maximum depth of {_max_depth}"
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer a JavaScript number holds exactly (``Number.MAX_SAFE_INTEGER``)."""
@@ -304,8 +328,8 @@ def _serialize(value: Any, path: str, depth: int, active: set[int]) -> Any:
         return str(value)
 
     # Containers: check depth and cycles.
-    if depth >= MAX_DEPTH:
-        raise SerializationError(f"{path}: nesting is deeper than the maximum depth of {MAX_DEPTH}", path=path)
+    if depth >= _max_depth:
+        raise SerializationError(too_deep_message(path), path=path)
     key = id(value)
     if key in active:
         raise SerializationError(f"{path}: reference cycle (this object contains itself)", path=path)

@@ -14,6 +14,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .call_depth import sync_nesting
 from .errors import DeserializationError, JSException
 from .marshalling import Marshaller, compile_marshaller, promise_of
 
@@ -340,6 +341,10 @@ class JSExport:
         """What JavaScript calls: arguments converted in, the result (or a Promise) converted out."""
         if len(js_args) != len(self.params):
             raise TypeError(f"{self.name}() takes {len(self.params)} argument(s) but {len(js_args)} were given")
+        with sync_nesting:
+            return self._call(js_args)
+
+    def _call(self, js_args: tuple[Any, ...]) -> Any:
         args = []
         for name, marshaller, arg in zip(self.signature.parameters, self.params, js_args):
             try:
