@@ -118,3 +118,17 @@ async def js_result_async(identifier: str, *args: Any) -> str:
     except Exception as e:
         return f"{type(e).__name__}: {e}"
     return "accepted"
+
+
+@js_invokable
+def ping(n: int) -> int:
+    """JS -> Python -> JS -> ...: ping calls JS's pong, which calls ping again, n times."""
+    if n <= 0:
+        return 0
+    return js_runtime().invoke("pong", n - 1, returns=int) + 1
+
+
+@js_invokable("PingAsync")
+async def ping_async(n: int) -> int:
+    """The same nesting, started through an asynchronous (on JSPI, promising) entry point."""
+    return ping(n)

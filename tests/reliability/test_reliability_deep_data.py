@@ -216,3 +216,30 @@ def test_max_depth_is_set_by_boot_for_both_directions(jsinterop_browser: Any, js
         """) == f"args[0].n.n.n.n.n.n.n.n: {LIMIT} 8"
     finally:
         driver.close()
+
+
+REENTRANCY = ("JavaScript and Python are calling each other synchronously 49 levels deep, past the limit of 48: "
+              "a synchronous call from one side calls the other back, and so on. Break the cycle, or make one of "
+              "the calls asynchronous.")
+
+
+def test_deep_synchronous_reentrancy_is_one_readable_recursion_error(page: PageDriver) -> None:
+    page.run('globalThis.pong = (n) => Py.invokeMethod("deep_data_fixture", "ping", n);')
+    out = page.run_async("""
+        const M = "deep_data_fixture";
+        const outcome = async (call) => { try { return ["ok", await call()]; } catch (e) { return [e.name, e.message]; } };
+        return [await outcome(() => Py.invokeMethod(M, "ping", 20)), await outcome(() => Py.invokeMethod(M, "ping", 200)),
+                await outcome(() => Py.invokeMethodAsync(M, "PingAsync", 20)),
+                await outcome(() => Py.invokeMethodAsync(M, "PingAsync", 100_000)),
+                Py.invokeMethod(M, "add", 2, 3)];
+    """, timeout=120)["value"]
+    assert out == [["ok", 20], ["RecursionError", REENTRANCY], ["ok", 20], ["RecursionError", REENTRANCY], 5]
+    # From Python's side it is a RecursionError too, with the same one message.
+    assert page.run_python("""
+        from jsinterop import js_runtime
+        try:
+            js_runtime().invoke("pong", 1000)
+        except RecursionError as e:
+            outcome = [type(e).__name__, str(e)]
+        outcome
+    """) == ["JSRecursionError", f"RecursionError: {REENTRANCY}"]
