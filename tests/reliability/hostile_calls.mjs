@@ -63,6 +63,8 @@ function payloads(shared) {
   const heavy = [
     () => shared.bigString, () => [shared.bigString], () => deepArray(10_000), () => deepObject(10_000),
     () => ({ nested: deepArray(10_000) }), () => deepArray(2_000), () => deepObject(1_500), () => new Uint8Array(BIG),
+    () => deepArray(31) /* 32 levels: the limit */, () => deepObject(32), () => deepArray(32), () => deepObject(5_000), () => deepArray(5_000), () => deepObject(100_000),
+    () => deepArray(100_000),
   ];
   return { light, heavy };
 }

@@ -313,3 +313,24 @@ def test_dataclasses_round_trip_through_json(record):
 def test_any_float_passes_through(x):
     out = serialize([x])[0]
     assert (math.isnan(out) and math.isnan(x)) or out == x
+
+
+def test_the_depth_limit_is_one_setting():
+    from jsinterop.serialization import max_depth, set_max_depth
+
+    assert max_depth() == MAX_DEPTH == 32
+    nested: Any = []
+    for _ in range(7):
+        nested = [nested]  # 8 levels
+    try:
+        set_max_depth(8)
+        assert serialize(nested) is not None
+        with pytest.raises(SerializationError) as info:
+            serialize([nested], "args[0]")
+        assert str(info.value) == "args[0][0][0][0][0][0][0][0][0]: nesting is deeper than the maximum depth of 8"
+        for bad in (0, -1, 2.5, "8", True):
+            with pytest.raises(ValueError, match="set_max_depth: depth must be a positive int"):
+                set_max_depth(bad)  # type: ignore[arg-type]
+    finally:
+        set_max_depth(MAX_DEPTH)
+    assert max_depth() == 32
