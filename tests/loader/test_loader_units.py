@@ -1,4 +1,5 @@
-"""Runs the loader's JavaScript unit tests (loader_units.test.mjs) with node's own test runner."""
+"""Runs the loader's JavaScript unit tests (loader_units.test.mjs, and interop_units.test.mjs for the
+wire encoding) with node's own test runner."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 
-def test_loader_units_pass_under_node():
+
+@pytest.mark.parametrize(("name", "at_least"), [("loader_units.test.mjs", 7), ("interop_units.test.mjs", 3)])
+def test_loader_units_pass_under_node(name: str, at_least: int):
     node = shutil.which("node")
     assert node, "node is required (build.sh installs it)"
-    proc = subprocess.run([node, "--test", str(Path(__file__).with_name("loader_units.test.mjs"))],
+    proc = subprocess.run([node, "--test", str(Path(__file__).with_name(name))],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     passed = int(re.search(r"^# pass (\d+)", proc.stdout, re.M).group(1))
-    assert passed >= 7 and "# fail 0" in proc.stdout, proc.stdout
+    assert passed >= at_least and "# fail 0" in proc.stdout, proc.stdout
