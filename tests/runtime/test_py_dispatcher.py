@@ -290,10 +290,10 @@ TYPE_CHECKING_ONLY = """
 def test_an_unresolvable_annotation_fails_at_decoration_naming_the_parameter(dispatcher, monkeypatch):
     with pytest.raises(InvokableDefinitionError) as info:
         load_module("pay_module", TYPE_CHECKING_ONLY + """
-        @js_invokable
-        def pay(amount: int, rate: Decimal) -> str:
-            return type(amount).__name__
-        """, monkeypatch)
+    @js_invokable
+    def pay(amount: int, rate: Decimal) -> str:
+        return type(amount).__name__
+    """, monkeypatch)
     assert isinstance(info.value, TypeError)
     assert str(info.value) == ("js_invokable: the annotation of parameter 'rate' of 'pay' could not be resolved "
                                "(name 'Decimal' is not defined); import the names annotations use at run time, "
@@ -482,7 +482,7 @@ def test_a_reference_tracked_by_one_runtime_is_refused_by_another():
     with pytest.raises(PyObjectReferenceError) as info:
         ref.track_in(second)
     assert str(info.value) == (
-        "This PyObjectReference (to a HelloHelper) is already being tracked by a different JSRuntime. A common cause "
+        "This PyObjectReference to HelloHelper is already being tracked by a different JSRuntime. A common cause "
         "is caching a PyObjectReference globally. Consider creating instances of PyObjectReference at the "
         "JSInterop call site.")
     assert second.objects == {} and ref.track_in(first) == object_id  # still the first runtime's, once
@@ -504,7 +504,7 @@ def test_a_reference_disposed_by_javascript_is_disposed_in_python(dispatcher):
     with pytest.raises(PyObjectDisposedError) as info:
         ref.track_in(dispatcher)
     assert isinstance(info.value, ValueError)
-    assert str(info.value) == ("This PyObjectReference (to a HelloHelper) was disposed by JavaScript "
+    assert str(info.value) == ("This PyObjectReference to HelloHelper was disposed by JavaScript "
                                "(PyObjectRef.dispose()); it cannot be sent to JavaScript again: create a new one "
                                "with PyObjectReference.create().")
     ref.dispose()  # disposing again from Python is harmless
