@@ -181,3 +181,47 @@ def test_forgotten_reference_is_finalized_and_reported_in_debug_mode(jsinterop_p
     logs = jsinterop_page.driver.get_log("browser")
     warnings = [e["message"] for e in logs if "garbage-collected without dispose()" in e["message"]]
     assert warnings and "created here" in warnings[0]
+
+
+def test_a_reference_disposed_by_javascript_is_disposed_in_python(page):
+    """Blazor's DotNetObjectReferencesCanBeDisposed: JS's dispose() disposes the Python reference, and
+    sending it again raises instead of lending the object anew."""
+    page.run("globalThis.disposeLent = (ref) => { ref.dispose(); return ref.constructor.name; };")
+    assert page.run_python(f"""
+    from jsinterop import js_runtime, PyObjectReference
+    from {M} import Helper
+    rt = js_runtime()
+    ref = PyObjectReference.create(Helper("Ada"))
+    out = [ref.disposed, rt.invoke("disposeLent", ref), ref.disposed, rt.tracked_counts()["pyObjects"]]
+    try:
+        rt.invoke("Array.of", ref)
+    except Exception as e:
+        out += [type(e).__name__, str(e)]
+    out + [rt.tracked_counts()["pyObjects"]]
+    """) == [False, "PyObjectRef", True, 0, "PyObjectDisposedError",
+             "This PyObjectReference to Helper was disposed by JavaScript (PyObjectRef.dispose()); it cannot be sent "
+             "to JavaScript again: create a new one with PyObjectReference.create().", 0]
+
+
+def test_a_reference_lent_through_one_runtime_is_refused_by_another(page):
+    """Blazor's TrackObjectReference_ThrowsIfDifferentJSRuntimeInstancesAreUsed, with two real channels."""
+    assert page.run_python(f"""
+    from jsinterop import JSRuntime, js_runtime, PyObjectReference
+    from jsinterop.pyodide_transport import PyodideTransport
+    from {M} import Helper
+    rt, own = js_runtime(), JSRuntime(PyodideTransport())
+    out = []
+    with PyObjectReference.create(Helper("Grace")) as ref:
+        out.append(rt.invoke("Array.of", ref)[0].name)
+        try:
+            own.invoke("Array.of", ref)
+        except Exception as e:
+            out += [type(e).__name__, str(e)]
+        out += [rt.tracked_counts()["pyObjects"], own.tracked_counts()["pyObjects"]]
+    out += [rt.tracked_counts()["pyObjects"]]
+    own.shutdown()
+    out
+    """) == ["Grace", "PyObjectReferenceError",
+             "This PyObjectReference to Helper is already being tracked by a different JSRuntime. A common cause is "
+             "caching a PyObjectReference globally. Consider creating instances of PyObjectReference at the JSInterop "
+             "call site.", 1, 0, 0]
