@@ -99,6 +99,8 @@ def _function_of(member: Any) -> Any:
 
 
 def _mark(func: Any, identifier: str | None) -> Any:
+    if isinstance(func, _ClassCreationHook):  # marked twice: the outer identifier wins
+        func = func.member
     target = _function_of(func)
     if not inspect.isfunction(target):
         raise TypeError(f"js_invokable can only mark functions and methods, not {type(func).__name__}")
@@ -180,7 +182,8 @@ def _hints_of(func: Any, scope: dict[str, Any] | None = None) -> dict[str, Any]:
 class _ClassCreationHook:
     """What ``@js_invokable`` returns for a method, for the time its class body runs: when the class
     is created (``__set_name__``) it puts the method back, resolves the annotations that name the
-    class itself, and refuses two invokable methods with one identifier."""
+    class itself, and refuses two invokable methods with one identifier. Until then it stands in for
+    the method: called, bound, its attributes read and set, it acts as the method does."""
 
     __slots__ = ("member",)
 
@@ -203,10 +206,20 @@ class _ClassCreationHook:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return _function_of(self.member)(*args, **kwargs)
 
-    def __getattr__(self, name: str) -> Any:  # __name__, __doc__, __wrapped__...: the method's own
+    @property
+    def __wrapped__(self) -> Any:  # for inspect.signature and decorators stacked above
+        return _function_of(self.member)
+
+    def __getattr__(self, name: str) -> Any:  # __name__, __doc__, __annotations__...: the method's own
         if name == "member":
             raise AttributeError(name)
         return getattr(self.member, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:  # e.g. @abstractmethod stacked above
+        if name == "member":
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.member, name, value)
 
 
 def invokable_methods(cls: type) -> dict[str, Callable[..., Any]]:

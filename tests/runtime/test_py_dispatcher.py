@@ -12,9 +12,8 @@ from typing import Generic, NewType, TypeVar
 
 import pytest
 
-from jsinterop import InvocationError, JSObjectReference, PyObjectReference, js_invokable
-from jsinterop.errors import (DuplicateIdentifierError, InvokableDefinitionError, PyObjectDisposedError,
-                              PyObjectReferenceError)
+from jsinterop import (DuplicateIdentifierError, InvocationError, InvokableDefinitionError, JSObjectReference,
+                       PyObjectDisposedError, PyObjectReference, PyObjectReferenceError, js_invokable)
 from jsinterop.py_dispatcher import PyDispatcher, invokable_methods
 
 MODULE = __name__
@@ -599,3 +598,52 @@ def test_an_annotation_that_cannot_be_converted_is_an_invocation_error_naming_th
         call(dispatcher, "by_user_id", 1)
     assert str(info.value) == (f"The parameter 'user' of 'by_user_id' cannot be converted from JavaScript: its "
                                f"annotation ({MODULE}.UserId) is not a type that arguments can be converted to.")
+
+
+def test_methods_stay_plain_methods_with_decorators_stacked_around_the_mark(dispatcher, monkeypatch):
+    module = load_module("stacked_module", """
+    import abc, functools
+    from jsinterop import js_invokable
+
+    def logged(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            return func(*args, **kwargs)
+        return wrapper
+
+    class Shape(abc.ABC):
+        @logged
+        @js_invokable
+        def double(self, x: int) -> int:
+            return 2 * x
+
+        @abc.abstractmethod
+        @js_invokable
+        def area(self, scale: int) -> int: ...
+
+        @staticmethod
+        @js_invokable
+        def version(major: int) -> str:
+            return f"v{major}"
+
+        @js_invokable("Outer")
+        @js_invokable("Inner")
+        def named(self) -> str:
+            return "named"
+
+    class Square(Shape):
+        @js_invokable
+        def area(self, scale: int) -> int:
+            return 4 * scale
+    """, monkeypatch)
+    assert module.Shape.__abstractmethods__ == frozenset({"area"})
+    assert type(vars(module.Shape)["area"]) is types.FunctionType and module.Shape.version(1) == "v1"
+    assert invokable_methods(module.Square) == {"double": "double", "area": "area", "version": "version",
+                                                "Outer": "named"}
+    square = PyObjectReference.create(module.Square()).track_in(dispatcher)
+    assert [call(dispatcher, "double", 3, target=square), call(dispatcher, "area", 2, target=square),
+            call(dispatcher, "version", 3, target=square), call(dispatcher, "Outer", target=square)] == [6, 8, "v3",
+                                                                                                         "named"]
+    for identifier in ("double", "version"):
+        with pytest.raises(InvocationError, match="expected int, got string"):
+            call(dispatcher, identifier, "x", target=square)
