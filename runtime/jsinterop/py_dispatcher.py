@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
+import sys
 import traceback
 import types
 import typing
@@ -113,7 +114,7 @@ def _mark(func: Any, identifier: str | None) -> Any:
         raise InvokableDefinitionError(f"js_invokable: '{qualname}' has a private name (it starts with '_'): only "
                                        "public functions and methods can be invoked from JavaScript; give it a "
                                        "public name")
-    required_keyword = [p.name for p in inspect.signature(target).parameters.values()
+    required_keyword = [p.name for p in _signature(target).parameters.values()
                         if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
     if required_keyword:
         raise TypeError(f"js_invokable: parameter '{required_keyword[0]}' of '{qualname}' is keyword-only and has "
@@ -137,6 +138,16 @@ def _mark(func: Any, identifier: str | None) -> Any:
     setattr(target, _MARK, name)
     table[name] = target
     return func
+
+
+def _signature(func: Any) -> inspect.Signature:
+    """``inspect.signature(func)`` without evaluating the annotations (Python 3.14 would, and fail on
+    a name not defined yet, such as the method's own class): only names, kinds and defaults are used."""
+    if sys.version_info >= (3, 14):
+        import annotationlib  # type: ignore[import-not-found]
+
+        return inspect.signature(func, annotation_format=annotationlib.Format.FORWARDREF)
+    return inspect.signature(func)
 
 
 _hints: dict[Any, dict[str, Any]] = {}
@@ -429,7 +440,7 @@ def _plan_of(func: Callable[..., Any], owner: type | None = None) -> _Plan:
     key = _function_of(getattr(func, "__func__", func))
     plan = _plans.get(key)
     if plan is None:
-        signature = inspect.signature(func)  # bound methods drop `self`
+        signature = _signature(func)  # bound methods drop `self`
         hints = _hints.get(key)
         if hints is None:
             try:
