@@ -233,7 +233,7 @@ class _ClassCreationHook:
             setattr(self.member, name, value)
 
 
-def invokable_methods(cls: type) -> dict[str, Callable[..., Any]]:
+def invokable_methods(cls: type) -> dict[str, str]:
     """The invokable methods of a class (its own and inherited), by identifier: the attribute name of each."""
     return {identifier: method.attr for identifier, method in _scan(cls).items()}
 
@@ -516,7 +516,7 @@ def _arguments_for(cls: type, env: dict[Any, Any], owner: type) -> dict[Any, Any
 def _type_arguments(instance: Any, owner: type) -> dict[Any, Any]:
     """``owner``'s type parameters -> the type arguments of ``instance``: from ``Box[int]()``
     (``__orig_class__``), else from its class's bases (``class IntBox(Box[int])``)."""
-    cls = instance if isinstance(instance, type) else type(instance)
+    cls = type(instance)
     env: dict[Any, Any] = {}
     try:
         orig = object.__getattribute__(instance, "__dict__").get("__orig_class__")
