@@ -403,6 +403,13 @@ def test_a_method_deleted_or_replaced_after_the_first_call_is_no_longer_callable
         call(dispatcher, "Echo", 7, target=object_id)
     monkeypatch.undo()
     assert call(dispatcher, "ping", target=object_id) == "pong"  # put back: callable again
+    added_later.__qualname__ = "Mutable.added_later"
+    monkeypatch.setattr(Mutable, "added_later", js_invokable("AddedLater")(added_later), raising=False)
+    assert call(dispatcher, "AddedLater", 2, target=object_id) == "added 2"  # added after the first calls
+
+
+def added_later(self: Mutable, n: int) -> str:
+    return f"added {n}"
 
 
 # Blazor's DotNetDispatcherTest: the same identifier twice in one type is refused.
