@@ -698,7 +698,8 @@ export class JSCallChannel {
   releasePyObject(wrapper) {
     this.finalizer.unregister(wrapper);
     if (this.pyObjects.get(wrapper.id)?.deref() === wrapper) this.pyObjects.delete(wrapper.id);
-    if (!this.closed && this.python) this.python.release(wrapper.id);
+    // true: disposed by JavaScript, so Python's PyObjectReference is disposed too (not merely released).
+    if (!this.closed && this.python) this.python.release(wrapper.id, true);
   }
 
   #collected({ id, stack }) {

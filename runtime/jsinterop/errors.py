@@ -4,10 +4,14 @@ from __future__ import annotations
 
 __all__ = [
     "DeserializationError",
+    "DuplicateIdentifierError",
+    "InvokableDefinitionError",
     "JSDisconnectedException",
     "JSException",
     "JSObjectDisposedError",
     "JSRecursionError",
+    "PyObjectDisposedError",
+    "PyObjectReferenceError",
     "SerializationError",
     "StreamTooLargeError",
     "UnsupportedTypeError",
@@ -56,6 +60,25 @@ class JSRecursionError(JSException, RecursionError):
 
 class JSObjectDisposedError(RuntimeError):
     """An object reference was used after ``dispose()``."""
+
+
+class PyObjectDisposedError(JSObjectDisposedError, ValueError):
+    """A disposed ``PyObjectReference`` (by ``dispose()`` in Python or ``PyObjectRef.dispose()`` in JS)
+    was sent to JavaScript again."""
+
+
+class PyObjectReferenceError(RuntimeError):
+    """A ``PyObjectReference`` was sent through a runtime while another runtime tracks it (Blazor's
+    InvalidOperationException for a ``DotNetObjectReference`` used with two JSRuntimes)."""
+
+
+class InvokableDefinitionError(TypeError):
+    """An ``@js_invokable`` function or method JavaScript could not call as written: an annotation that
+    cannot be resolved, or a private name; the message names the function and the parameter."""
+
+
+class DuplicateIdentifierError(ValueError):
+    """Two ``@js_invokable`` functions of one module, or methods of one class, have the same identifier."""
 
 
 class SerializationError(ValueError):

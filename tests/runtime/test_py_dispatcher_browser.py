@@ -181,3 +181,147 @@ def test_forgotten_reference_is_finalized_and_reported_in_debug_mode(jsinterop_p
     logs = jsinterop_page.driver.get_log("browser")
     warnings = [e["message"] for e in logs if "garbage-collected without dispose()" in e["message"]]
     assert warnings and "created here" in warnings[0]
+
+
+def test_a_reference_disposed_by_javascript_is_disposed_in_python(page):
+    """Blazor's DotNetObjectReferencesCanBeDisposed: JS's dispose() disposes the Python reference, and
+    sending it again raises instead of lending the object anew."""
+    page.run("globalThis.disposeLent = (ref) => { ref.dispose(); return ref.constructor.name; };")
+    assert page.run_python(f"""
+    from jsinterop import js_runtime, PyObjectReference
+    from {M} import Helper
+    rt = js_runtime()
+    ref = PyObjectReference.create(Helper("Ada"))
+    out = [ref.disposed, rt.invoke("disposeLent", ref), ref.disposed, rt.tracked_counts()["pyObjects"]]
+    try:
+        rt.invoke("Array.of", ref)
+    except Exception as e:
+        out += [type(e).__name__, str(e)]
+    out + [rt.tracked_counts()["pyObjects"]]
+    """) == [False, "PyObjectRef", True, 0, "PyObjectDisposedError",
+             "This PyObjectReference to Helper was disposed by JavaScript (PyObjectRef.dispose()); it cannot be sent "
+             "to JavaScript again: create a new one with PyObjectReference.create().", 0]
+
+
+def test_a_reference_lent_through_one_runtime_is_refused_by_another(page):
+    """Blazor's TrackObjectReference_ThrowsIfDifferentJSRuntimeInstancesAreUsed, with two real channels."""
+    assert page.run_python(f"""
+    from jsinterop import JSRuntime, js_runtime, PyObjectReference
+    from jsinterop.pyodide_transport import PyodideTransport
+    from {M} import Helper
+    rt, own = js_runtime(), JSRuntime(PyodideTransport())
+    out = []
+    with PyObjectReference.create(Helper("Grace")) as ref:
+        out.append(rt.invoke("Array.of", ref)[0].name)
+        try:
+            own.invoke("Array.of", ref)
+        except Exception as e:
+            out += [type(e).__name__, str(e)]
+        out += [rt.tracked_counts()["pyObjects"], own.tracked_counts()["pyObjects"]]
+    out += [rt.tracked_counts()["pyObjects"]]
+    own.shutdown()
+    out
+    """) == ["Grace", "PyObjectReferenceError",
+             "This PyObjectReference to Helper is already being tracked by a different JSRuntime. A common cause is "
+             "caching a PyObjectReference globally. Consider creating instances of PyObjectReference at the JSInterop "
+             "call site.", 1, 0, 0]
+
+
+LAZY_ANNOTATIONS = '''
+import dataclasses
+from typing import TYPE_CHECKING
+from jsinterop import js_invokable
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+@dataclasses.dataclass
+class Point:
+    x: int
+
+    @js_invokable
+    def plus(self, other: Point) -> Point:  # its own class, not defined yet when decorated
+        return Point(self.x + other.x)
+
+    @js_invokable
+    def scaled(self, scale: Scale) -> int:  # defined further down the module
+        return self.x * scale.factor
+
+@dataclasses.dataclass
+class Scale:
+    factor: int
+
+class Wallet:
+    @js_invokable
+    def pay(self, amount: int, rate: Decimal) -> str:
+        return type(amount).__name__
+
+class Box[T]:
+    @js_invokable
+    def put(self, value: T) -> str:
+        return type(value).__name__
+
+class Bounded[N: int]:
+    @js_invokable
+    def put(self, value: N) -> str:
+        return type(value).__name__
+'''
+
+UNRESOLVABLE = '''
+from typing import TYPE_CHECKING
+from jsinterop import js_invokable
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+@js_invokable
+def pay(amount: int, rate: Decimal) -> str:
+    return type(amount).__name__
+'''
+
+
+def test_annotations_resolve_under_pyodides_lazy_annotations(page):
+    """Pyodide's Python evaluates annotations lazily (PEP 649, no __future__ import): a method naming
+    its own class or a later one still converts; a name imported only under TYPE_CHECKING, and PEP 695
+    type parameters, behave as on CPython with postponed annotations."""
+    out = page.run_python(f"""
+    import pathlib, sys
+    folder = pathlib.Path("/home/pyodide/fixtures"); folder.mkdir(exist_ok=True)
+    (folder / "lazy_annotations.py").write_text({LAZY_ANNOTATIONS!r})
+    (folder / "unresolvable_annotations.py").write_text({UNRESOLVABLE!r})
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    from jsinterop import js_runtime, PyObjectReference
+    out = []
+    try:
+        import unresolvable_annotations
+    except Exception as e:
+        out.append([type(e).__name__, str(e)])
+    import lazy_annotations as m
+    try:
+        PyObjectReference.create(m.Wallet())
+    except Exception as e:
+        out.append([type(e).__name__, str(e)])
+    point = PyObjectReference.create(m.Point(1))
+    js_runtime().invoke("Array.of", point)  # lent, so that JavaScript can call it by id
+    box, bounded = PyObjectReference.create(m.Box[int]()), PyObjectReference.create(m.Bounded())
+    js_runtime().invoke("Array.of", box, bounded)
+    [sys.version_info[:2] >= (3, 14), out, point.id, box.id, bounded.id]
+    """)
+    lazy, errors, point, box, bounded = out
+    assert lazy is True  # what this test is about: Pyodide's Python is 3.14 or later
+    assert errors == [
+        ["InvokableDefinitionError", "js_invokable: the annotation of parameter 'rate' of 'pay' could not be resolved "
+         "(name 'Decimal' is not defined); import the names annotations use at run time, not only under TYPE_CHECKING"],
+        ["InvokableDefinitionError", "js_invokable: the annotation of parameter 'rate' of 'Wallet.pay' could not be "
+         "resolved (name 'Decimal' is not defined); import the names annotations use at run time, not only under "
+         "TYPE_CHECKING"]]
+    call = 'Py._interop.main.invokePython(undefined, "{0}", {1}, [{2}], false)'
+    results = js(page, "const out = [];" + "".join(
+        f"try {{ out.push({call.format(identifier, target, args)}); }} catch (e) {{ out.push(e.message); }}"
+        for identifier, target, args in [
+            ("plus", point, "{x: 2}"), ("plus", point, '{x: "two"}'), ("scaled", point, "{factor: 3}"),
+            ("put", box, "4"), ("put", box, '"four"'), ("put", bounded, '"four"')]) + "return out;")
+    assert results == [{"x": 3}, "Invalid argument for parameter 'other' of 'plus': other.x: expected int, got string "
+                       "('two')", 3, "int", "Invalid argument for parameter 'value' of 'put': value: expected int, got "
+                       "string ('four')", "Invalid argument for parameter 'value' of 'put': value: expected int, got "
+                       "string ('four')"]
+    page.run_python("for ref in (point, box, bounded): ref.dispose()")
