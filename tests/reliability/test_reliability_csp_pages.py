@@ -1,6 +1,7 @@
 """Every page of the sample site under the strict Content-Security-Policy, in headless Chromium.
 
-The dev server sends ``default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'``.
+The dev server sends ``default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';
+base-uri 'self'; form-action 'self'``.
 Each HTML page of dist/ and each route of the sample app boots, then every button on it is clicked
 (alert/confirm/prompt answered), and the page must have recorded zero ``securitypolicyviolation``
 events, zero console errors and zero uncaught errors or rejections. The one page built to fail
@@ -19,7 +20,8 @@ from jsinterop.testing.browser import PageDriver
 
 pytestmark = pytest.mark.browser
 
-STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+STRICT = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; "
+          "form-action 'self'")
 FAILING_PAGES = {"boot-error.html"}
 """Pages that fail to boot on purpose (they show what a failed boot looks like)."""
 RAW_PYODIDE_PAGES = {"bench/boot.html"}
