@@ -29,8 +29,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .component import Component, ElementReference, _Inject
 from ..errors import UnsafeURLWarning
+from .component import Component, ElementReference, _Inject
 from .elements import HTML_NAMESPACE, ComponentNode, Element, Node, Text, children_namespace, element_namespace, h
 
 __all__ = ["DomBackend", "Renderer"]
