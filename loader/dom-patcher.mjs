@@ -1,6 +1,10 @@
 // Applies the component renderer's DOM operations (a JSON array, one batch per render) to the page,
 // and forwards the events components listen to back to Python. Elements are created with
-// createElement and text with createTextNode: no HTML is ever parsed, no inline handler set.
+// createElement (createElementNS inside svg and math) and text with createTextNode: no HTML is ever
+// parsed, no inline handler set. What may not be rendered (script, base, javascript: URLs...) is
+// refused by Python's `h` before it gets here.
+
+const XLINK = "http://www.w3.org/1999/xlink";
 
 /** "<div id="x" class="a b">" for messages. */
 function describeElement(element) {
@@ -34,6 +38,8 @@ export class DomPatcher {
     this.framePending = false;
     this.ids = new WeakMap(); // node -> id, to forget listeners of removed subtrees
     this.warnings = [];
+    /** Debug mode (boot({debug: true})): Python's renderer also reports what `h` dropped. */
+    this.debug = debug;
     // In debug mode, any change to the rendered DOM that the renderer did not make is reported:
     // the article's first rule (only mutate with JS what the framework does not own), enforced.
     this.observer = debug
@@ -66,7 +72,7 @@ export class DomPatcher {
     for (const op of JSON.parse(json)) {
       switch (op[0]) {
         case "element": {
-          const element = document.createElement(op[2]);
+          const element = op.length > 3 ? document.createElementNS(op[3], op[2]) : document.createElement(op[2]);
           nodes.set(op[1], element);
           this.ids.set(element, op[1]);
           break;
@@ -87,7 +93,8 @@ export class DomPatcher {
             element.style.cssText = op[3];
             break;
           }
-          element.setAttribute(op[2], op[3]);
+          if (op[2].startsWith("xlink:")) element.setAttributeNS(XLINK, op[2], op[3]);
+          else element.setAttribute(op[2], op[3]);
           // Keep live properties in step with attributes the app controls (value, checked).
           if (op[2] === "value" && "value" in element && element.value !== op[3]) element.value = op[3];
           if (op[2] === "checked" && "checked" in element) element.checked = true;
@@ -95,7 +102,8 @@ export class DomPatcher {
         }
         case "remove_attr": {
           const element = nodes.get(op[1]);
-          element.removeAttribute(op[2]);
+          if (op[2].startsWith("xlink:")) element.removeAttributeNS(XLINK, op[2].slice(6));
+          else element.removeAttribute(op[2]);
           if (op[2] === "checked" && "checked" in element) element.checked = false;
           break;
         }

@@ -4,7 +4,8 @@ It serves the folder the way the site must be served, so what works here works o
 
 - correct MIME types (``application/wasm``, ``text/javascript`` for ``.mjs``);
 - ``Cache-Control: no-cache`` (development: every load revalidates, nothing stale);
-- the strict Content-Security-Policy :data:`CONTENT_SECURITY_POLICY`;
+- the strict Content-Security-Policy :data:`CONTENT_SECURITY_POLICY` (``--no-csp`` leaves it out, for
+  tests that the site is still safe on a host that sends none);
 - history-API fallback: a path with no file extension that names no file gets the mount's
   ``index.html`` (with a ``<base href>`` of the mount, so its relative URLs still resolve); a
   missing asset (a path with an extension) gets 404;
@@ -31,8 +32,10 @@ from pathlib import Path
 
 __all__ = ["CONTENT_SECURITY_POLICY", "MIME_TYPES", "DevRequestHandler", "make_server", "running_server", "main"]
 
-CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
-"""The policy every page of the site must work under: no eval, no inline script, handler or style."""
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+                           "base-uri 'self'; form-action 'self'")
+"""The policy every page of the site must work under: no eval, no inline script, handler or style, no
+``<base>`` that moves the page's URLs and no form posting to another origin."""
 
 MIME_TYPES: dict[str, str] = {
     ".wasm": "application/wasm",
@@ -71,15 +74,18 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     base_path = "/"
     quiet = False
+    csp = True
 
-    def __init__(self, *args, base_path: str = "/", quiet: bool = False, **kwargs) -> None:
+    def __init__(self, *args, base_path: str = "/", quiet: bool = False, csp: bool = True, **kwargs) -> None:
         self.base_path = normalize_base_path(base_path)
         self.quiet = quiet
+        self.csp = csp
         super().__init__(*args, **kwargs)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if self.csp:
+            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
@@ -174,19 +180,22 @@ class DevServer(http.server.ThreadingHTTPServer):
 
 
 def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = "127.0.0.1",
-                base_path: str = "/", quiet: bool = False) -> DevServer:
-    """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port."""
+                base_path: str = "/", quiet: bool = False, csp: bool = True) -> DevServer:
+    """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port; ``csp=False``
+    sends no Content-Security-Policy (to test what a page does on a host that sends none)."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build it first (./build.sh)")
-    handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet)
+    handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp)
     return DevServer((host, port), handler)
 
 
 @contextlib.contextmanager
-def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0) -> Iterator[str]:
-    """Serve ``directory`` on a background thread; yields the URL of the mount point."""
-    server = make_server(directory, port=port, base_path=base_path, quiet=True)
+def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0,
+                   csp: bool = True) -> Iterator[str]:
+    """Serve ``directory`` on a background thread; yields the URL of the mount point. ``csp=False``
+    leaves the Content-Security-Policy header out."""
+    server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp)
     thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     thread.start()
     try:
@@ -205,9 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--base-path", default="/", help="serve under this sub-path, e.g. /some/prefix/")
+    parser.add_argument("--no-csp", action="store_true",
+                        help="send no Content-Security-Policy (to test the site on a host that sends none)")
     args = parser.parse_args(argv)
     try:
-        server = make_server(args.directory, args.port, args.host, args.base_path)
+        server = make_server(args.directory, args.port, args.host, args.base_path, csp=not args.no_csp)
     except (FileNotFoundError, ValueError, OSError) as e:
         print(f"devserver: {e}", file=sys.stderr)
         return 1

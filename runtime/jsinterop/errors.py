@@ -5,15 +5,18 @@ from __future__ import annotations
 __all__ = [
     "DeserializationError",
     "DuplicateIdentifierError",
+    "InvalidCharacterError",
     "InvokableDefinitionError",
     "JSDisconnectedException",
     "JSException",
     "JSObjectDisposedError",
     "JSRecursionError",
+    "MarkupError",
     "PyObjectDisposedError",
     "PyObjectReferenceError",
     "SerializationError",
     "StreamTooLargeError",
+    "UnsafeURLWarning",
     "UnsupportedTypeError",
 ]
 
@@ -110,3 +113,26 @@ class StreamTooLargeError(OSError):
         super().__init__(message)
         self.length = length
         self.max_allowed_size = max_allowed_size
+
+
+class MarkupError(ValueError):
+    """``h`` refused to build an element: a tag or attribute name the DOM would refuse, an inline handler,
+    or markup that would run script or send the page elsewhere (``<script>``, ``<base>``,
+    ``<meta http-equiv>``, ``<iframe srcdoc>``, ``<object data>``, ``<embed src>``, SVG ``<animate>``/``<set>``
+    aimed at ``href``). ``tag`` names the element and ``attribute`` the attribute (None for the element itself).
+    Raised while a component renders, it shows that component's error boundary."""
+
+    def __init__(self, message: str, tag: str, attribute: str | None = None) -> None:
+        super().__init__(message)
+        self.tag = tag
+        self.attribute = attribute
+
+
+class InvalidCharacterError(ValueError):
+    """The fake DOM (:class:`~jsinterop.components.fakedom.FakeDom`) refuses an element or attribute name,
+    as the browser's DOM does with a ``DOMException`` of this name."""
+
+
+class UnsafeURLWarning(UserWarning):
+    """In debug mode, ``h`` dropped a ``javascript:`` URL from ``href``, ``src``, ``action``, ``formaction``
+    or ``xlink:href``: the element is rendered without that attribute."""

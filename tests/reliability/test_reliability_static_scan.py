@@ -1,9 +1,10 @@
 """A static scan of loader/, runtime/ and www/ for what the strict Content-Security-Policy
-(``default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'``) forbids or what
-would let data become code: ``eval(``, ``new Function``/``Function(``, ``runJS``/``run_js``,
-``innerHTML``/``outerHTML``/``insertAdjacentHTML``/``document.write``, ``setTimeout``/``setInterval``
-with a string, inline ``on...=`` handlers, ``javascript:`` URLs, inline scripts and styles, and in
-Python Python's own ``eval``/``exec``/``compile`` and HTML built from unescaped values.
+(``default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self';
+form-action 'self'``) forbids or what would let data become code: ``eval(``, ``new Function``/``Function(``,
+``runJS``/``run_js``, ``innerHTML``/``outerHTML``/``insertAdjacentHTML``/``document.write``,
+``setTimeout``/``setInterval`` with a string, inline ``on...=`` handlers, ``javascript:`` URLs, inline
+scripts and styles, and in Python Python's own ``eval``/``exec``/``compile`` and HTML built from
+unescaped values.
 
 The scan is precise rather than a grep: JavaScript is tokenized (comments dropped, string, template
 and regex literals told apart from code), Python is parsed (docstrings and comments are not code),

@@ -412,3 +412,171 @@ def test_any_sequence_of_keyed_lists_patches_to_the_same_dom_as_a_fresh_render(s
         page.flush()
         assert page.markup == render(Rows, rows=rows).markup
         assert len(page.dom.nodes) == len(render(Rows, rows=rows).dom.nodes)  # nothing left behind
+
+
+# --- what the browser must not be made to do (issue 17) -----------------------------------------
+
+from jsinterop.components.elements import HTML_NAMESPACE, MATHML_NAMESPACE, SVG_NAMESPACE  # noqa: E402
+from jsinterop.components.fakedom import FakeDom  # noqa: E402
+from jsinterop.errors import InvalidCharacterError, MarkupError, UnsafeURLWarning  # noqa: E402
+
+
+def static(node):
+    """A component class that renders ``node``."""
+    return type("Static", (Component,), {"render": lambda self: node})
+
+
+@pytest.mark.parametrize(("build", "tag", "attribute"), [
+    (lambda: h.script(src="./same-origin.js"), "script", None),
+    (lambda: h.script("alert(1)"), "script", None),
+    (lambda: h("SCRIPT"), "SCRIPT", None),
+    (lambda: h.svg(h.script(href="./x.js")), "script", None),
+    (lambda: h("svg:script"), "svg:script", None),
+    (lambda: h.base(href="http://127.0.0.1:9/"), "base", None),
+    (lambda: h.meta(http_equiv="refresh", content="0;url=http://127.0.0.1:9/"), "meta", "http-equiv"),
+    (lambda: h.meta(**{"HTTP-EQUIV": "refresh"}), "meta", "HTTP-EQUIV"),
+    (lambda: h.iframe(srcdoc="<script>parent.pwned = 1</script>"), "iframe", "srcdoc"),
+    (lambda: h.object(data="./page.html"), "object", "data"),
+    (lambda: h.embed(src="./page.html"), "embed", "src"),
+    (lambda: h.svg(h.a(h.animate(attributeName="href", to="javascript:alert(1)"))), "animate", "attributeName"),
+    (lambda: h.set(attributeName=" xlink:HREF ", to="javascript:alert(1)"), "set", "attributeName"),
+])
+def test_the_builder_refuses_markup_that_runs_script_or_sends_the_page_elsewhere(build, tag, attribute):
+    with pytest.raises(MarkupError, match=f"<{tag}>") as caught:
+        build()
+    assert isinstance(caught.value, ValueError)
+    assert (caught.value.tag, caught.value.attribute) == (tag, attribute)
+    if attribute is not None:
+        assert f"'{attribute}'" in str(caught.value)
+
+
+def test_the_builder_allows_their_harmless_forms():
+    assert h.meta(name="description", content="x").attrs == {"name": "description", "content": "x"}
+    assert h.iframe(src="./page.html").attrs == {"src": "./page.html"}
+    assert h.object(type="image/svg+xml").tag == "object"
+    assert h.embed(type="image/svg+xml").tag == "embed"
+    assert h.animate(attributeName="r", to="5").attrs == {"attributeName": "r", "to": "5"}
+    assert h.set(attributeName="fill", to="red").tag == "set"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVa\tScRiPt:alert(1)", "\x00\x1fjavascript:alert(1)",
+                                 "java\nscript:alert(1)", "JAVASCRIPT:void(0)", "javascript\r:alert(1) "])
+@pytest.mark.parametrize(("tag", "name", "keyword"), [
+    ("a", "href", "href"), ("img", "src", "src"), ("form", "action", "action"),
+    ("button", "formaction", "formaction"), ("a", "xlink:href", "xlink_href"), ("a", "xlink:href", "xlink:href"),
+    ("a", "HREF", "HREF"),
+])
+def test_javascript_urls_are_dropped_with_a_warning_in_debug_mode(url, tag, name, keyword):
+    node = h(tag, "x", id="target", **{keyword: url})
+    assert name not in node.attrs and node.attrs == {"id": "target"}
+    with pytest.warns(UnsafeURLWarning, match=f"dropped {name}=.* on <{tag}>: a javascript: URL runs code"):
+        page = render(static(h(tag, "x", id="target", **{keyword: url})), debug=True)
+    assert page.find("#target").attrs == {"id": "target"}
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning outside debug mode
+        page = render(static(h(tag, "x", id="target", **{keyword: url})))
+    assert page.find("#target").attrs == {"id": "target"}
+
+
+def test_urls_that_only_look_like_javascript_are_kept():
+    for url in ["./javascript:x", "javascript-guide.html", "/javascript/", "https://example.org/?javascript:",
+                "jav ascript:alert(1)"]:
+        assert h.a("x", href=url).attrs == {"href": url}
+
+
+def test_a_link_rerendered_with_a_javascript_url_loses_its_href():
+    class Link(Component):
+        url = "./safe"
+
+        def render(self):
+            return h.a("link", href=self.url, id="link")
+
+    page = render(Link)
+    assert page.find("#link").attrs == {"href": "./safe", "id": "link"}
+    page.instance.url = " javascript:alert(1)"
+    page.instance.state_has_changed()
+    page.flush()
+    assert page.find("#link").attrs == {"id": "link"}
+
+
+def test_svg_and_mathml_children_are_created_in_their_namespace():
+    class Drawing(Component):
+        def render(self):
+            return h.div(
+                h.svg(h.circle(cx="5", cy="5", r="4", id="dot"), h.component(Square),
+                      h.foreignObject(h.p("html again", id="inside"), width="10", height="10"),
+                      viewBox="0 0 10 10", id="drawing"),
+                h.math(h.mi("x", id="x"), h.mtext(h.span("text", id="span"))),
+                h.p("plain", viewBox="kept as the DOM keeps it", id="plain"))
+
+    class Square(Component):
+        def render(self):
+            return h.rect(width="2", height="2", id="square")
+
+    page = render(Drawing)
+    namespaces = {node.attrs.get("id", node.tag): node.namespace for node in page.dom.container.walk()[1:]
+                  if node.tag is not None}
+    assert namespaces == {"div": HTML_NAMESPACE, "drawing": SVG_NAMESPACE, "dot": SVG_NAMESPACE,
+                          "square": SVG_NAMESPACE, "foreignObject": SVG_NAMESPACE, "inside": HTML_NAMESPACE,
+                          "math": MATHML_NAMESPACE, "x": MATHML_NAMESPACE, "mtext": MATHML_NAMESPACE,
+                          "span": HTML_NAMESPACE, "plain": HTML_NAMESPACE}
+    assert page.find("#drawing").attrs["viewBox"] == "0 0 10 10"  # an SVG attribute keeps its case
+    assert page.find("#plain").attrs == {"viewbox": "kept as the DOM keeps it", "id": "plain"}  # HTML lowercases
+    assert ("element", page.find("#dot").node.id, "circle", SVG_NAMESPACE) in page.dom.applied
+
+
+def test_a_component_re_rendered_inside_svg_stays_in_svg():
+    class Shape(Component):
+        round = True
+
+        def render(self):
+            return h.circle(r="1", id="shape") if self.round else h.rect(width="1", id="shape")
+
+    class Picture(Component):
+        def render(self):
+            return h.svg(h.g(h.component(Shape)))
+
+    page = render(Picture)
+    shape = page.renderer.root.root.children[0].children[0].instance
+    shape.round = False
+    shape.state_has_changed()
+    page.flush()
+    assert page.find("#shape").node.tag == "rect" and page.find("#shape").node.namespace == SVG_NAMESPACE
+
+
+def test_the_fake_dom_refuses_names_the_dom_refuses():
+    dom = FakeDom()
+    for op in [("element", 1, " bad"), ("element", 1, ""), ("element", 1, "a:b:c", SVG_NAMESPACE)]:
+        with pytest.raises(InvalidCharacterError, match="is not a valid"):
+            dom.apply([op])
+    dom.apply([("element", 2, "div")])
+    for name in [" bad name", "a=b", "", "x>"]:
+        with pytest.raises(InvalidCharacterError, match=f"'{name}' is not a valid attribute name"):
+            dom.apply([("set_attr", 2, name, "1")])
+
+
+@pytest.mark.parametrize("name", [" bad name", "a=b", "", "x>", "1x", "a b"])
+def test_the_builder_refuses_names_the_dom_refuses(name):
+    with pytest.raises(MarkupError, match=f"'{name}' is not a valid attribute name"):
+        h.div(**{name: "1"})
+    with pytest.raises(MarkupError, match=f"'{name}' is not a valid element name"):
+        h(name)
+
+
+def test_a_name_the_dom_refuses_in_a_re_render_shows_the_error_boundary():
+    class Sloppy(Component):
+        attrs = {"title": "fine"}
+
+        def render(self):
+            return h.div(h.button("break", on_click=self.spoil), **self.attrs)
+
+        def spoil(self) -> None:
+            self.attrs = {" bad name": "1"}
+
+    page = render(static(h.div(h.component(Sloppy), h.component(Fine))))
+    page.find("button").click()
+    boundary = page.find(".jsinterop-error-boundary")
+    assert "An error occurred in Sloppy." in boundary.text
+    assert "MarkupError: ' bad name' is not a valid attribute name" in boundary.text
+    assert page.find("p.fine").text == "still here"

@@ -3,6 +3,8 @@ is hidden), and the patcher keeping no node or listener of what it removed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -123,3 +125,155 @@ def test_a_style_attribute_renders_under_the_strict_policy(py):
     styled_root.remove()
     [first, second]
     """) == ["rgb(255, 0, 0)", "rgb(0, 0, 255)"]
+
+
+def test_svg_and_mathml_render_in_their_namespace(py):
+    # An XHTML <circle> has no geometry: the circle must be an SVG element to have a width.
+    found = py("""
+    class Drawing(Component):
+        def render(self):
+            return h.div(
+                h.svg(h.circle(cx="10", cy="10", r="8", id="ns-circle"),
+                      h.foreignObject(h.p("html", id="ns-html"), width="20", height="20"),
+                      viewBox="0 0 20 20", width="40", height="40", id="ns-svg"),
+                h.math(h.mi("x", id="ns-mi"), h.mtext(h.span("t", id="ns-span"))))
+
+    drawing_root = js.document.createElement("div")
+    drawing_root.id = "drawing-root"
+    js.document.body.append(drawing_root)
+    mount(Drawing, "#drawing-root")
+    get = js.document.getElementById
+    out = {name: get(name).namespaceURI for name in ("ns-svg", "ns-circle", "ns-html", "ns-mi", "ns-span")}
+    out["width"] = get("ns-circle").getBoundingClientRect().width
+    out["viewBox"] = get("ns-svg").getAttribute("viewBox")
+    out["attributes"] = [a.name for a in get("ns-svg").attributes]
+    drawing_root.remove()
+    out
+    """)
+    svg, html, mathml = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml", "http://www.w3.org/1998/Math/MathML"
+    assert {k: found[k] for k in ("ns-svg", "ns-circle", "ns-html", "ns-mi", "ns-span")} == {
+        "ns-svg": svg, "ns-circle": svg, "ns-html": html, "ns-mi": mathml, "ns-span": html}
+    assert found["width"] == 32  # r=8 in a 20-unit viewBox drawn 40 px wide
+    assert found["viewBox"] == "0 0 20 20" and "viewBox" in found["attributes"]
+
+
+def test_a_name_the_dom_refuses_in_a_re_render_shows_the_error_boundary(py):
+    shown = py("""
+    class Sloppy(Component):
+        attrs = {"title": "fine"}
+
+        def render(self):
+            return h.div(h.button("break", on_click=self.spoil, id="sloppy-button"), **self.attrs)
+
+        def spoil(self):
+            self.attrs = {" bad name": "1"}
+
+    sloppy_root = js.document.createElement("div")
+    sloppy_root.id = "sloppy-root"
+    js.document.body.append(sloppy_root)
+    mount(Sloppy, "#sloppy-root")
+    js.document.getElementById("sloppy-button").click()
+    text = sloppy_root.querySelector(".jsinterop-error-boundary").textContent
+    sloppy_root.remove()
+    text
+    """)
+    assert "An error occurred in Sloppy." in shown
+    assert "MarkupError: ' bad name' is not a valid attribute name" in shown
+
+
+NO_CSP_FILES = {
+    "custom-boot.html": Path(__file__).with_name("custom_boot.html"),
+    "custom-boot.mjs": Path(__file__).with_name("custom_boot.mjs"),
+    "pwn.js": "window.pwned = (window.pwned ?? []).concat('same-origin script');\n",
+    "pwn.html": "<!doctype html><script src='./pwn-frame.js'></script>\n",
+    "pwn-frame.js": "parent.pwned = (parent.pwned ?? []).concat('object or embed');\n",
+}
+
+REFUSED_AND_DROPPED = """
+import asyncio
+import js
+from jsinterop.components import Component, h, mount
+
+OTHER = "http://127.0.0.1:9/"  # another origin (a closed port on this machine)
+ATTEMPTS = {
+    "script": lambda: h.script(src="./pwn.js"),
+    "base": lambda: h.base(href=OTHER),
+    "refresh": lambda: h.meta(http_equiv="refresh", content=f"0;url={OTHER}"),
+    "srcdoc": lambda: h.iframe(srcdoc="<script>parent.pwned = ['srcdoc']</script>"),
+    "object": lambda: h.object(data="./pwn.html"),
+    "embed": lambda: h.embed(src="./pwn.html", type="text/html"),
+    "animate": lambda: h.svg(h.a(h("text", "a", y="10"), h.animate(attributeName="href", to="javascript:parent.pwned=['animate']"))),
+    "set": lambda: h.svg(h.a(h("text", "s", y="10"), h.set(attributeName="href", to="javascript:parent.pwned=['set']"))),
+}
+
+
+class Attempt(Component):
+    what = ""
+
+    def render(self):
+        return ATTEMPTS[self.what]()
+
+
+class Hostile(Component):
+    def render(self):
+        return h.div(
+            *[h.div(h.component(Attempt, what=what), id=f"try-{what}") for what in ATTEMPTS],
+            h.a("link", href=" JaVa\\tScRiPt:window.pwned = ['href']", id="js-link"),
+            h.form(h.input(name="secret", value="s"), h.button("send", formaction="javascript:window.pwned=['formaction']",
+                                                               id="js-button"),
+                   action="javascript:window.pwned=['action']", id="js-form"),
+            h.iframe(src="javascript:parent.pwned=['iframe']", id="js-frame"),
+            h.svg(h.a(h("text", "svg link", y="10"), xlink_href="javascript:window.pwned=['xlink']", id="js-xlink")),
+            h.img(src="javascript:window.pwned=['img']", id="js-img"))
+
+
+js.window.stayed = True  # gone if the page navigates away
+root = js.document.createElement("div")
+root.id = "hostile"
+js.document.body.append(root)
+mount(Hostile, "#hostile")
+None
+"""
+
+
+def test_without_the_policy_nothing_rendered_runs_script_or_leaves_the_page(jsinterop_page, jsinterop_site):
+    # Served with no Content-Security-Policy at all: h itself must keep the page safe.
+    url = jsinterop_site(NO_CSP_FILES, csp=False)
+    jsinterop_page.open(f"{url}custom-boot.html?debug=1")
+    assert jsinterop_page.run_async("return await globalThis.bootOutcome;")["value"] == "ready"
+    assert jsinterop_page.run_async(
+        "return (await fetch(location.href)).headers.get('content-security-policy');")["value"] is None
+    base_before, href_before = jsinterop_page.run("return [document.baseURI, location.href];")
+    jsinterop_page.run_python(REFUSED_AND_DROPPED)
+    outcome = jsinterop_page.run_async("""
+        for (const id of ["js-link", "js-xlink"]) {
+            document.getElementById(id).dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1500));  // a refresh, script or frame has run by now
+        const get = (id) => document.getElementById(id);
+        return {
+            pwned: window.pwned ?? null, stayed: window.stayed ?? false,
+            base: document.baseURI, href: location.href,
+            boundaries: Object.fromEntries([...document.querySelectorAll("[id^=try-]")].map(
+                (e) => [e.id, e.querySelector(".jsinterop-error-boundary p")?.textContent ?? e.innerHTML])),
+            attributes: [get("js-link"), get("js-form"), get("js-button"), get("js-frame"), get("js-xlink"), get("js-img")]
+                .map((e) => [e.id, e.getAttributeNames()]),
+            elements: document.querySelectorAll("#hostile script, #hostile base, #hostile meta, #hostile object, #hostile embed, #hostile animate, #hostile set").length,
+        };
+    """)
+    assert "value" in outcome, outcome
+    outcome = outcome["value"]
+    assert outcome["pwned"] is None and outcome["stayed"] is True
+    assert outcome["base"] == base_before and outcome["href"] == href_before
+    assert outcome["elements"] == 0
+    assert set(outcome["boundaries"]) == {f"try-{what}" for what in
+                                          ("script", "base", "refresh", "srcdoc", "object", "embed", "animate", "set")}
+    for where, message in outcome["boundaries"].items():
+        assert message.startswith("MarkupError: h refuses"), (where, message)
+    assert outcome["attributes"] == [["js-link", ["id"]], ["js-form", ["id"]], ["js-button", ["id"]],
+                                     ["js-frame", ["id"]], ["js-xlink", ["id"]], ["js-img", ["id"]]]
+    report = jsinterop_page.report()
+    assert report.uncaught == [] and report.violations == [], report
+    dropped = [w for w in report.console_warnings if "UnsafeURLWarning: jsinterop: dropped" in w]
+    for name in ("href", "action", "formaction", "src", "xlink:href"):
+        assert any(f"dropped {name}=" in w for w in dropped), (name, report.console_warnings)

@@ -80,9 +80,20 @@ def test_development_headers_on_every_response(root_url):
 
 
 def test_csp_is_the_strict_policy():
-    assert CONTENT_SECURITY_POLICY == "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+    assert CONTENT_SECURITY_POLICY == ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+                                       "base-uri 'self'; form-action 'self'")
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
     assert "'unsafe-eval'" not in CONTENT_SECURITY_POLICY
+
+
+def test_the_test_server_can_leave_the_policy_out(site):
+    # For tests that a page is safe where a host sends no CSP: everything else is the same.
+    with running_server(site, csp=False) as url:
+        for path in ("", "jsinterop.mjs", "client/route", "missing.js"):
+            _, headers, body = get(url + path)
+            assert "content-security-policy" not in headers, path
+            assert headers["cache-control"] == "no-cache" and headers["x-content-type-options"] == "nosniff", path
+        assert get(url)[2] == SERVED_INDEX
 
 
 def test_root_serves_index_marked_as_development(root_url):
@@ -150,3 +161,19 @@ def test_normalize_base_path(given, expected):
 def test_normalize_base_path_rejects_dots():
     with pytest.raises(ValueError, match="must not contain"):
         normalize_base_path("/a/../b")
+
+
+def test_the_command_line_serves_without_the_policy_when_asked(site):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "jsinterop.devserver", str(site), "--port", "0", "--no-csp"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # "Serving <dir> at http://127.0.0.1:<port>/ (Ctrl+C to stop)"
+        url = line.split(" at ", 1)[1].split()[0]
+        status, headers, _ = get(url + "jsinterop.mjs")
+        assert status == 200 and "content-security-policy" not in headers
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -214,7 +214,8 @@ def test_headers_file_gives_each_file_one_cache_policy(release_dist):
     assert len(rules) <= 100, "Cloudflare Pages reads at most 100 rules"
     assert rules[0] == (f"{RELEASE_BASE}*", {"Content-Security-Policy": hosting.CONTENT_SECURITY_POLICY,
                                              "X-Content-Type-Options": "nosniff"})
-    assert hosting.CONTENT_SECURITY_POLICY == "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+    assert hosting.CONTENT_SECURITY_POLICY == ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+                                               "style-src 'self'; base-uri 'self'; form-action 'self'")
     immutable = set(json.loads((release_dist / "release-manifest.json").read_text())["immutable"])
     for path in served_files(release_dist):
         url = RELEASE_BASE + path

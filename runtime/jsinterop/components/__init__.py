@@ -5,6 +5,7 @@ This is the core; the page renderer (patching the real DOM), routing and colloca
 on it. On CPython, :func:`jsinterop.testing.render` renders components into a fake DOM.
 """
 
+from ..errors import MarkupError, UnsafeURLWarning
 from .browser import mount
 from .component import Component, ElementReference, inject
 from .elements import ComponentNode, Element, Text, h
@@ -18,11 +19,13 @@ __all__ = [
     "Element",
     "ElementReference",
     "EventArgs",
+    "MarkupError",
     "NavigationManager",
     "NotFound",
     "Renderer",
     "Router",
     "Text",
+    "UnsafeURLWarning",
     "h",
     "inject",
     "mount",

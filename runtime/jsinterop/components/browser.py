@@ -65,6 +65,6 @@ def mount(component: type[Component], selector: str = "#app", services: dict[typ
     renderer = Renderer(BrowserDom(patcher),
                         {JSRuntime: js_runtime(), NavigationManager: navigation, **(services or {})},
                         detailed_errors=bool(js.Py.detailedErrors),
-                        schedule=lambda _flush: request_frame())
+                        schedule=lambda _flush: request_frame(), debug=bool(patcher.debug))
     _page_tree = (renderer, navigation)
     return renderer.mount(component, 0, **params)

@@ -1,11 +1,20 @@
 """A DOM for CPython: applies the renderer's operations to plain Python nodes, for unit tests
-(bUnit's model). Query with simple selectors, read markup, and fire events."""
+(bUnit's model). Query with simple selectors, read markup, and fire events.
+
+It behaves as the browser's DOM where a test could tell: elements have a namespace (``svg`` and
+``math`` content is created with ``createElementNS``), an HTML element's attribute names are
+lowercased while a foreign element's keep their case (``viewBox``), and a name the DOM refuses raises
+:class:`~jsinterop.errors.InvalidCharacterError`."""
 
 from __future__ import annotations
 
 import dataclasses
 import html
+import string
 from typing import Any
+
+from ..errors import InvalidCharacterError
+from .elements import HTML_NAMESPACE, valid_attribute_name, valid_element_name
 
 __all__ = ["EventArgs", "FakeDom", "FakeNode"]
 
@@ -34,6 +43,7 @@ class FakeNode:
     parent: FakeNode | None = None
     listeners: set[str] = dataclasses.field(default_factory=set)
     value: Any = None
+    namespace: str = HTML_NAMESPACE
 
     @property
     def text_content(self) -> str:
@@ -85,6 +95,14 @@ class FakeNode:
         return out
 
 
+def _attribute_key(node: FakeNode, name: str) -> str:
+    """``setAttribute`` lowercases an HTML element's attribute names; a foreign element's keep their case."""
+    return name.translate(_ASCII_LOWERCASE) if node.namespace == HTML_NAMESPACE else name
+
+
+_ASCII_LOWERCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
 def _take_name(text: str) -> tuple[str, str]:
     end = 0
     while end < len(text) and text[end] not in "#.[":
@@ -109,15 +127,21 @@ class FakeDom:
             self.applied.append(op)
             kind = op[0]
             if kind == "element":
-                self.nodes[op[1]] = FakeNode(op[1], op[2])
+                if not valid_element_name(op[2]):
+                    raise InvalidCharacterError(f"'{op[2]}' is not a valid element name")
+                self.nodes[op[1]] = FakeNode(op[1], op[2], namespace=op[3] if len(op) > 3 else HTML_NAMESPACE)
             elif kind == "text":
                 self.nodes[op[1]] = FakeNode(op[1], None, text=op[2])
             elif kind == "set_text":
                 self.nodes[op[1]].text = op[2]
             elif kind == "set_attr":
-                self.nodes[op[1]].attrs[op[2]] = op[3]
+                if not valid_attribute_name(op[2]):
+                    raise InvalidCharacterError(f"'{op[2]}' is not a valid attribute name")
+                node = self.nodes[op[1]]
+                node.attrs[_attribute_key(node, op[2])] = op[3]
             elif kind == "remove_attr":
-                self.nodes[op[1]].attrs.pop(op[2], None)
+                node = self.nodes[op[1]]
+                node.attrs.pop(_attribute_key(node, op[2]), None)
             elif kind == "insert":
                 parent, child = self.nodes[op[1]], self.nodes[op[2]]
                 if child.parent is not None:

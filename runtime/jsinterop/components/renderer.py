@@ -5,7 +5,8 @@ It is abstract over a :class:`DomBackend` that applies a batch of operations: th
 browser, or :class:`~jsinterop.components.fakedom.FakeDom` on CPython for unit tests.
 
 Operations (tuples, applied in order, one batch per flush):
-``("element", id, tag)``, ``("text", id, value)``, ``("set_text", id, value)``,
+``("element", id, tag)`` (an HTML element) or ``("element", id, tag, namespace)`` (inside ``svg`` or
+``math``: ``createElementNS``), ``("text", id, value)``, ``("set_text", id, value)``,
 ``("set_attr", id, name, value)``, ``("remove_attr", id, name)``,
 ``("insert", parent_id, id, before_id_or_None)``, ``("remove", id)``,
 ``("listen", id, event)``, ``("unlisten", id, event)``.
@@ -24,11 +25,13 @@ import traceback
 import types
 import typing
 import uuid
+import warnings
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from ..errors import UnsafeURLWarning
 from .component import Component, ElementReference, _Inject
-from .elements import ComponentNode, Element, Node, Text, h
+from .elements import HTML_NAMESPACE, ComponentNode, Element, Node, Text, children_namespace, element_namespace, h
 
 __all__ = ["DomBackend", "Renderer"]
 
@@ -46,15 +49,18 @@ class DomBackend(Protocol):
 class _Mounted:
     """A node of the tree as it is in the DOM."""
 
-    __slots__ = ("id", "vnode", "key", "children", "handlers", "owner")
+    __slots__ = ("id", "vnode", "key", "children", "handlers", "owner", "namespace")
 
-    def __init__(self, node_id: int, vnode: Element | Text, owner: Component | None) -> None:
+    def __init__(self, node_id: int, vnode: Element | Text, owner: Component | None,
+                 namespace: str = HTML_NAMESPACE) -> None:
         self.id = node_id
         self.vnode = vnode
         self.key = vnode.key
         self.children: list[_Mounted | _MountedComponent] = []
         self.handlers: dict[str, Callable[..., Any]] = {}
         self.owner = owner
+        self.namespace = namespace
+        """The namespace its children are created in."""
 
     @property
     def dom_id(self) -> int:
@@ -69,6 +75,8 @@ class _MountedComponent:
     node: ComponentNode
     root: _Mounted | _MountedComponent | None = None
     rendered_once: bool = False
+    namespace: str = HTML_NAMESPACE
+    """The namespace its content is created in (SVG for a component inside an ``svg``)."""
 
     @property
     def key(self) -> Any:
@@ -84,10 +92,12 @@ class Renderer:
     """Renders a root component into a container of a DOM backend."""
 
     def __init__(self, backend: DomBackend, services: dict[type, Any] | None = None, detailed_errors: bool = False,
-                 schedule: Callable[[Callable[[], None]], None] | None = None) -> None:
+                 schedule: Callable[[Callable[[], None]], None] | None = None, debug: bool = False) -> None:
         self.backend = backend
         self.services = dict(services or {})
         self.detailed_errors = detailed_errors
+        self.debug = debug
+        """Debug mode (``boot({debug: true})``): what ``h`` dropped is reported as an :class:`UnsafeURLWarning`."""
         self._ids = itertools.count(1)
         self._ops: list[Op] = []
         self._listeners: dict[tuple[int, str], _Mounted] = {}
@@ -182,13 +192,14 @@ class Renderer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _mount_component(self, node: ComponentNode, parent_id: int, before: int | None | object) -> _MountedComponent:
+    def _mount_component(self, node: ComponentNode, parent_id: int, before: int | None | object,
+                         namespace: str = HTML_NAMESPACE) -> _MountedComponent:
         instance = node.component()
         if not isinstance(instance, Component):
             raise TypeError(f"{node.component.__name__} is not a Component")
         instance._renderer = self
         self._inject(instance)
-        mount = _MountedComponent(instance, node)
+        mount = _MountedComponent(instance, node, namespace=namespace)
         self._mounted[id(instance)] = mount
         self._set_params(instance, node.params)
         try:
@@ -199,7 +210,7 @@ class Renderer:
             content = self._render_of(instance)
         except Exception as e:
             content = self._boundary(instance, e)
-        mount.root = self._create(content, parent_id, before, instance)
+        mount.root = self._create(content, parent_id, before, instance, namespace)
         self._after_render.append((instance, True))
         mount.rendered_once = True
         return mount
@@ -268,7 +279,7 @@ class Renderer:
         if mount is None or mount.root is None:
             return
         parent = self._parent_of[mount.root.dom_id]
-        new_root = self._create(self._boundary(instance, error), parent, mount.root.dom_id, instance)
+        new_root = self._create(self._boundary(instance, error), parent, mount.root.dom_id, instance, mount.namespace)
         self._remove_dom(mount.root)
         mount.root = new_root
         self._failed[id(mount.instance)] = error  # it stays failed until it leaves the tree
@@ -283,7 +294,7 @@ class Renderer:
             content = self._boundary(instance, e)
         assert mount.root is not None
         parent = self._parent_of[mount.root.dom_id]
-        mount.root = self._patch(mount.root, content, parent, instance)
+        mount.root = self._patch(mount.root, content, parent, instance, mount.namespace)
         self._after_render.append((instance, False))
 
     # --- the tree ------------------------------------------------------------------------------
@@ -296,18 +307,26 @@ class Renderer:
         self._parent_of[child] = parent
 
     def _create(self, vnode: Node, parent: int, before: int | None | object,
-                owner: Component | None) -> _Mounted | _MountedComponent:
-        """Create ``vnode``'s nodes and insert them into ``parent`` before ``before`` (None: at the end;
-        ``_DETACHED``: not yet, the caller places it)."""
+                owner: Component | None, namespace: str = HTML_NAMESPACE) -> _Mounted | _MountedComponent:
+        """Create ``vnode``'s nodes and insert them into ``parent`` (whose children are of ``namespace``)
+        before ``before`` (None: at the end; ``_DETACHED``: not yet, the caller places it)."""
         if isinstance(vnode, ComponentNode):
-            return self._mount_component(vnode, parent, before)
+            return self._mount_component(vnode, parent, before, namespace)
         node_id = next(self._ids)
         if isinstance(vnode, Text):
             self._emit(("text", node_id, vnode.value))
             mounted = _Mounted(node_id, vnode, owner=owner)
         else:
-            self._emit(("element", node_id, vnode.tag))
-            mounted = _Mounted(node_id, vnode, owner=owner)
+            tag = vnode.tag
+            if namespace == HTML_NAMESPACE and tag != "svg" and tag != "math":
+                self._emit(("element", node_id, tag))
+                mounted = _Mounted(node_id, vnode, owner=owner)
+            else:
+                own = element_namespace(tag, namespace)
+                self._emit(("element", node_id, tag) if own == HTML_NAMESPACE else ("element", node_id, tag, own))
+                mounted = _Mounted(node_id, vnode, owner, children_namespace(tag, own))
+            if vnode.dropped is not None and self.debug:
+                self._warn_dropped(vnode)
             for name, value in vnode.attrs.items():
                 self._emit(("set_attr", node_id, name, value))
             for event, handler in vnode.events.items():
@@ -315,7 +334,7 @@ class Renderer:
                 self._listeners[(node_id, event)] = mounted
                 self._emit(("listen", node_id, event))
             for child in vnode.children:
-                mounted.children.append(self._create(child, node_id, None, owner))
+                mounted.children.append(self._create(child, node_id, None, owner, mounted.namespace))
             if isinstance(vnode.ref, ElementReference):
                 vnode.ref.node_id = node_id
         if before is not _DETACHED:
@@ -332,11 +351,17 @@ class Renderer:
             return type(new) is Text
         return type(new) is Element and new.tag == old.vnode.tag
 
+    def _warn_dropped(self, vnode: Element) -> None:
+        for name, value in vnode.dropped or ():
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            warnings.warn(f"jsinterop: dropped {name}={shown!r} on <{vnode.tag}>: a javascript: URL runs code. "
+                          "Handle the event in Python instead (on_click=...).", UnsafeURLWarning, stacklevel=2)
+
     def _patch(self, old: _Mounted | _MountedComponent, new: Node, parent: int,
-               owner: Component | None) -> _Mounted | _MountedComponent:
+               owner: Component | None, namespace: str = HTML_NAMESPACE) -> _Mounted | _MountedComponent:
         if not self._same_kind(old, new):
             before = old.dom_id
-            created = self._create(new, parent, before, owner)
+            created = self._create(new, parent, before, owner, namespace)
             self._remove(old)
             return created
         if type(old) is _MountedComponent:
@@ -350,13 +375,17 @@ class Renderer:
             old.vnode = new
             return old
         assert type(new) is Element and type(previous) is Element
+        if new.dropped is not None and self.debug:
+            self._warn_dropped(new)
         if new.attrs != previous.attrs:
-            for name, value in new.attrs.items():
-                if previous.attrs.get(name) != value:
-                    self._emit(("set_attr", old.id, name, value))
+            # Removals first: an HTML element's attribute names are case-insensitive, so removing
+            # ``viewBox`` after setting ``viewbox`` would remove the new one.
             for name in previous.attrs:
                 if name not in new.attrs:
                     self._emit(("remove_attr", old.id, name))
+            for name, value in new.attrs.items():
+                if previous.attrs.get(name) != value:
+                    self._emit(("set_attr", old.id, name, value))
         if new.events or old.handlers:
             self._patch_events(old, new.events)
         old.owner = owner
@@ -402,9 +431,10 @@ class Renderer:
                         owner: Component | None) -> list[_Mounted | _MountedComponent]:
         old_children = parent.children
         result: list[_Mounted | _MountedComponent] = []
+        namespace = parent.namespace
         if not old_children:
             for vnode in new_children:
-                result.append(self._create(vnode, parent.id, None, owner))
+                result.append(self._create(vnode, parent.id, None, owner, namespace))
             return result
         # Fast path: the same keys in the same order (most re-renders) need no matching and no moves.
         common = min(len(old_children), len(new_children))
@@ -413,11 +443,11 @@ class Renderer:
             old, vnode = old_children[start], new_children[start]
             if old.key != vnode.key or not self._same_kind(old, vnode):
                 break
-            result.append(self._patch(old, vnode, parent.id, owner))
+            result.append(self._patch(old, vnode, parent.id, owner, namespace))
             start += 1
         if start == len(old_children):
             for vnode in new_children[start:]:
-                result.append(self._create(vnode, parent.id, None, owner))
+                result.append(self._create(vnode, parent.id, None, owner, namespace))
             return result
         if start == len(new_children):
             for old in old_children[start:]:
@@ -438,9 +468,9 @@ class Renderer:
                 unkeyed_index += 1
             if match is not None and id(match) not in used and self._same_kind(match, vnode):
                 used.add(id(match))
-                result.append(self._patch(match, vnode, parent.id, owner))
+                result.append(self._patch(match, vnode, parent.id, owner, namespace))
             else:
-                result.append(self._create(vnode, parent.id, _DETACHED, owner))
+                result.append(self._create(vnode, parent.id, _DETACHED, owner, namespace))
         old_position = {id(old): index for index, old in enumerate(rest) if id(old) in used}
         for old in rest:
             if id(old) not in used:

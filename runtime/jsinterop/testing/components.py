@@ -119,15 +119,17 @@ class RenderedComponent:
 
 
 def render(component: type[Component], *, js: JSRuntime | None = None, path: str = "/",
-           services: dict[type, Any] | None = None, detailed_errors: bool = True, **params: Any) -> RenderedComponent:
+           services: dict[type, Any] | None = None, detailed_errors: bool = True, debug: bool = False,
+           **params: Any) -> RenderedComponent:
     """Render ``component`` with ``params`` into a fake DOM. ``js`` (default: a strict
     :class:`FakeJSRuntime`) is what ``inject()`` gives fields annotated ``JSRuntime``; ``path`` is the
-    location of the in-memory :class:`NavigationManager` (``page.navigation.navigate_to(...)``)."""
+    location of the in-memory :class:`NavigationManager` (``page.navigation.navigate_to(...)``);
+    ``debug`` renders as a page booted with ``boot({debug: true})`` (warnings about what ``h`` dropped)."""
     js = js if js is not None else FakeJSRuntime()
     dom = FakeDom()
     navigation = NavigationManager(path)
     renderer = Renderer(dom, {JSRuntime: js, NavigationManager: navigation, **(services or {})},
-                        detailed_errors=detailed_errors)
+                        detailed_errors=detailed_errors, debug=debug)
     instance = renderer.mount(component, CONTAINER_ID, **params)
     rendered = RenderedComponent(instance, renderer, dom, js)
     rendered.navigation = navigation

@@ -6,10 +6,11 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
 - ``jsinterop_dist``: that folder, checked to be a build.
 - ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
   as ``./build.sh serve``), for the whole session.
-- ``jsinterop_serve``: a function ``serve(directory, base_path="/") -> url`` for other folders or
-  mount points (a broken copy of the site, a sub-path deployment).
-- ``jsinterop_site``: a function ``site(files) -> url`` serving the built site plus extra files
-  (``{"fixtures.mjs": "export ..."}`` or paths), for test modules and pages next to the app.
+- ``jsinterop_serve``: a function ``serve(directory, base_path="/", csp=True) -> url`` for other folders
+  or mount points (a broken copy of the site, a sub-path deployment); ``csp=False`` sends no
+  Content-Security-Policy, to test that the site is safe on a host that sends none.
+- ``jsinterop_site``: a function ``site(files, base_path="/", csp=True) -> url`` serving the built site
+  plus extra files (``{"fixtures.mjs": "export ..."}`` or paths), for test modules and pages next to the app.
 - ``jsinterop_browser``: one headless Chromium for the whole session.
 - ``jsinterop_page``: a :class:`~jsinterop.testing.browser.PageDriver`, a fresh window in that
   browser: ``report = jsinterop_page.open(jsinterop_server)`` boots the page and returns its
@@ -56,10 +57,11 @@ def jsinterop_dist(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def jsinterop_serve() -> Iterator[Callable[..., str]]:
-    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path)``."""
+    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path, csp)``
+    (``csp=False``: without the Content-Security-Policy header)."""
     with contextlib.ExitStack() as stack:
-        def serve(directory: str | Path, base_path: str = "/") -> str:
-            return stack.enter_context(running_server(directory, base_path=base_path))
+        def serve(directory: str | Path, base_path: str = "/", csp: bool = True) -> str:
+            return stack.enter_context(running_server(directory, base_path=base_path, csp=csp))
 
         yield serve
 
@@ -79,7 +81,7 @@ def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
     written beside them; each call gets its own folder and server.
     """
 
-    def site(files: dict[str, str | Path], base_path: str = "/") -> str:
+    def site(files: dict[str, str | Path], base_path: str = "/", csp: bool = True) -> str:
         root = tmp_path_factory.mktemp("site")
         for path in jsinterop_dist.rglob("*"):
             if path.is_file():
@@ -95,7 +97,7 @@ def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
                 target.write_bytes(content.read_bytes())
             else:
                 target.write_text(content)
-        return jsinterop_serve(root, base_path=base_path)
+        return jsinterop_serve(root, base_path=base_path, csp=csp)
 
     return site
 
