@@ -6,8 +6,9 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
 - ``jsinterop_dist``: that folder, checked to be a build.
 - ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
   as ``./build.sh serve``), for the whole session.
-- ``jsinterop_serve``: a function ``serve(directory, base_path="/") -> url`` for other folders or
-  mount points (a broken copy of the site, a sub-path deployment).
+- ``jsinterop_serve``: a function ``serve(directory, base_path="/", extra_roots=()) -> url`` for other
+  folders or mount points (a broken copy of the site, a sub-path deployment); a folder of links into
+  ``dist/`` passes it in ``extra_roots`` (the dev server serves no link that leads elsewhere).
 - ``jsinterop_site``: a function ``site(files) -> url`` serving the built site plus extra files
   (``{"fixtures.mjs": "export ..."}`` or paths), for test modules and pages next to the app.
 - ``jsinterop_browser``: one headless Chromium for the whole session.
@@ -28,7 +29,7 @@ Run pytest with pytest-pyodide's options for the same dist: ``--dist-dir=dist --
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -56,10 +57,11 @@ def jsinterop_dist(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def jsinterop_serve() -> Iterator[Callable[..., str]]:
-    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path)``."""
+    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path,
+    extra_roots)``; files that links in ``dir`` lead to are served only from ``dir`` and ``extra_roots``."""
     with contextlib.ExitStack() as stack:
-        def serve(directory: str | Path, base_path: str = "/") -> str:
-            return stack.enter_context(running_server(directory, base_path=base_path))
+        def serve(directory: str | Path, base_path: str = "/", extra_roots: Iterable[str | Path] = ()) -> str:
+            return stack.enter_context(running_server(directory, base_path=base_path, extra_roots=extra_roots))
 
         yield serve
 
@@ -95,7 +97,7 @@ def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
                 target.write_bytes(content.read_bytes())
             else:
                 target.write_text(content)
-        return jsinterop_serve(root, base_path=base_path)
+        return jsinterop_serve(root, base_path=base_path, extra_roots=[jsinterop_dist])
 
     return site
 
