@@ -80,7 +80,7 @@ def run(cmd: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     return proc
 
 
-DIST_MARKER = ".jsinterop-dist"
+DIST_MARKER = hosting.DIST_MARKER
 """The file that marks a folder as a build of ours: only such a folder (or an empty one) is written to."""
 
 _MARKER_TEXT = b"This folder is written by jsinterop's tools/build.py: a build deletes what it did not make.\n"
@@ -489,8 +489,9 @@ def previous_release(dist_root: Path) -> frozenset[Path]:
 
 
 def development_files(root: Path) -> dict[str, bytes]:
-    """Every file of a built site, by its path relative to `root`."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of a built site, by its path relative to `root` (not the build's marker)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p != root / DIST_MARKER}
 
 
 def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_layout.ReleaseFile]]:

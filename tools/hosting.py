@@ -205,7 +205,9 @@ def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
 #   index.html, with <base href="{base}"> so that client-side routes load from deep links; a missing
 #   asset is a 404.
 # - nginx's MIME table with the site's types over it (.wasm is application/wasm, .mjs text/javascript).
-# - Symbolic links are not followed: the release has none, so one is not part of the site.
+# - Symbolic links are not followed: the release has none, so one is not part of the site. nginx checks
+#   every part of a file's path, so the folder must not be reached through a link either (ngx_brotli's
+#   brotli_static ignores disable_symlinks' from=, google/ngx_brotli#134).
 # - Every response carries the Content-Security-Policy the site is built for.
 
 default_type application/octet-stream;
@@ -213,7 +215,7 @@ default_type application/octet-stream;
 charset_types {' '.join(charset_types)};
 index index.html {base}index.html;
 absolute_redirect off;
-disable_symlinks on from=$document_root;
+disable_symlinks on;
 gzip_static on;
 brotli_static on;  {BROTLI_MARK}
 gzip_vary on;
