@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -250,10 +251,11 @@ def test_a_module_that_imports_only_in_pyodide_is_skipped(tmp_path):
     assert (tmp_path / "app.typed_demo.d.ts").is_file()
 
 
-def test_a_file_name_that_is_not_utf8_fails_the_build_naming_it(sources, built, edit):
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_a_file_name_that_is_not_utf8_fails_the_build_naming_it(sources, built, edit, command):
     before = snapshot_of(built)
     edit(b"www/caf\xe9.txt", "not UTF-8 in its name")
-    proc = build_from(sources, built)
+    proc = build_from(sources, built, command)
     assert proc.returncode == 1
     assert "www/caf\\xe9.txt" in proc.stderr and "not UTF-8" in proc.stderr, proc.stderr
     assert snapshot_of(built) == before
@@ -272,6 +274,37 @@ def test_a_release_that_fails_leaves_the_previous_release_as_it_was(tmp_path, mo
     with pytest.raises(build_tool.BuildError, match="on purpose"):
         build_tool.release(out, "/")
     assert snapshot_of(out) == before, "jsinterop.mjs must not point at new files while _headers is stale"
+
+
+def test_a_running_dev_server_keeps_serving_across_a_build_that_changes_files(sources, built, edit):
+    from jsinterop.devserver import running_server
+
+    with running_server(built) as url:
+        edit("www/style.css", "body { color: rebeccapurple; }\n")
+        assert build_from(sources, built).returncode == 0
+        with urllib.request.urlopen(url + "style.css") as response:
+            assert response.read() == b"body { color: rebeccapurple; }\n"
+        with urllib.request.urlopen(url + "jsinterop.mjs") as response:
+            assert response.status == 200
+
+
+def test_a_changed_file_is_staged_until_the_build_commits(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / build_tool.DIST_MARKER).write_bytes(b"")
+    (out / "same.txt").write_bytes(b"same")
+    (out / "old.txt").write_bytes(b"old")
+    dist = build_tool.Dist.begin(out)
+    dist.put_bytes("same.txt", b"same")
+    dist.put_bytes("old.txt", b"new")
+    dist.put_bytes("sub/added.txt", b"added")
+    assert dist.current("same.txt") == out / "same.txt"
+    assert dist.current("old.txt").read_bytes() == b"new" and not dist.current("old.txt").is_relative_to(out)
+    assert (out / "old.txt").read_bytes() == b"old" and not (out / "sub").exists()
+    dist.commit()
+    assert (out / "old.txt").read_bytes() == b"new" and (out / "sub" / "added.txt").read_bytes() == b"added"
+    assert dist.current("old.txt") == out / "old.txt" and not dist.staging.exists()
+    assert sorted(dist.changed) == ["old.txt", "sub/added.txt", build_tool.DIST_MARKER]
 
 
 def test_release_errors_name_the_file():
