@@ -2,7 +2,10 @@
 
 Every download is pinned in tools/pins.toml, cached under .cache/ and verified by hash. Every output
 is written only when its content changes, and files in dist/ that the build no longer produces are
-removed, so a second build with nothing changed touches nothing and finishes in seconds.
+removed, so a second build with nothing changed touches nothing and finishes in seconds. Changed files
+are written beside dist/ first and moved in when the whole build has succeeded: a build that fails
+leaves dist/ as it was. The build writes only into a folder that is empty or holds a previous build
+(marked by a .jsinterop-dist file).
 
 `release` writes the production form of the same site (tools/release.py: content-hashed names,
 Pyodide in a versioned folder, .br/.gz siblings; tools/hosting.py: nginx.conf and _headers).
@@ -26,6 +29,7 @@ import tarfile
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,45 +80,121 @@ def run(cmd: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     return proc
 
 
+DIST_MARKER = hosting.DIST_MARKER
+"""The file that marks a folder as a build of ours: only such a folder (or an empty one) is written to."""
+
+_MARKER_TEXT = b"This folder is written by jsinterop's tools/build.py: a build deletes what it did not make.\n"
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the project when it is in it, with bytes that are not UTF-8 as ``\\xNN``."""
+    if path.is_relative_to(ROOT):
+        path = path.relative_to(ROOT)
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def check_output_folder(root: Path) -> None:
+    """Refuse to build into ``root`` unless it is missing, empty, or a previous build of ours."""
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise BuildError(f"{shown(root)} is not a folder: --dist must name a folder")
+    if (root / DIST_MARKER).is_file() or not any(root.iterdir()):
+        return
+    if (root / "jsinterop.mjs").is_file() and ((root / LOCK_NAME).is_file() or (root / RELEASE_MANIFEST).is_file()):
+        return  # a build made before the marker existed: the build adds the marker
+    raise BuildError(f"{shown(root)} is not empty and is not a previous build of jsinterop (it has no {DIST_MARKER}): "
+                     "a build removes every file it did not make, so it refuses this folder; "
+                     "build into an empty or new folder")
+
+
 @dataclass
 class Dist:
-    """dist/ as the build writes it: tracks every output and leaves unchanged files untouched."""
+    """An output folder as the build writes it: tracks every output and leaves unchanged files untouched.
+
+    Changed files are written into a staging folder beside ``root`` (``.<name>.jsinterop-staging``);
+    :meth:`commit` moves them in and removes stale files, so a build that fails leaves ``root`` as it
+    was, and a build with nothing changed touches no file of it."""
 
     root: Path
     written: set[Path] = field(default_factory=set)
     changed: list[str] = field(default_factory=list)
+    staged: dict[str, Path] = field(default_factory=dict)
 
-    def _claim(self, rel: str) -> Path:
+    @property
+    def staging(self) -> Path:
+        """Where changed files wait for :meth:`commit`: a sibling of ``root``, on the same file system."""
+        return self.root.with_name(f".{self.root.name}.jsinterop-staging")
+
+    @classmethod
+    def begin(cls, root: Path) -> Dist:
+        """A build into ``root``, refused (:func:`check_output_folder`) unless the folder is ours to write."""
+        check_output_folder(root)
+        dist = cls(root)
+        dist.discard()  # what a build that was killed left
+        return dist
+
+    def current(self, rel: str) -> Path:
+        """Where the file ``rel`` of this build is now: its staged copy if it changed, else in ``root``."""
+        return self.staged.get(rel, self.root / rel)
+
+    def _claim(self, rel: str) -> tuple[Path, Path]:
         path = self.root / rel
         self.written.add(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        staged = self.staging / rel
+        return path, staged
+
+    def _stage(self, rel: str, staged: Path) -> None:
+        self.staged[rel] = staged
+        self.changed.append(rel)
 
     def put_bytes(self, rel: str, data: bytes) -> None:
-        path = self._claim(rel)
+        path, staged = self._claim(rel)
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            self.staged.pop(rel, None)
             return
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        self.changed.append(rel)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        self._stage(rel, staged)
 
     def put_file(self, rel: str, source: Path) -> None:
-        path = self._claim(rel)
+        path, staged = self._claim(rel)
         if path.is_file() and path.stat().st_size == source.stat().st_size and sha256_of(path) == sha256_of(source):
+            self.staged.pop(rel, None)
             return
-        tmp = path.with_name(path.name + ".tmp")
-        shutil.copyfile(source, tmp)
-        tmp.replace(path)
-        self.changed.append(rel)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        self._stage(rel, staged)
+
+    def commit(self, keep: frozenset[Path] = frozenset()) -> None:
+        """Move the changed files into ``root`` (each replaced at once, so a server reading the folder
+        never sees half a file), then remove the files this build did not produce, except ``keep``."""
+        self.put_bytes(DIST_MARKER, _MARKER_TEXT)
+        self.root.mkdir(parents=True, exist_ok=True)
+        for rel, staged in self.staged.items():
+            target = self.root / rel
+            for folder in reversed(target.relative_to(self.root).parents[:-1]):
+                if (self.root / folder).is_file():  # a stale file where this build has a folder
+                    (self.root / folder).unlink()
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)  # a stale folder where this build has a file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.replace(target)
+        self.staged.clear()
+        self.prune(keep)
+        self.discard()
+
+    def discard(self) -> None:
+        """Remove the staging folder (after :meth:`commit`, or when the build failed)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
 
     def prune(self, keep: frozenset[Path] = frozenset()) -> None:
         """Remove files (and then empty folders) that this build did not produce, except `keep`."""
         for p in sorted(self.root.rglob("*"), reverse=True):
-            if p.is_file() and p not in self.written and p not in keep:
+            if (p.is_file() or p.is_symlink()) and p not in self.written and p not in keep:
                 p.unlink()
-                self.changed.append(f"-{p.relative_to(self.root)}")
-            elif p.is_dir() and not any(p.iterdir()):
+                self.changed.append(f"-{shown(p.relative_to(self.root))}")
+            elif p.is_dir() and not p.is_symlink() and not any(p.iterdir()):
                 p.rmdir()
 
 
@@ -257,18 +337,42 @@ def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
 
 # --- The build ---------------------------------------------------------------------------------
 
-def copy_tree(dist: Dist, source: Path, dest: str = "", skip: tuple[str, ...] = ()) -> None:
+def site_files(source: Path) -> Iterator[tuple[Path, Path]]:
+    """(file, path relative to ``source``) of every file under ``source``, refusing what a site cannot
+    hold: a symbolic link that leads out of the project, and a name that is not UTF-8 (no URL names it)."""
+    project = ROOT.resolve()
     for p in sorted(source.rglob("*")):
-        rel = p.relative_to(source)
-        if not p.is_file() or rel.parts[0] in skip or "__pycache__" in rel.parts:
+        if p.is_symlink() and not p.resolve().is_relative_to(project):
+            raise BuildError(f"{shown(p)} is a symbolic link to {p.resolve()}, outside the project: the build "
+                             "copies nothing from outside it (copy the file into the project instead)")
+        try:
+            str(p.relative_to(source)).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BuildError(f"{shown(p)}: the file name is not UTF-8, so no URL can name it: rename it") from None
+        if p.is_file():
+            yield p, p.relative_to(source)
+
+
+def copy_tree(dist: Dist, source: Path, dest: str = "", skip: tuple[str, ...] = ()) -> None:
+    for p, rel in site_files(source):
+        if rel.parts[0] in skip or "__pycache__" in rel.parts:
             continue
         dist.put_file(str(Path(dest) / rel), p)
 
 
 def build(dist_root: Path) -> Dist:
+    """The development build of the site into ``dist_root`` (see :class:`Dist`: all or nothing)."""
+    dist = Dist.begin(dist_root)
+    try:
+        _build_files(dist)
+        dist.commit()
+    finally:
+        dist.discard()
+    return dist
+
+
+def _build_files(dist: Dist) -> None:
     pins = load_pins()
-    dist = Dist(dist_root)
-    dist_root.mkdir(parents=True, exist_ok=True)
 
     package = pyodide_files(pins)
     for name in pins["pyodide"]["files"]:
@@ -286,13 +390,12 @@ def build(dist_root: Path) -> Dist:
             copy_tree(dist, export_types(spec), "types", skip=(".complete",))
             # Collocated JS modules (app/page.py + app/page.js) are served at the package's path.
             package = ROOT / spec["project"] / spec["types"]
-            for module in sorted(package.rglob("*.js")):
-                dist.put_file(str(Path(spec["types"]) / module.relative_to(package)), module)
+            for module, rel in site_files(package):
+                if module.suffix == ".js":
+                    dist.put_file(str(Path(spec["types"]) / rel), module)
     copy_tree(dist, ROOT / "loader")
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
     copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))
-    dist.prune()
-    return dist
 
 
 # --- The release ---------------------------------------------------------------------------------
@@ -386,34 +489,38 @@ def previous_release(dist_root: Path) -> frozenset[Path]:
 
 
 def development_files(root: Path) -> dict[str, bytes]:
-    """Every file of a built site, by its path relative to `root`."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of a built site, by its path relative to `root` (not the build's marker)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p != root / DIST_MARKER}
 
 
 def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_layout.ReleaseFile]]:
     """Build the production form of the site into `dist_root`, to be served at `base_path`."""
     base = hosting.normalize_base_path(base_path)
+    check_output_folder(dist_root)  # before the work, not after it
     pins = load_pins()
     stage = build(CACHE / "release-stage")  # the development build it starts from
     version = pins["pyodide"]["version"]
     files = development_files(stage.root)
     files[SNAPSHOT_NAME], snapshot = memory_snapshot(stage.root, pins)
     tree = release_layout.release_tree(files, version, pins["pyodide"]["files"], base, snapshot=(SNAPSHOT_NAME, snapshot))
-    dist = Dist(dist_root)
-    dist_root.mkdir(parents=True, exist_ok=True)
-    keep = previous_release(dist_root)
-    immutable = []
-    for f in tree:
-        for out in (f, *release_layout.siblings(f, CACHE / "compressed")):
-            dist.put_bytes(out.path, out.data)
-            if out.immutable:
-                immutable.append(out.path)
-    served = {f.path: f.immutable for f in tree}
-    dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH).encode())
-    dist.put_bytes("_headers", hosting.headers_file(base, served, [p for p in served if p.endswith(".wasm")]).encode())
-    dist.put_bytes(".nojekyll", b"")  # GitHub Pages: serve the files as they are, no Jekyll
-    dist.put_bytes(RELEASE_MANIFEST, (json.dumps({"immutable": sorted(immutable)}, indent=1) + "\n").encode())
-    dist.prune(keep)
+    dist = Dist.begin(dist_root)
+    try:
+        keep = previous_release(dist_root)
+        immutable = []
+        for f in tree:
+            for out in (f, *release_layout.siblings(f, CACHE / "compressed")):
+                dist.put_bytes(out.path, out.data)
+                if out.immutable:
+                    immutable.append(out.path)
+        served = {f.path: f.immutable for f in tree}
+        dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH).encode())
+        dist.put_bytes("_headers", hosting.headers_file(base, served, [p for p in served if p.endswith(".wasm")]).encode())
+        dist.put_bytes(".nojekyll", b"")  # GitHub Pages: serve the files as they are, no Jekyll
+        dist.put_bytes(RELEASE_MANIFEST, (json.dumps({"immutable": sorted(immutable)}, indent=1) + "\n").encode())
+        dist.commit(keep)
+    finally:
+        dist.discard()
     return dist, tree
 
 

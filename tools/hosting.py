@@ -27,16 +27,109 @@ CONTENT_SECURITY_POLICY = devserver.CONTENT_SECURITY_POLICY
 BROTLI_MARK = "# brotli module"
 """Ends every nginx line that needs the ngx_brotli static module; without it, drop those lines."""
 
-DEPLOY_FILES = ("nginx.conf", "_headers", "release-manifest.json")
+DIST_MARKER = ".jsinterop-dist"
+"""The file that marks a folder as a build of ours (tools/build.py writes only into such a folder or an
+empty one)."""
+
+DEPLOY_FILES = ("nginx.conf", "_headers", "release-manifest.json", DIST_MARKER)
 """Files of a release that are for deploying it, not for browsers (nginx answers them with 404)."""
+
+NGINX_DEFAULT_TYPES = """
+    text/html html htm shtml;
+    text/css css;
+    text/xml xml;
+    image/gif gif;
+    image/jpeg jpeg jpg;
+    application/javascript js;
+    application/atom+xml atom;
+    application/rss+xml rss;
+    text/mathml mml;
+    text/plain txt;
+    text/vnd.sun.j2me.app-descriptor jad;
+    text/vnd.wap.wml wml;
+    text/x-component htc;
+    image/avif avif;
+    image/png png;
+    image/svg+xml svg svgz;
+    image/tiff tif tiff;
+    image/vnd.wap.wbmp wbmp;
+    image/webp webp;
+    image/x-icon ico;
+    image/x-jng jng;
+    image/x-ms-bmp bmp;
+    font/woff woff;
+    font/woff2 woff2;
+    application/java-archive jar war ear;
+    application/json json;
+    application/mac-binhex40 hqx;
+    application/msword doc;
+    application/pdf pdf;
+    application/postscript ps eps ai;
+    application/rtf rtf;
+    application/vnd.apple.mpegurl m3u8;
+    application/vnd.google-earth.kml+xml kml;
+    application/vnd.google-earth.kmz kmz;
+    application/vnd.ms-excel xls;
+    application/vnd.ms-fontobject eot;
+    application/vnd.ms-powerpoint ppt;
+    application/vnd.oasis.opendocument.graphics odg;
+    application/vnd.oasis.opendocument.presentation odp;
+    application/vnd.oasis.opendocument.spreadsheet ods;
+    application/vnd.oasis.opendocument.text odt;
+    application/vnd.openxmlformats-officedocument.presentationml.presentation pptx;
+    application/vnd.openxmlformats-officedocument.spreadsheetml.sheet xlsx;
+    application/vnd.openxmlformats-officedocument.wordprocessingml.document docx;
+    application/vnd.wap.wmlc wmlc;
+    application/wasm wasm;
+    application/x-7z-compressed 7z;
+    application/x-cocoa cco;
+    application/x-java-archive-diff jardiff;
+    application/x-java-jnlp-file jnlp;
+    application/x-makeself run;
+    application/x-perl pl pm;
+    application/x-pilot prc pdb;
+    application/x-rar-compressed rar;
+    application/x-redhat-package-manager rpm;
+    application/x-sea sea;
+    application/x-shockwave-flash swf;
+    application/x-stuffit sit;
+    application/x-tcl tcl tk;
+    application/x-x509-ca-cert der pem crt;
+    application/x-xpinstall xpi;
+    application/xhtml+xml xhtml;
+    application/xspf+xml xspf;
+    application/zip zip;
+    application/octet-stream bin exe dll;
+    application/octet-stream deb;
+    application/octet-stream dmg;
+    application/octet-stream iso img;
+    application/octet-stream msi msp msm;
+    audio/midi mid midi kar;
+    audio/mpeg mp3;
+    audio/ogg ogg;
+    audio/x-m4a m4a;
+    audio/x-realaudio ra;
+    video/3gpp 3gpp 3gp;
+    video/mp2t ts;
+    video/mp4 mp4;
+    video/mpeg mpeg mpg;
+    video/quicktime mov;
+    video/webm webm;
+    video/x-flv flv;
+    video/x-m4v m4v;
+    video/x-mng mng;
+    video/x-ms-asf asx asf;
+    video/x-ms-wmv wmv;
+    video/x-msvideo avi;
+"""
+"""nginx's own MIME table (its ``conf/mime.types``, as of nginx 1.22): the include's ``types {}`` replaces
+the server's table, so it repeats this one with the site's types over it."""
 
 
 def normalize_base_path(base_path: str) -> str:
     """``"some/prefix"`` -> ``"/some/prefix/"``: the URL path a release is served under, as the dev
-    server's ``--base-path`` has it. It goes into nginx.conf and HTML, so only plain path characters."""
-    if not re.fullmatch(r"[A-Za-z0-9._~/-]*", base_path):
-        raise ValueError(f"base path {base_path!r} must be a plain URL path such as /some/prefix/ "
-                         "(letters, digits, '.', '_', '~', '-')")
+    server's ``--base-path`` has it (the same rule: it goes into nginx.conf and HTML, so only plain
+    path characters)."""
     return devserver.normalize_base_path(base_path)
 
 
@@ -58,16 +151,30 @@ def _headers_block(cache_control: str, indent: str) -> str:
 
 
 def _types_block(mime_types: Mapping[str, str]) -> tuple[str, list[str]]:
-    """nginx's ``types {}`` for the site's extensions, and the types that get ``charset=utf-8``."""
-    by_type: dict[str, list[str]] = {}
+    """nginx's ``types {}``: its default table with the site's extensions over it; and the types that
+    get ``charset=utf-8``."""
+    table: dict[str, str] = {}
+    for line in NGINX_DEFAULT_TYPES.strip().splitlines():
+        mime, *exts = line.strip().rstrip(";").split()
+        table.update((ext, mime) for ext in exts)
     charset: list[str] = []
-    for ext, value in sorted(mime_types.items()):
+    for ext, value in mime_types.items():
         mime, _, params = value.partition(";")
-        by_type.setdefault(mime.strip(), []).append(ext.lstrip("."))
+        table[ext.lstrip(".")] = mime.strip()
         if "charset" in params and mime.strip() not in charset and mime.strip() != "text/html":
             charset.append(mime.strip())
+    by_type: dict[str, list[str]] = {}
+    for ext, mime in sorted(table.items()):
+        by_type.setdefault(mime, []).append(ext)
     lines = "".join(f"    {mime} {' '.join(exts)};\n" for mime, exts in sorted(by_type.items()))
     return f"types {{\n{lines}}}\n", sorted({*charset, "text/javascript", "application/json"})
+
+
+def bare_prefix_redirect(base_path: str) -> str:
+    """The server-level nginx line that sends the bare prefix (``/some/prefix``) to the prefix with its
+    slash; the include, inside ``location /some/prefix/``, never sees that URL. Empty for a site at /."""
+    base = normalize_base_path(base_path)
+    return "" if base == "/" else f"location = {base.rstrip('/')} {{ return 301 {base}; }}"
 
 
 def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
@@ -79,6 +186,7 @@ def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
     example_root = "/srv/site"
     location = (f"    location / {{\n        root {example_root};\n        include {example_root}/nginx.conf;\n    }}"
                 if base == "/" else
+                f"    {bare_prefix_redirect(base)}\n"
                 f"    location {base} {{\n        alias {example_root}/;\n        include {example_root}/nginx.conf;\n    }}")
     return f"""\
 # nginx rules for this jsinterop release, served at {base}. Generated by ./build.sh release
@@ -93,20 +201,31 @@ def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
 #   (Cache-Control: {REVALIDATE}; a 304 while unchanged), so a deploy is seen on the next page load.
 # - .br and .gz siblings go to clients that accept them. brotli_static needs ngx_brotli's static module
 #   (Debian: libnginx-mod-http-brotli-static); without it, delete the lines ending in "{BROTLI_MARK}".
-# - A path without a file extension that names no file gets index.html, with <base href="{base}"> so
-#   that client-side routes load from deep links; a missing asset is a 404.
+# - A path without a file extension that names no file, or a folder without index.html, gets
+#   index.html, with <base href="{base}"> so that client-side routes load from deep links; a missing
+#   asset is a 404.
+# - nginx's MIME table with the site's types over it (.wasm is application/wasm, .mjs text/javascript).
+# - Symbolic links are not followed: the release has none, so one is not part of the site. nginx checks
+#   every part of a file's path, so the folder must not be reached through a link either (ngx_brotli's
+#   brotli_static ignores disable_symlinks' from=, google/ngx_brotli#134).
 # - Every response carries the Content-Security-Policy the site is built for.
 
 default_type application/octet-stream;
 {types}charset utf-8;
 charset_types {' '.join(charset_types)};
-index index.html;
+index index.html {base}index.html;
 absolute_redirect off;
+disable_symlinks on;
 gzip_static on;
 brotli_static on;  {BROTLI_MARK}
 gzip_vary on;
 
 {_headers_block(REVALIDATE, "")}try_files $uri $uri/ {base}index.html;
+
+# A folder whose name has an extension is not a route: like a missing asset, a 404.
+location ~ "^{re.escape(base)}.*\\.[^/]*/$" {{
+    return 404;
+}}
 
 # For deploying, not for browsers.
 location ~ "/({hidden})$" {{

@@ -62,7 +62,8 @@ def free_port() -> int:
 
 def server_conf(dist: Path, include: Path, prefix: Path, port: int, base_path: str, brotli: bool) -> str:
     """A whole nginx configuration: one server on ``port`` whose location ``base_path`` serves ``dist``
-    with ``include`` (the release's nginx.conf) inside it, as the include's own comment shows."""
+    with ``include`` (the release's nginx.conf) inside it, and the bare prefix redirected to it, as the
+    include's own comment shows."""
     temp = prefix / "temp"
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers as root can read a private temp folder
     module = f"load_module {BROTLI_MODULE};\n" if brotli else ""
@@ -83,6 +84,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;
+        {hosting.bare_prefix_redirect(base_path)}
         location {base_path} {{
             alias {dist}/;
             include {include};

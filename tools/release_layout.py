@@ -296,6 +296,15 @@ def with_base(html: bytes, base_path: str) -> bytes:
     return html[: head.end()] + tag + html[head.end():]
 
 
+def _text(path: str, data: bytes) -> str:
+    """The text of the file at ``path``; a file that is not UTF-8 is an error naming it."""
+    try:
+        return data.decode()
+    except UnicodeDecodeError as e:
+        raise ReleaseError(f"{path}: not UTF-8 text (byte {e.start} is {data[e.start]:#04x}); "
+                           "the release reads its references, so save it as UTF-8") from None
+
+
 class _Layout:
     """A release being laid out: the files placed so far, and where each development path went."""
 
@@ -303,7 +312,7 @@ class _Layout:
         self.files = files
         self.served: dict[str, str] = {}  # development path -> served path, for files that move
         self.out: dict[str, ReleaseFile] = {}
-        self.refs = {p: find_references(p, data.decode(), files.__contains__)
+        self.refs = {p: find_references(p, _text(p, data), files.__contains__)
                      for p, data in files.items() if _is_text(p)}
 
     def place(self, dev: str, path: str, data: bytes, immutable: bool = True, moves: bool = True) -> None:
@@ -318,7 +327,7 @@ class _Layout:
         """The file ``dev`` with its references pointing at the files placed so far."""
         if dev not in self.refs:
             return self.files[dev]
-        return rewrite(dev, self.files[dev].decode(), self.refs[dev], dev, lambda t: self.served.get(t, t)).encode()
+        return rewrite(dev, _text(dev, self.files[dev]), self.refs[dev], dev, lambda t: self.served.get(t, t)).encode()
 
 
 def _place_fixed_names(layout: _Layout, pyodide_version: str, pyodide_files: Iterable[str]) -> None:

@@ -11,7 +11,11 @@ It serves the folder the way the site must be served, so what works here works o
   missing asset (a path with an extension) gets 404;
 - every HTML page gets ``<meta name="jsinterop-environment" content="Development">``, which turns
   the loader's detailed errors on (Python tracebacks on errors of calls from JavaScript);
-- an optional mount point (``--base-path /some/prefix/``) to try a sub-path deployment.
+- an optional mount point (``--base-path /some/prefix/``) to try a sub-path deployment;
+- a path whose real location (after symbolic links) is outside the folder, and outside the extra roots
+  it is given (``--extra-root DIR``), is a 404;
+- a client gets :data:`HEADER_TIMEOUT` seconds to send a request's line and headers (a response, however
+  long, is not cut).
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ import posixpath
 import re
 import sys
 import threading
+import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
-__all__ = ["CONTENT_SECURITY_POLICY", "MIME_TYPES", "DevRequestHandler", "make_server", "running_server", "main"]
+__all__ = ["CONTENT_SECURITY_POLICY", "HEADER_TIMEOUT", "MIME_TYPES", "DevRequestHandler", "make_server",
+           "running_server", "main"]
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
                            "base-uri 'self'; form-action 'self'")
@@ -54,17 +60,54 @@ MIME_TYPES: dict[str, str] = {
 }
 """Content types by file extension; anything else is ``application/octet-stream``."""
 
+HEADER_TIMEOUT = 10.0
+"""Seconds a client has to send a request's line and headers before its connection is closed."""
+
 _HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _ENVIRONMENT_META = b'<meta name="jsinterop-environment" content="Development">'
 """Added to every HTML page served: the loader then turns detailed errors on by default."""
 
 
 def normalize_base_path(base_path: str) -> str:
-    """``"some/prefix"`` -> ``"/some/prefix/"``; the mount point always starts and ends with ``/``."""
+    """``"some/prefix"`` -> ``"/some/prefix/"``; the mount point always starts and ends with ``/``. Only
+    plain path characters: a space, ``?``, ``#``, a quote, ``<`` or a backslash could never be served
+    (and a release puts the base path into nginx.conf and HTML)."""
+    if not re.fullmatch(r"[A-Za-z0-9._~/-]*", base_path):
+        raise ValueError(f"base path {base_path!r} must be a plain URL path such as /some/prefix/ "
+                         "(letters, digits, '.', '_', '~', '-')")
     parts = [p for p in base_path.split("/") if p]
     if any(p in (".", "..") for p in parts):
         raise ValueError(f"base path {base_path!r} must not contain '.' or '..' segments")
     return "/" + "".join(p + "/" for p in parts)
+
+
+class _HeaderDeadline:
+    """A request's input while its line and headers are read: no read waits past ``deadline``."""
+
+    def __init__(self, rfile, connection, deadline: float) -> None:
+        self.rfile, self.connection, self.deadline = rfile, connection, deadline
+
+    def readline(self, limit: int = -1) -> bytes:
+        """A line, read one receive at a time, each waiting only for what is left until the deadline
+        (a client that sends a byte at a time cannot hold the connection longer)."""
+        line = bytearray()
+        while limit < 0 or len(line) < limit:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the request's line and headers did not arrive in time")
+            self.connection.settimeout(remaining)
+            chunk = self.rfile.peek(1)  # what is buffered, or one receive
+            if not chunk:
+                break
+            end = chunk.find(b"\n")
+            n = len(chunk) if end < 0 else end + 1
+            line += self.rfile.read(n if limit < 0 else min(n, limit - len(line)))
+            if line.endswith(b"\n"):
+                break
+        return bytes(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self.rfile, name)
 
 
 class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
@@ -75,12 +118,42 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
     base_path = "/"
     quiet = False
     csp = True
+    header_timeout: float | None = HEADER_TIMEOUT
+    roots: tuple[str, ...] = ()
+    """The real folders whose files may be served: ``directory`` and the extra roots."""
 
-    def __init__(self, *args, base_path: str = "/", quiet: bool = False, csp: bool = True, **kwargs) -> None:
+    def __init__(self, *args, base_path: str = "/", quiet: bool = False, csp: bool = True,
+                 header_timeout: float | None = HEADER_TIMEOUT, roots: tuple[str, ...] = (), **kwargs) -> None:
         self.base_path = normalize_base_path(base_path)
         self.quiet = quiet
         self.csp = csp
+        self.header_timeout = header_timeout
+        self.roots = roots or (os.path.realpath(kwargs.get("directory") or os.getcwd()),)
         super().__init__(*args, **kwargs)
+
+    def handle_one_request(self) -> None:
+        """One request, whose line and headers must arrive within :attr:`header_timeout` seconds."""
+        if self.header_timeout is not None and not isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = _HeaderDeadline(self.rfile, self.connection, time.monotonic() + self.header_timeout)
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        try:
+            return super().parse_request()
+        finally:  # the headers are in: the response takes as long as it takes
+            if isinstance(self.rfile, _HeaderDeadline):
+                self.rfile = self.rfile.rfile
+                self.connection.settimeout(None)
+
+    def finish(self) -> None:
+        if isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = self.rfile.rfile
+        super().finish()
+
+    def _servable(self, fs_path: Path) -> bool:
+        """Whether the real location of ``fs_path`` is in the served folder or an extra root."""
+        real = os.path.realpath(fs_path)
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
@@ -103,10 +176,15 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         if not (path + "/").startswith(self.base_path):
             return "404", None
-        relative = posixpath.normpath(urllib.parse.unquote(path[len(self.base_path):]) or ".")
+        decoded = urllib.parse.unquote(path[len(self.base_path):])
+        if decoded.startswith("/") or "\\" in decoded or "\0" in decoded:
+            return "404", None  # an encoded absolute path (/%2Fetc): never a file of the site
+        relative = posixpath.normpath(decoded or ".")
         if relative.startswith(".."):
             return "404", None
         fs_path = Path(self.directory, relative)
+        if not self._servable(fs_path):
+            return "404", None  # a link that leads out of the served folders
         if fs_path.is_file() or (fs_path.is_dir() and (fs_path / "index.html").is_file()):
             return "file", None
         if fs_path.is_dir() and not path.endswith("/"):
@@ -171,6 +249,8 @@ class DevServer(http.server.ThreadingHTTPServer):
     """A threading HTTP server whose threads never block interpreter exit."""
 
     daemon_threads = True
+    header_timeout: float | None = HEADER_TIMEOUT
+    """Seconds a client has to send a request's line and headers (see :func:`make_server`)."""
 
     def handle_error(self, request, client_address) -> None:
         """A browser that goes away mid-download is normal; anything else is reported."""
@@ -180,22 +260,35 @@ class DevServer(http.server.ThreadingHTTPServer):
 
 
 def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = "127.0.0.1",
-                base_path: str = "/", quiet: bool = False, csp: bool = True) -> DevServer:
+                base_path: str = "/", quiet: bool = False, csp: bool = True,
+                extra_roots: Iterable[str | os.PathLike[str]] = (),
+                header_timeout: float | None = HEADER_TIMEOUT) -> DevServer:
     """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port; ``csp=False``
-    sends no Content-Security-Policy (to test what a page does on a host that sends none)."""
+    sends no Content-Security-Policy (to test what a page does on a host that sends none).
+
+    Files are served from ``directory`` and, through symbolic links in it, from ``extra_roots`` (such
+    as the ``dist/`` a test folder of links points into); a link that leads elsewhere is a 404. A
+    client has ``header_timeout`` seconds (None: forever) to send a request's line and headers."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build it first (./build.sh)")
-    handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp)
-    return DevServer((host, port), handler)
+    base_path = normalize_base_path(base_path)  # refused now rather than on every request
+    roots = tuple(os.path.realpath(root) for root in (directory, *extra_roots))
+    handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp,
+                      header_timeout=header_timeout, roots=roots)
+    server = DevServer((host, port), handler)
+    server.header_timeout = header_timeout
+    return server
 
 
 @contextlib.contextmanager
 def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0,
-                   csp: bool = True) -> Iterator[str]:
+                   csp: bool = True, extra_roots: Iterable[str | os.PathLike[str]] = (),
+                   header_timeout: float | None = HEADER_TIMEOUT) -> Iterator[str]:
     """Serve ``directory`` on a background thread; yields the URL of the mount point. ``csp=False``
     leaves the Content-Security-Policy header out."""
-    server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp)
+    server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp, extra_roots=extra_roots,
+                         header_timeout=header_timeout)
     thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     thread.start()
     try:
@@ -216,9 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-path", default="/", help="serve under this sub-path, e.g. /some/prefix/")
     parser.add_argument("--no-csp", action="store_true",
                         help="send no Content-Security-Policy (to test the site on a host that sends none)")
+    parser.add_argument("--extra-root", action="append", default=[], metavar="DIR",
+                        help="also serve files that symbolic links in the folder lead to under DIR (repeatable)")
+    parser.add_argument("--header-timeout", type=float, default=HEADER_TIMEOUT, metavar="SECONDS",
+                        help=f"close a connection whose request headers take longer (default {HEADER_TIMEOUT:g})")
     args = parser.parse_args(argv)
     try:
-        server = make_server(args.directory, args.port, args.host, args.base_path, csp=not args.no_csp)
+        server = make_server(args.directory, args.port, args.host, args.base_path, csp=not args.no_csp,
+                             extra_roots=args.extra_root, header_timeout=args.header_timeout)
     except (FileNotFoundError, ValueError, OSError) as e:
         print(f"devserver: {e}", file=sys.stderr)
         return 1

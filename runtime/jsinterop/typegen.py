@@ -1,7 +1,10 @@
 """TypeScript declarations for ``@js_export`` functions, from their annotations.
 
 ``python -m jsinterop.typegen PACKAGE --path DIR --out OUT`` imports every module of PACKAGE (found
-under DIR) on the host Python and writes ``OUT/<module>.d.ts`` for each module with exports::
+under DIR) on the host Python and writes ``OUT/<module>.d.ts`` for each module with exports. A module
+that needs what only Pyodide has (``js``, ``pyodide``, a package missing on the host) is skipped; any
+other error at import (a syntax error, an ``@js_export`` whose annotation cannot be marshalled) fails
+the run, naming the module and the reason::
 
     import type { AppCalcExports } from "./types/app.calc.js";
     const ex = await Py.getPythonExports<AppCalcExports>("app.calc");
@@ -16,6 +19,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import traceback
 from pathlib import Path
 
 from .typed_interop import JSExport, exports_of
@@ -71,19 +75,55 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.path.resolve()))
     args.out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in _modules_of(args.package):
+    root = args.path.resolve()
+    written, failed = [], []
+    try:
+        names = _modules_of(args.package)
+    except Exception as e:
+        names, failed = [], [_failure(e, args.package, root)]
+    for name in names:
         try:
             importlib.import_module(name)
-        except Exception as e:  # a module that only imports inside Pyodide has no host-side types
-            print(f"typegen: skipped {name} ({type(e).__name__}: {e})", file=sys.stderr)
+        except Exception as e:
+            if isinstance(e, ModuleNotFoundError) and _only_in_pyodide(e, args.package):
+                # such a module has no host-side types
+                print(f"typegen: skipped {name} ({type(e).__name__}: {e})", file=sys.stderr)
+            else:  # an error of the app: its types (and the app) would be broken
+                failed.append(_failure(e, name, root))
             continue
         text = declarations(name)
         if text is not None:
             (args.out / f"{name}.d.ts").write_text(text)
             written.append(name)
+    for message in failed:
+        print(f"typegen: {message}", file=sys.stderr)
+    if failed:
+        return 1
     print(" ".join(written))
     return 0
+
+
+def _failure(error: BaseException, name: str, root: Path) -> str:
+    """"<module> failed to import: <error>", naming the module of the package under ``root`` where the
+    error is (a syntax error's file, else the innermost frame in the package), else ``name``."""
+    files = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
+    if isinstance(error, SyntaxError) and error.filename:
+        files.append(error.filename)
+    module = name
+    for file in files:
+        path = Path(file).resolve()
+        if path.is_relative_to(root) and path.suffix == ".py":
+            parts = path.relative_to(root).with_suffix("").parts
+            module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    where = f" (imported by {name})" if module != name and not module.startswith(f"{name}.") else ""
+    return f"{module} failed to import{where}: {type(error).__name__}: {error}"
+
+
+def _only_in_pyodide(error: ModuleNotFoundError, package: str) -> bool:
+    """Whether the missing module is a dependency outside ``package`` (such as ``js`` or ``pyodide``),
+    which the module finds only inside Pyodide; a missing module of the package itself is an error."""
+    missing = (error.name or "").split(".")[0]
+    return bool(missing) and missing != package.split(".")[0]
 
 
 if __name__ == "__main__":

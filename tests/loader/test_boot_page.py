@@ -137,8 +137,8 @@ def dist_without_wasm(jsinterop_dist, tmp_path_factory):
 
 
 @pytest.mark.reliability
-def test_missing_wasm_shows_the_failing_url(jsinterop_page, jsinterop_serve, dist_without_wasm):
-    url = jsinterop_serve(dist_without_wasm)
+def test_missing_wasm_shows_the_failing_url(jsinterop_page, jsinterop_serve, jsinterop_dist, dist_without_wasm):
+    url = jsinterop_serve(dist_without_wasm, extra_roots=[jsinterop_dist])
     report = jsinterop_page.open(url)
     assert report.boot_state == "failed"
     assert report.violations == []

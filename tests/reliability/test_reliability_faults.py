@@ -234,9 +234,9 @@ def dist_with_corrupt(jsinterop_dist, tmp_path_factory):
 
 
 @pytest.mark.parametrize("corrupt", ["python_stdlib.zip", "wheel"])
-def test_a_corrupt_asset_fails_the_boot_with_a_readable_message(jsinterop_page, jsinterop_serve, dist_with_corrupt,
-                                                                corrupt):
-    url = jsinterop_serve(dist_with_corrupt(corrupt))
+def test_a_corrupt_asset_fails_the_boot_with_a_readable_message(jsinterop_page, jsinterop_serve, jsinterop_dist,
+                                                                dist_with_corrupt, corrupt):
+    url = jsinterop_serve(dist_with_corrupt(corrupt), extra_roots=[jsinterop_dist])
     report = jsinterop_page.open(url)
     assert report.boot_state == "failed" and report.violations == []
     message = jsinterop_page.text("boot-error-message")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import http.client
+import select
+import socket
+import time
 import urllib.parse
 
 import pytest
 
-from jsinterop.devserver import CONTENT_SECURITY_POLICY, normalize_base_path, running_server
+from jsinterop import devserver
+from jsinterop.devserver import CONTENT_SECURITY_POLICY, make_server, normalize_base_path, running_server
 
 INDEX = b"<!doctype html><html><head><title>t</title></head><body>index</body></html>"
 DEV = b'<meta name="jsinterop-environment" content="Development">'
@@ -177,3 +181,117 @@ def test_the_command_line_serves_without_the_policy_when_asked(site):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("base_path", ["/a b/", "/a?b/", "/a#b/", '/a"b/', "/a'b/", "/a<b/", "/a\\b/", "/caf\u00e9/"])
+def test_a_base_path_that_can_never_be_served_is_refused_at_start(site, base_path, capsys):
+    with pytest.raises(ValueError, match="must be a plain URL path"):
+        make_server(site, port=0, base_path=base_path)
+    assert devserver.main([str(site), "--port", "0", "--base-path", base_path]) == 1
+    assert "must be a plain URL path" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", ["%2Fetc", "%2Fno-such-dir", "%2Fetc%2Fpasswd", "%2F%2Fetc", "docs%2F..%2F..%2Fetc"])
+def test_an_encoded_absolute_path_is_404_whether_it_exists_or_not(root_url, path):
+    assert get(root_url + path)[0] == 404
+
+
+@pytest.fixture(scope="module")
+def linked_site(tmp_path_factory):
+    """A site whose files are links: one into a folder given as an extra root, one elsewhere."""
+    top = tmp_path_factory.mktemp("linked")
+    for name in ("dist", "elsewhere", "site"):
+        (top / name).mkdir()
+    (top / "dist" / "app.js").write_text("export const app = 1;\n")
+    (top / "dist" / "lib").mkdir()
+    (top / "dist" / "lib" / "x.js").write_text("export const x = 1;\n")
+    (top / "elsewhere" / "secret.txt").write_text("secret")
+    (top / "site" / "index.html").write_bytes(INDEX)
+    (top / "site" / "app.js").symlink_to(top / "dist" / "app.js")
+    (top / "site" / "lib").symlink_to(top / "dist" / "lib")
+    (top / "site" / "secret.txt").symlink_to(top / "elsewhere" / "secret.txt")
+    (top / "site" / "away").symlink_to(top / "elsewhere")
+    return top
+
+
+def test_a_link_out_of_the_folder_is_404_unless_it_leads_into_a_given_root(linked_site):
+    top = linked_site
+    with running_server(top / "site") as url:
+        for path in ("app.js", "lib/x.js", "secret.txt", "away/secret.txt", "away/", "away/route", "lib/missing"):
+            status, _, body = get(url + path)
+            assert status == 404 and b"secret" not in body, path
+        assert get(url + "route")[0] == 200
+    with running_server(top / "site", extra_roots=[top / "dist"]) as url:
+        assert get(url + "app.js")[:1] == (200,) and get(url + "lib/x.js")[2] == b"export const x = 1;\n"
+        for path in ("secret.txt", "away/secret.txt"):
+            assert get(url + path)[0] == 404, path
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server closes ``sock`` (or answers and closes) within ``seconds``."""
+    sock.settimeout(seconds)
+    try:
+        while sock.recv(4096):
+            pass
+        return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_clients_that_never_finish_their_headers_are_dropped(site):
+    with running_server(site, header_timeout=0.5) as url:
+        parts = urllib.parse.urlsplit(url)
+        clients = []
+        for _ in range(40):
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+            clients.append(sock)
+        try:
+            assert all(_closed_within(sock, 10) for sock in clients)
+            assert get(url)[0] == 200  # the server still answers
+        finally:
+            for sock in clients:
+                sock.close()
+
+
+def test_headers_sent_a_byte_at_a_time_do_not_hold_the_connection(site):
+    with running_server(site, header_timeout=0.5) as url:
+        parts = urllib.parse.urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            dropped = False
+            for _ in range(100):  # 10 s of one header byte every 0.1 s
+                try:
+                    sock.sendall(b"X")
+                except (ConnectionResetError, BrokenPipeError):
+                    dropped = True
+                    break
+                readable, _, _ = select.select([sock], [], [], 0.1)
+                if readable and _closed_within(sock, 1):
+                    dropped = True
+                    break
+            assert dropped, "the headers' deadline is for all of them, not for each read"
+
+
+def test_a_long_response_is_not_cut_by_the_header_timeout(tmp_path):
+    (tmp_path / "big.data").write_bytes(b"x" * (32 << 20))
+    with running_server(tmp_path, header_timeout=0.3) as url:
+        parts = urllib.parse.urlsplit(url)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        conn.request("GET", "/big.data")
+        response = conn.getresponse()
+        first = response.read(65536)
+        time.sleep(1.5)  # a slow reader: the server's sends block longer than the header timeout
+        rest = response.read()
+        conn.close()
+    assert len(first) + len(rest) == 32 << 20
+
+
+def test_the_default_header_timeout_is_ten_seconds(site):
+    server = make_server(site, port=0)
+    try:
+        assert server.header_timeout == devserver.HEADER_TIMEOUT == 10
+    finally:
+        server.server_close()

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,7 @@ def test_rebuild_with_nothing_changed_is_a_no_op():
 def test_build_into_another_folder_prunes_strays(tmp_path):
     out = tmp_path / "dist"
     (out / "wheels").mkdir(parents=True)
+    (out / build_tool.DIST_MARKER).write_text("")  # a previous build of ours
     (out / "stale.js").write_text("old")
     (out / "wheels" / "old-0.1-py3-none-any.whl").write_bytes(b"old")
     dist = build_tool.build(out)
@@ -166,3 +168,201 @@ def test_dev_dependency_group_agrees_with_requirements_lock():
         name, _, version = requirement.partition("==")
         name = name.split("[")[0].lower()
         assert locked.get(name) == version, f"{requirement} is not what requirements-dev.txt pins"
+
+
+# --- builds that fail leave the output as it was ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Path:
+    """A copy of the sources a build reads, for tests that break them (each restores what it changed)."""
+    from releases import copy_sources
+
+    root = tmp_path_factory.mktemp("sources")
+    copy_sources(root)
+    return root
+
+
+def build_from(sources: Path, out: Path, command: str = "build") -> subprocess.CompletedProcess:
+    """``tools/build.py build --dist out`` of the sources under ``sources``."""
+    return subprocess.run([sys.executable, str(sources / "tools" / "build.py"), command, "--dist", str(out)],
+                          capture_output=True, text=True, timeout=600)
+
+
+def snapshot_of(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder`` (and every entry of its parent) with its bytes and mtime."""
+    files = {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    return {**files, "..": (repr(sorted(p.name for p in folder.parent.iterdir())).encode(), 0)}
+
+
+@pytest.fixture
+def built(sources, tmp_path) -> Path:
+    """A dev build of ``sources`` in a fresh folder."""
+    out = tmp_path / "site"
+    proc = build_from(sources, out)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture
+def edit(sources):
+    """``edit(relative_path, text)`` writes a file of ``sources``; every edit is undone after the test."""
+    saved: dict[Path, bytes | None] = {}
+
+    def write(rel: str | bytes, text: str) -> Path:
+        path = sources / os.fsdecode(rel)
+        saved.setdefault(path, path.read_bytes() if path.exists() else None)
+        path.write_text(text)
+        return path
+
+    yield write
+    for path, data in saved.items():
+        if data is None:
+            path.unlink()
+        else:
+            path.write_bytes(data)
+
+
+def test_an_app_module_that_fails_at_import_fails_the_build_naming_it(sources, built, edit):
+    before = snapshot_of(built)
+    edit("www/app/bad_export.py", "import socket\nfrom jsinterop import js_export\n\n\n"
+                                  "@js_export\ndef peer(s: socket.socket) -> int:\n    return 1\n")
+    proc = build_from(sources, built)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "app.bad_export" in proc.stderr and "parameter 's' of 'peer'" in proc.stderr, proc.stderr
+    assert "cannot be marshalled" in proc.stderr, proc.stderr
+    assert snapshot_of(built) == before, "a failed build must leave the folder as it was (types/ and the old wheel)"
+
+
+def test_a_syntax_error_leaves_dist_as_it_was(sources, built, edit):
+    before = snapshot_of(built)
+    counter = sources / "www" / "app" / "counter.py"
+    edit("www/app/counter.py", counter.read_text() + "\ndef broken(:\n")
+    proc = build_from(sources, built)
+    assert proc.returncode == 1
+    assert "app.counter" in proc.stderr and "SyntaxError" in proc.stderr and "counter.py" in proc.stderr, proc.stderr
+    assert snapshot_of(built) == before, "the new app wheel and lock must not be in place after a failed build"
+
+
+def test_a_module_that_imports_only_in_pyodide_is_skipped(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "jsinterop.typegen", "app", "--path", str(ROOT / "www"),
+                           "--out", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped app.bench (ModuleNotFoundError: No module named 'js')" in proc.stderr
+    assert (tmp_path / "app.typed_demo.d.ts").is_file()
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_a_file_name_that_is_not_utf8_fails_the_build_naming_it(sources, built, edit, command):
+    before = snapshot_of(built)
+    edit(b"www/caf\xe9.txt", "not UTF-8 in its name")
+    proc = build_from(sources, built, command)
+    assert proc.returncode == 1
+    assert "www/caf\\xe9.txt" in proc.stderr and "not UTF-8" in proc.stderr, proc.stderr
+    assert snapshot_of(built) == before
+
+
+def test_a_release_that_fails_leaves_the_previous_release_as_it_was(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build_tool.release(out, "/")
+    before = snapshot_of(out)
+
+    def fail(*args, **kwargs):
+        raise build_tool.BuildError("the headers failed on purpose")
+
+    monkeypatch.setattr(build_tool.hosting, "headers_file", fail)
+    monkeypatch.setattr(build_tool.release_layout, "loader_stub", lambda hashed: b"export * from './elsewhere.mjs';\n")
+    with pytest.raises(build_tool.BuildError, match="on purpose"):
+        build_tool.release(out, "/")
+    assert snapshot_of(out) == before, "jsinterop.mjs must not point at new files while _headers is stale"
+
+
+def test_a_running_dev_server_keeps_serving_across_a_build_that_changes_files(sources, built, edit):
+    from jsinterop.devserver import running_server
+
+    with running_server(built) as url:
+        edit("www/style.css", "body { color: rebeccapurple; }\n")
+        assert build_from(sources, built).returncode == 0
+        with urllib.request.urlopen(url + "style.css") as response:
+            assert response.read() == b"body { color: rebeccapurple; }\n"
+        with urllib.request.urlopen(url + "jsinterop.mjs") as response:
+            assert response.status == 200
+
+
+def test_a_changed_file_is_staged_until_the_build_commits(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / build_tool.DIST_MARKER).write_bytes(b"")
+    (out / "same.txt").write_bytes(b"same")
+    (out / "old.txt").write_bytes(b"old")
+    dist = build_tool.Dist.begin(out)
+    dist.put_bytes("same.txt", b"same")
+    dist.put_bytes("old.txt", b"new")
+    dist.put_bytes("sub/added.txt", b"added")
+    assert dist.current("same.txt") == out / "same.txt"
+    assert dist.current("old.txt").read_bytes() == b"new" and not dist.current("old.txt").is_relative_to(out)
+    assert (out / "old.txt").read_bytes() == b"old" and not (out / "sub").exists()
+    dist.commit()
+    assert (out / "old.txt").read_bytes() == b"new" and (out / "sub" / "added.txt").read_bytes() == b"added"
+    assert dist.current("old.txt") == out / "old.txt" and not dist.staging.exists()
+    assert sorted(dist.changed) == sorted(["old.txt", "sub/added.txt", build_tool.DIST_MARKER])
+
+
+def test_release_errors_name_the_file():
+    files = {"index.html": b"<html><head></head></html>", "main.mjs": b"import './x.mjs';\n\xff\xfe"}
+    with pytest.raises(build_tool.release_layout.ReleaseError, match=r"main\.mjs: .*not UTF-8"):
+        build_tool.release_layout.release_tree(files, "314.0.7", [])
+
+
+# --- --dist: only an empty folder or a previous build of ours ---------------------------------------
+
+def test_dist_that_is_not_ours_is_refused_naming_it(tmp_path):
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    with pytest.raises(build_tool.BuildError, match=rf"{mine}.* not empty .*{build_tool.DIST_MARKER}"):
+        build_tool.build(mine)
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.txt"]
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py"), "release", "--dist", str(mine)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and str(mine) in proc.stderr, proc.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.txt"]
+
+
+def test_dist_marker_makes_a_folder_ours(tmp_path):
+    out = tmp_path / "new"
+    out.mkdir()
+    build_tool.build(out)  # an empty folder is fine
+    assert (out / build_tool.DIST_MARKER).is_file()
+    (out / "stale.js").write_text("old")
+    assert "-stale.js" in build_tool.build(out).changed  # a previous build of ours: its strays are removed
+    legacy = tmp_path / "legacy"  # a build from before the marker existed
+    legacy.mkdir()
+    (legacy / "jsinterop.mjs").write_text("old")
+    (legacy / "pyodide-lock.json").write_text("{}")
+    build_tool.build(legacy)
+    assert (legacy / build_tool.DIST_MARKER).is_file()
+
+
+# --- symbolic links -------------------------------------------------------------------------------
+
+def test_a_link_out_of_the_project_is_refused_naming_it(sources, built, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    link = sources / "www" / "leak.txt"
+    link.symlink_to(secret)
+    try:
+        before = snapshot_of(built)
+        proc = build_from(sources, built)
+        assert proc.returncode == 1
+        assert "www/leak.txt" in proc.stderr and "outside the project" in proc.stderr, proc.stderr
+        assert snapshot_of(built) == before
+    finally:
+        link.unlink()
+    inside = sources / "www" / "readme.txt"
+    inside.symlink_to(sources / "README.md")
+    try:
+        assert build_from(sources, built).returncode == 0
+        assert (built / "readme.txt").read_bytes() == (sources / "README.md").read_bytes()
+        assert not (built / "readme.txt").is_symlink()
+    finally:
+        inside.unlink()

@@ -32,7 +32,7 @@ VERSION = "314.0.7"
 HASH = re.compile(r"^[0-9a-f]{10}$")
 ENTRY_POINTS = {"index.html", "404.html", "boot-error.html", "call-python.html", "typed-interop.html",
                 "bench/index.html", "bench/boot.html", "jsinterop.mjs", "jsinterop.d.mts"}
-DEPLOY_FILES = {"nginx.conf", "_headers", "release-manifest.json", ".nojekyll"}
+DEPLOY_FILES = {"nginx.conf", "_headers", "release-manifest.json", ".nojekyll", ".jsinterop-dist"}
 
 
 def sha(data: bytes) -> str:
@@ -92,7 +92,7 @@ def test_every_owned_file_is_named_by_its_content(release_dist):
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
         assert files[f"pyodide/{VERSION}/{name}"] == (DIST / name).read_bytes(), name  # the pinned package's
     # The same site as the development build: every file is there, under its release name.
-    dev = {p.relative_to(DIST).as_posix() for p in DIST.rglob("*") if p.is_file()}
+    dev = {p.relative_to(DIST).as_posix() for p in DIST.rglob("*") if p.is_file()} - DEPLOY_FILES
     # (and the memory snapshot, which only a release has: tests/tools/test_snapshot.py)
     assert {development_name(p) for p in files} - {"404.html", "snapshot.bin"} == dev
 
@@ -333,10 +333,89 @@ def test_nginx_routes_client_paths_to_the_entry_page(release_server, release_dis
         assert body.decode() == index.replace("<head>", f'<head><base href="{RELEASE_BASE}">', 1), route
     for missing in ("missing.js", "app/missing.js", "main.0123456789.mjs", "wheels/0123456789/x.whl"):
         assert get(url + missing)[0] == 404, missing
-    for private in ("nginx.conf", "_headers", "release-manifest.json"):
+    for private in ("nginx.conf", "_headers", "release-manifest.json", ".jsinterop-dist"):
+        assert (release_dist / private).is_file(), private
         assert get(url + private)[0] == 404, private
     status, headers, _ = get(url + "bench")
     assert status == 301 and headers["location"] == f"{RELEASE_BASE}bench/"
+    status, headers, _ = get(url.rstrip("/"))  # the bare prefix: the server-level line of the README
+    assert status == 301 and headers["location"].endswith(RELEASE_BASE), headers
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory) -> Path:
+    """A folder with the release's nginx include for ``/p/``: folders with and without index.html, files
+    of common types, and links out of the folder."""
+    top = tmp_path_factory.mktemp("plain")
+    (top / "outside").mkdir()
+    (top / "outside" / "secret.txt").write_text("secret")
+    root = top / "site"
+    root.mkdir()
+    (root / "index.html").write_text("<html><head></head><body>entry</body></html>")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.html").write_text("<html><head></head><body>docs</body></html>")
+    (root / "assets").mkdir()  # a folder without index.html
+    (root / "assets" / "a.css").write_text("")
+    (root / "v1.2").mkdir()  # ... whose name has an extension
+    (root / "v1.2" / "a.txt").write_text("")
+    for ext in COMMON_TYPES:
+        (root / f"file.{ext}").write_bytes(b"\0data")
+    (root / "leak.txt").symlink_to(top / "outside" / "secret.txt")
+    (root / "leaks").symlink_to(top / "outside")
+    (root / "nginx.conf").write_text(hosting.nginx_conf("/p/", "pyodide/1/", release_layout.HASH_LENGTH))
+    return root
+
+
+COMMON_TYPES = {"png": "image/png", "jpg": "image/jpeg", "ico": "image/x-icon", "woff2": "font/woff2",
+                "mp4": "video/mp4", "pdf": "application/pdf", "xml": "text/xml",
+                "wasm": "application/wasm", "mjs": "text/javascript", "js": "text/javascript",
+                "whl": "application/zip", "ts": "text/plain", "svg": "image/svg+xml"}
+
+
+def test_nginx_extends_its_mime_table_with_the_sites_types(plain_site):
+    with nginx_server.serving(plain_site, "/p/") as server:
+        for ext, mime in COMMON_TYPES.items():
+            status, headers, _ = get(server.url + f"file.{ext}")
+            assert status == 200 and headers["content-type"].split(";")[0] == mime, ext
+        assert "duplicate extension" not in server.error_log()
+
+
+def _answer(server_url: str, path: str) -> tuple[int, str]:
+    """A request's status and what it got: "entry" (the entry page), "docs", a redirect's location."""
+    status, headers, body = get(server_url + path)
+    if status in (301, 302):
+        return status, urllib.parse.urlsplit(headers["location"]).path
+    if status == 200:
+        return status, "entry" if b"entry" in body else body.decode()[-30:]
+    return status, ""
+
+
+def test_nginx_answers_folders_like_the_dev_server(plain_site):
+    from jsinterop.devserver import running_server
+
+    expected = {"": (200, "entry"), "docs": (301, "/p/docs/"), "assets": (301, "/p/assets/"),
+                "assets/": (200, "entry"), "v1.2/": (404, ""), "no/such/route": (200, "entry"),
+                "missing.js": (404, ""), "no/such.dir/": (404, "")}
+    with nginx_server.serving(plain_site, "/p/") as server, running_server(plain_site, base_path="/p/") as dev:
+        for path, answer in expected.items():
+            assert _answer(server.url, path) == answer, f"nginx: {path}"
+            assert _answer(dev, path) == answer, f"dev server: {path}"
+        assert get(server.url + "docs/")[2].endswith(b"docs</body></html>")
+
+
+def test_nginx_does_not_follow_links_out_of_the_folder(plain_site):
+    from jsinterop.devserver import running_server
+
+    with nginx_server.serving(plain_site, "/p/") as server, running_server(plain_site, base_path="/p/") as dev:
+        for url in (server.url, dev):
+            for path in ("leak.txt", "leaks/secret.txt"):
+                status, _, body = get(url + path)
+                assert status == 404 and b"secret" not in body, (url, path)
+            assert b"secret" not in get(url + "leaks/")[2]
+
+
+def test_readme_shows_the_line_that_redirects_the_bare_prefix():
+    assert hosting.bare_prefix_redirect("/some/prefix/") in (ROOT / "README.md").read_text()
 
 
 # --- the release in the browser ------------------------------------------------------------------

@@ -6,9 +6,10 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
 - ``jsinterop_dist``: that folder, checked to be a build.
 - ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
   as ``./build.sh serve``), for the whole session.
-- ``jsinterop_serve``: a function ``serve(directory, base_path="/", csp=True) -> url`` for other folders
-  or mount points (a broken copy of the site, a sub-path deployment); ``csp=False`` sends no
-  Content-Security-Policy, to test that the site is safe on a host that sends none.
+- ``jsinterop_serve``: a function ``serve(directory, base_path="/", csp=True, extra_roots=()) -> url``
+  for other folders or mount points (a broken copy of the site, a sub-path deployment); ``csp=False``
+  sends no Content-Security-Policy, to test that the site is safe on a host that sends none; a folder
+  of links into ``dist/`` passes it in ``extra_roots`` (the dev server serves no link that leads elsewhere).
 - ``jsinterop_site``: a function ``site(files, base_path="/", csp=True) -> url`` serving the built site
   plus extra files (``{"fixtures.mjs": "export ..."}`` or paths), for test modules and pages next to the app.
 - ``jsinterop_browser``: one headless Chromium for the whole session.
@@ -29,7 +30,7 @@ Run pytest with pytest-pyodide's options for the same dist: ``--dist-dir=dist --
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,14 @@ def jsinterop_dist(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def jsinterop_serve() -> Iterator[Callable[..., str]]:
-    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path, csp)``
-    (``csp=False``: without the Content-Security-Policy header)."""
+    """Serve any folder with the dev server for the rest of the session: ``serve(dir, base_path, csp,
+    extra_roots)`` (``csp=False``: without the Content-Security-Policy header); files that links in ``dir``
+    lead to are served only from ``dir`` and ``extra_roots``."""
     with contextlib.ExitStack() as stack:
-        def serve(directory: str | Path, base_path: str = "/", csp: bool = True) -> str:
-            return stack.enter_context(running_server(directory, base_path=base_path, csp=csp))
+        def serve(directory: str | Path, base_path: str = "/", csp: bool = True,
+                  extra_roots: Iterable[str | Path] = ()) -> str:
+            return stack.enter_context(running_server(directory, base_path=base_path, csp=csp,
+                                                      extra_roots=extra_roots))
 
         yield serve
 
@@ -97,7 +101,7 @@ def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
                 target.write_bytes(content.read_bytes())
             else:
                 target.write_text(content)
-        return jsinterop_serve(root, base_path=base_path, csp=csp)
+        return jsinterop_serve(root, base_path=base_path, csp=csp, extra_roots=[jsinterop_dist])
 
     return site
 
