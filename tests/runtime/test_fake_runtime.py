@@ -221,10 +221,13 @@ class WebLoopClock(asyncio.SelectorEventLoop):
         self._reads += 1
         return super().time() + self._reads * self._tick
 
-    def call_at(self, when, callback, *args, context=None):
-        if when - self.time() < 0:
+    def call_later(self, delay, callback, *args, context=None):
+        if delay < 0:
             raise ValueError("Can't schedule in the past")
-        return super().call_at(when, callback, *args, context=context)
+        return super().call_at(self.time() + delay, callback, *args, context=context)
+
+    def call_at(self, when, callback, *args, context=None):
+        return self.call_later(when - self.time(), callback, *args, context=context)
 
 
 @pytest.mark.parametrize("timeout", [0.001, 1e-6, 0.0])
@@ -255,9 +258,10 @@ def test_invoke_void_is_synchronous_and_never_converts_the_result():
         ("makeCycle", CallKind.INVOKE_VOID), ("later", CallKind.INVOKE_VOID),
         ("document.createElement", CallKind.INVOKE_REF)]
     assert element.invocations[0].kind is CallKind.INVOKE_VOID
-    with pytest.raises(JSException, match="^boom$"):
-        fake.setup("fails", raises="boom")
+    fake.setup("fails", raises="boom")
+    with pytest.raises(JSException) as info:
         fake.invoke_void("fails")
+    assert info.value.message == "boom"
     assert fake.tracked_counts() == BASELINE
 
 
@@ -316,10 +320,12 @@ def test_get_value_can_return_a_reference():
 def test_unknown_js_object_id_is_worded_like_blazor():
     fake = FakeJSRuntime()
     ghost = fake.reference(999)
-    with pytest.raises(JSException, match=r"^JS object instance with ID 999 does not exist \(has it been disposed\?\)\.$"):
+    message = "JS object instance with ID 999 does not exist (has it been disposed?)."
+    with pytest.raises(JSException) as sync_info:
         ghost.invoke("x")
-    with pytest.raises(JSException, match=r"^JS object instance with ID 999 does not exist"):
+    with pytest.raises(JSException) as async_info:
         run(ghost.get_value_async("x"))
+    assert sync_info.value.message == async_info.value.message == message
 
 
 def test_dispose_after_a_disconnection_succeeds_silently():

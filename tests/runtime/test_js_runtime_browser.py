@@ -112,9 +112,10 @@ def test_reading_and_writing_properties_check_their_descriptors_like_blazor(py):
     rt.set_value("testLib.accessors.writeOnly", "w")
     await rt.set_value_async("testLib.inherited.plain", 5)
     rt.set_value("testLib.sealed.kept", 2)
+    with rt.get_value("testLib.inherited", returns=JSObjectReference) as inherited:
+        own = rt.invoke("Object.hasOwn", inherited, "plain")
     out += [rt.get_value("testLib.accessors.readOnly"), await rt.get_value_async("testLib.accessors.written"),
-            rt.get_value("testLib.inherited.computed"), rt.get_value("testLib.inherited.plain"),
-            rt.invoke("Object.hasOwn", rt.get_value("testLib.inherited", returns=JSObjectReference), "plain"),
+            rt.get_value("testLib.inherited.computed"), rt.get_value("testLib.inherited.plain"), own,
             rt.get_value("testLib.sealed.kept"), rt.get_value("testLib.constant.fixed")]
     out
     """) == [
