@@ -120,6 +120,7 @@ def _check_timeout(timeout: float | None) -> None:
 
 
 def _expire(future: asyncio.Future[Any], identifier: str, timeout: float) -> None:
+    """Fail a call still pending when its timeout elapsed."""
     if not future.done():
         future.set_exception(TimeoutError(f"The JS call '{identifier}' did not complete within {timeout} s."))
 
@@ -167,7 +168,7 @@ class _JSCalls:
 
     async def get_value_async(self, identifier: str, returns: Any = None, timeout: float | None = None) -> Any:
         """Read the value at a dotted path (awaited if it is a Promise), converted like a call's result;
-        ``returns=JSObjectReference`` gives a reference to it."""
+        ``returns=JSObjectReference`` gives a reference to it. An empty path reads the object itself."""
         runtime, target = self._caller()
         return await runtime._call_async(target, identifier, (), returns, timeout, CallKind.GET_VALUE)
 
@@ -293,7 +294,11 @@ class JSRuntime(_JSCalls):
         # A timer of our own, not asyncio.wait_for: Pyodide's loop refuses to schedule a deadline that
         # has passed by the time it reads its clock, which a short timeout reaches ("Can't schedule in
         # the past"); a delay >= 0 is always accepted.
-        timer = None if timeout is None else loop.call_later(timeout, _expire, future, identifier, timeout)
+        timer = None
+        if timeout == 0:
+            _expire(future, identifier, timeout)  # elapsed already, as asyncio.wait_for(..., 0) has it
+        elif timeout is not None:
+            timer = loop.call_later(timeout, _expire, future, identifier, timeout)
         try:
             result = await future
         except (asyncio.CancelledError, TimeoutError):

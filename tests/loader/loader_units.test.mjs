@@ -285,3 +285,12 @@ test("SetValue + GetValue: an updated primitive or object value is read back", (
   assert.equal(invoke(idA, "", CallKind.GET_VALUE).b.x, 30);
   assert.equal(objA.b, objB);
 });
+
+test("GetValue: a Promise value is awaited by an async read and refused by a sync one", async () => {
+  const { track, invoke, invokeAsync } = dispatcher();
+  const id = track({ ready: Promise.resolve(5) });
+  assert.equal(await invokeAsync(id, "ready", CallKind.GET_VALUE), 5);
+  assert.throws(() => invoke(id, "ready", CallKind.GET_VALUE), {
+    message: "The value of 'ready' is a Promise, which a synchronous get_value() cannot wait for: use get_value_async().",
+  });
+});

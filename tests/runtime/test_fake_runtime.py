@@ -243,6 +243,19 @@ def test_any_timeout_that_elapses_raises_timeout_error_even_when_the_clock_moves
         loop.close()
 
 
+def test_a_zero_timeout_has_elapsed_before_any_answer_arrives():
+    fake = FakeJSRuntime()
+    fake.setup("ok", returns=1)
+
+    async def scenario():
+        with pytest.raises(TimeoutError, match=r"^The JS call 'ok' did not complete within 0 s\.$"):
+            await fake.invoke_async("ok", timeout=0)
+        await asyncio.sleep(0.01)  # the late answer is dropped
+        return await fake.invoke_async("ok", timeout=5), fake.tracked_counts()
+
+    assert run(scenario()) == (1, BASELINE)
+
+
 def test_invoke_void_is_synchronous_and_never_converts_the_result():
     fake = FakeJSRuntime()
     fake.setup("makeCycle", returns=lambda *_: object())  # a result that cannot be converted

@@ -163,6 +163,7 @@ def test_get_value_can_return_a_reference(py):
     nested = fx.get_value("Greeter", returns=JSObjectReference)
     sync = rt.get_value("testLib.nested.a", returns=JSObjectReference)
     out = [type(counter).__name__, counter.invoke("increment", 0) == rt.get_value("testLib.counter.count"),
+           counter.get_value("") == {"count": rt.get_value("testLib.counter.count")},  # the object itself
            await sync.get_value_async("b.c"), nested.get_value("name"),
            rt.tracked_counts()["jsObjects"] - baseline["jsObjects"]]
     try:
@@ -172,7 +173,7 @@ def test_get_value_can_return_a_reference(py):
     for ref in (counter, nested, sync):
         ref.dispose()
     out
-    """) == ["JSObjectReference", True, 42, "Greeter", 3,
+    """) == ["JSObjectReference", True, True, 42, "Greeter", 3,
              "The result is 42, not an object, so it cannot be held by reference."]
 
 
