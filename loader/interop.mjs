@@ -29,6 +29,7 @@ export const CallKind = Object.freeze({
   SET_VALUE: 4,
   CONSTRUCT: 5,
   IMPORT: 6,
+  GET_VALUE_REF: 7,
 });
 
 /** Whether WebAssembly stack switching (JSPI) exists here, as Pyodide decides it. */
@@ -451,7 +452,7 @@ export class ObjectTable {
   get(id) {
     if (id === 0) return globalThis;
     if (!this.#objects.has(id)) {
-      throw new Error(`There is no tracked object with id '${id}'. Perhaps the object was disposed?`);
+      throw new Error(`JS object instance with ID ${id} does not exist (has it been disposed?).`);
     }
     return this.#objects.get(id);
   }
@@ -470,30 +471,87 @@ export class ObjectTable {
 }
 
 /**
- * Resolves a dotted identifier from `root`, as Blazor does: returns the value and its parent (the
- * `this` of a call). Throws `Could not find 'a.b.c' ('b' was undefined).` for a missing segment.
+ * Finds the member a dotted identifier names from `root`, as Blazor's findObjectMember: its parent
+ * and its name. Every segment but the last must exist (`Could not find 'a.b.c' ('b' was undefined).`);
+ * whether a missing last member is an error, and which, depends on the call (resolveIdentifier).
  */
-export function resolveIdentifier(root, identifier) {
+export function findObjectMember(root, identifier) {
   if (typeof identifier !== "string" || identifier === "") {
     throw new Error(`The identifier must be a non-empty string, got ${describe(identifier)}.`);
   }
-  if (!identifier.includes(".")) {
-    // The common case, one segment: no array, no loop.
-    if (root === null || root === undefined || !(identifier in Object(root))) {
-      throw new Error(`Could not find '${identifier}' ('${identifier}' was undefined).`);
+  if (!identifier.includes(".")) return { parent: root, name: identifier }; // the common case: no array, no loop
+  const segments = identifier.split(".");
+  const last = segments.length - 1;
+  let parent = root;
+  for (let i = 0; i < last; i++) {
+    const segment = segments[i];
+    if (parent === null || parent === undefined || segment === "" || !(segment in Object(parent))) {
+      throw new Error(`Could not find '${identifier}' ('${segment}' was undefined).`);
     }
-    return { parent: root, value: root[identifier] };
+    parent = parent[segment];
   }
-  let parent = undefined;
-  let value = root;
-  for (const segment of identifier.split(".")) {
-    const holder = value;
-    const found = holder !== null && holder !== undefined && segment !== "" && segment in Object(holder);
-    if (!found) throw new Error(`Could not find '${identifier}' ('${segment}' was undefined).`);
-    parent = holder;
-    value = holder[segment];
+  if (segments[last] === "") throw new Error(`Could not find '${identifier}' ('' was undefined).`);
+  return { parent, name: segments[last] };
+}
+
+/** The descriptor of `name` on `object` or the nearest prototype that has it (undefined if none). */
+function descriptorOf(object, name) {
+  for (let o = Object(object); o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, name);
+    if (descriptor) return descriptor;
   }
-  return { parent, value };
+  return undefined;
+}
+
+/** Whether reading `name` gives a value: a data property or one with a getter (Blazor's isReadableProperty). */
+function isReadableProperty(parent, name) {
+  if (parent === null || parent === undefined || !(name in Object(parent))) return false;
+  const descriptor = descriptorOf(parent, name);
+  return descriptor !== undefined && ("value" in descriptor || typeof descriptor.get === "function");
+}
+
+/** Whether assigning `name` works: a writable data property, a setter, or a new property of an
+ * extensible object (Blazor's isWritableProperty). */
+function isWritableProperty(parent, name) {
+  if (!(name in parent)) return Object.isExtensible(parent);
+  const descriptor = descriptorOf(parent, name);
+  if (descriptor === undefined) return false;
+  return "value" in descriptor ? descriptor.writable === true : typeof descriptor.set === "function";
+}
+
+/**
+ * Resolves a dotted identifier from `root` for a call of `kind`, with Blazor's checks and wording
+ * (the identifier as it was passed): returns `{ parent, name, value }`, where `parent` is the `this`
+ * of a call. A function call of a missing or non-function member: `The value 'a.b' is not a function.`;
+ * reading a missing or setter-only property: `The property 'a.b' is not defined or is not readable.`;
+ * writing a getter-only or read-only one: `The property 'a.b' is not writable.` (`value` is not read).
+ */
+export function resolveIdentifier(root, identifier, kind = CallKind.INVOKE) {
+  const { parent, name } = findObjectMember(root, identifier);
+  switch (kind) {
+    case CallKind.GET_VALUE:
+    case CallKind.GET_VALUE_REF:
+      if (!isReadableProperty(parent, name)) {
+        throw new Error(`The property '${identifier}' is not defined or is not readable.`);
+      }
+      return { parent, name, value: parent[name] };
+    case CallKind.SET_VALUE:
+      if (parent === null || (typeof parent !== "object" && typeof parent !== "function")) {
+        throw new Error(`Could not set '${identifier}': its parent is ${describe(parent)}.`);
+      }
+      if (!isWritableProperty(parent, name)) throw new Error(`The property '${identifier}' is not writable.`);
+      return { parent, name, value: undefined };
+    case CallKind.CONSTRUCT: {
+      const value = parent === null || parent === undefined ? undefined : parent[name];
+      if (typeof value !== "function") throw new Error(`The value '${identifier}' is not a constructor.`);
+      return { parent, name, value };
+    }
+    default: {
+      const value = parent === null || parent === undefined ? undefined : parent[name];
+      if (typeof value !== "function") throw new Error(`The value '${identifier}' is not a function.`);
+      return { parent, name, value };
+    }
+  }
 }
 
 function isModuleNamespace(value) {
@@ -753,25 +811,18 @@ export class JSCallChannel {
         return import(servedURL(new URL(String(args[0]), documentBase())).href);
       }
       case CallKind.GET_VALUE:
-        return resolveIdentifier(root, identifier).value;
+      case CallKind.GET_VALUE_REF:
+        // An empty identifier reads the target itself, as in Blazor.
+        return identifier === "" ? root : resolveIdentifier(root, identifier, kind).value;
       case CallKind.SET_VALUE: {
-        const dot = identifier.lastIndexOf(".");
-        const holder = dot < 0 ? root : resolveIdentifier(root, identifier.slice(0, dot)).value;
-        const name = identifier.slice(dot + 1);
-        if (holder === null || (typeof holder !== "object" && typeof holder !== "function") || name === "") {
-          throw new Error(`Could not set '${identifier}': its parent is ${describe(holder)}.`);
-        }
-        holder[name] = args[0];
+        const { parent, name } = resolveIdentifier(root, identifier, kind);
+        parent[name] = args[0];
         return undefined;
       }
-      case CallKind.CONSTRUCT: {
-        const { value } = resolveIdentifier(root, identifier);
-        if (typeof value !== "function") throw new Error(`The value '${identifier}' is not a constructor.`);
-        return Reflect.construct(value, args);
-      }
+      case CallKind.CONSTRUCT:
+        return Reflect.construct(resolveIdentifier(root, identifier, kind).value, args);
       default: {
-        const { parent, value } = resolveIdentifier(root, identifier);
-        if (typeof value !== "function") throw new Error(`The value '${identifier}' is not a function.`);
+        const { parent, value } = resolveIdentifier(root, identifier, kind);
         return value.apply(parent, args);
       }
     }
@@ -783,6 +834,7 @@ export class JSCallChannel {
       case CallKind.SET_VALUE:
         return undefined;
       case CallKind.INVOKE_REF:
+      case CallKind.GET_VALUE_REF:
       case CallKind.CONSTRUCT:
       case CallKind.IMPORT:
         if (value === null || (typeof value !== "object" && typeof value !== "function")) {
@@ -945,8 +997,13 @@ export class JSCallChannel {
   }
 
   #settle(value, identifier, kind) {
-    if (isThenable(value)) {
+    // A void call never looks at its result, as Blazor's JSVoidResult: a Promise is left to itself.
+    if (kind !== CallKind.INVOKE_VOID && isThenable(value)) {
       value.then(undefined, () => {}); // nobody awaits it: keep its rejection from going unhandled
+      if (kind === CallKind.GET_VALUE || kind === CallKind.GET_VALUE_REF) {
+        throw new Error(`The value of '${identifier}' is a Promise, which a synchronous get_value() cannot wait for: ` +
+          "use get_value_async().");
+      }
       const what = kind === CallKind.IMPORT ? "import()" : `The JavaScript function '${identifier}'`;
       throw new Error(`${what} returned a Promise, which a synchronous invoke() cannot wait for: use invoke_async().`);
     }

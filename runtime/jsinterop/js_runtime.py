@@ -22,7 +22,7 @@ from typing import Any, TypeVar, overload
 from .errors import JSDisconnectedException, JSException, JSObjectDisposedError
 from .serialization import MAX_SAFE_INTEGER, WireReference, deserialize, serialize
 
-__all__ = ["CallKind", "JSObjectReference", "JSRuntime", "JSTransport", "js_runtime"]
+__all__ = ["REFERENCE_KINDS", "CallKind", "JSObjectReference", "JSRuntime", "JSTransport", "js_runtime"]
 
 T = TypeVar("T")
 
@@ -47,9 +47,12 @@ class CallKind(enum.IntEnum):
     """``new`` the constructor at a path; the instance comes back as an object reference."""
     IMPORT = 6
     """``import()`` the module at the URL in the argument; it comes back as an object reference."""
+    GET_VALUE_REF = 7
+    """Read the value at a path; it comes back as an object reference."""
 
 
-_REFERENCE_KINDS = frozenset({CallKind.INVOKE_REF, CallKind.CONSTRUCT, CallKind.IMPORT})
+REFERENCE_KINDS = frozenset({CallKind.INVOKE_REF, CallKind.GET_VALUE_REF, CallKind.CONSTRUCT, CallKind.IMPORT})
+"""The kinds whose result comes back as an object reference (an id of the JS side's table)."""
 
 
 class JSTransport(ABC):
@@ -57,7 +60,7 @@ class JSTransport(ABC):
 
     Arguments arrive as wire data (:func:`jsinterop.serialization.serialize`); results go back as
     wire data, with object references as :class:`JSObjectReference` made by :meth:`JSRuntime.reference`
-    and reference results (kinds in ``INVOKE_REF``, ``CONSTRUCT``, ``IMPORT``) as int ids. Errors are
+    and reference results (kinds in :data:`REFERENCE_KINDS`) as int ids. Errors are
     raised as :class:`JSException`. Asynchronous calls complete through :meth:`JSRuntime.end_invoke`.
     """
 
@@ -106,8 +109,104 @@ def _all_plain(args: tuple[Any, ...]) -> bool:
     return True
 
 
-class JSRuntime:
-    """Calls JavaScript functions by identifier, synchronously or asynchronously.
+def _check_timeout(timeout: float | None) -> None:
+    """Reject a timeout that is not None or a number of seconds >= 0, naming the parameter."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds or None, got {timeout!r}")
+    if math.isnan(timeout) or timeout < 0:
+        raise ValueError(f"timeout must be a number of seconds >= 0 or None, got {timeout!r}")
+
+
+def _expire(future: asyncio.Future[Any], identifier: str, timeout: float) -> None:
+    """Fail a call still pending when its timeout elapsed."""
+    if not future.done():
+        future.set_exception(TimeoutError(f"The JS call '{identifier}' did not complete within {timeout} s."))
+
+
+class _JSCalls:
+    """The calls :class:`JSRuntime` (from ``globalThis``) and :class:`JSObjectReference` (from the
+    object) share: Blazor's ``IJSRuntime``/``IJSInProcessRuntime`` and their extension methods."""
+
+    __slots__ = ()
+
+    def _caller(self) -> tuple[JSRuntime, int]:
+        """The runtime that carries the call and the id identifiers resolve from."""
+        raise NotImplementedError
+
+    @overload
+    async def invoke_async(self, identifier: str, *args: Any, returns: type[T], timeout: float | None = None) -> T: ...
+    @overload
+    async def invoke_async(self, identifier: str, *args: Any, returns: None = None, timeout: float | None = None) -> Any: ...
+
+    async def invoke_async(self, identifier: str, *args: Any, returns: Any = None, timeout: float | None = None) -> Any:
+        """Call a JS function, await it if it returns a Promise, and convert the result.
+
+        The result is converted to ``returns`` when given (a type, ``list[Item]``, a dataclass,
+        :class:`JSObjectReference`...), otherwise to plain Python values. ``timeout`` (seconds, >= 0)
+        raises :class:`TimeoutError`; cancelling the awaiting task abandons the call. Neither leaks anything.
+        """
+        runtime, target = self._caller()
+        return await runtime._call_async(target, identifier, args, returns, timeout)
+
+    async def invoke_void_async(self, identifier: str, *args: Any, timeout: float | None = None) -> None:
+        """Like :meth:`invoke_async`, with the result discarded (never converted)."""
+        runtime, target = self._caller()
+        await runtime._call_async(target, identifier, args, None, timeout, CallKind.INVOKE_VOID)
+
+    def invoke_void(self, identifier: str, *args: Any) -> None:
+        """Call a JS function synchronously and discard its result, which is never converted
+        (``IJSInProcessRuntime.InvokeVoid``): a Promise it returns is left to run."""
+        runtime, target = self._caller()
+        runtime._call_sync(target, identifier, args, None, CallKind.INVOKE_VOID)
+
+    @overload
+    async def get_value_async(self, identifier: str, returns: type[T], timeout: float | None = None) -> T: ...
+    @overload
+    async def get_value_async(self, identifier: str, returns: None = None, timeout: float | None = None) -> Any: ...
+
+    async def get_value_async(self, identifier: str, returns: Any = None, timeout: float | None = None) -> Any:
+        """Read the value at a dotted path (awaited if it is a Promise), converted like a call's result;
+        ``returns=JSObjectReference`` gives a reference to it. An empty path reads the object itself."""
+        runtime, target = self._caller()
+        return await runtime._call_async(target, identifier, (), returns, timeout, CallKind.GET_VALUE)
+
+    @overload
+    def get_value(self, identifier: str, returns: type[T]) -> T: ...
+    @overload
+    def get_value(self, identifier: str, returns: None = None) -> Any: ...
+
+    def get_value(self, identifier: str, returns: Any = None) -> Any:
+        """Read the value at a dotted path synchronously (see :meth:`get_value_async`)."""
+        runtime, target = self._caller()
+        return runtime._call_sync(target, identifier, (), returns, CallKind.GET_VALUE)
+
+    async def set_value_async(self, identifier: str, value: Any, timeout: float | None = None) -> None:
+        """Assign ``value`` at a dotted path."""
+        runtime, target = self._caller()
+        await runtime._call_async(target, identifier, (value,), None, timeout, CallKind.SET_VALUE)
+
+    def set_value(self, identifier: str, value: Any) -> None:
+        """Assign ``value`` at a dotted path synchronously."""
+        runtime, target = self._caller()
+        runtime._call_sync(target, identifier, (value,), None, CallKind.SET_VALUE)
+
+    async def invoke_constructor_async(self, identifier: str, *args: Any,
+                                       timeout: float | None = None) -> JSObjectReference:
+        """``new`` the constructor at ``identifier`` and return a reference to the instance."""
+        runtime, target = self._caller()
+        return await runtime._call_async(target, identifier, args, JSObjectReference, timeout, CallKind.CONSTRUCT)
+
+    def invoke_constructor(self, identifier: str, *args: Any) -> JSObjectReference:
+        """``new`` the constructor at ``identifier`` synchronously and return a reference to the instance."""
+        runtime, target = self._caller()
+        return runtime._call_sync(target, identifier, args, JSObjectReference, CallKind.CONSTRUCT)
+
+
+class JSRuntime(_JSCalls):
+    """Calls JavaScript functions, reads and writes values and constructs objects by identifier,
+    synchronously or asynchronously (Blazor's ``IJSRuntime`` and ``IJSInProcessRuntime``).
 
     An identifier is a dotted path from ``globalThis`` (``"console.log"``, ``"myLib.util.add"``),
     called with ``this`` bound to its parent object, as in Blazor. The special identifier
@@ -123,23 +222,8 @@ class JSRuntime:
 
     # --- calls ---------------------------------------------------------------------------------
 
-    @overload
-    async def invoke_async(self, identifier: str, *args: Any, returns: type[T], timeout: float | None = None) -> T: ...
-    @overload
-    async def invoke_async(self, identifier: str, *args: Any, returns: None = None, timeout: float | None = None) -> Any: ...
-
-    async def invoke_async(self, identifier: str, *args: Any, returns: Any = None, timeout: float | None = None) -> Any:
-        """Call a JS function, await it if it returns a Promise, and convert the result.
-
-        The result is converted to ``returns`` when given (a type, ``list[Item]``, a dataclass,
-        :class:`JSObjectReference`...), otherwise to plain Python values. ``timeout`` (seconds) raises
-        :class:`TimeoutError`; cancelling the awaiting task abandons the call. Neither leaks anything.
-        """
-        return await self._call_async(GLOBAL_TARGET, identifier, args, returns, timeout)
-
-    async def invoke_void_async(self, identifier: str, *args: Any, timeout: float | None = None) -> None:
-        """Like :meth:`invoke_async`, with the result discarded."""
-        await self._call_async(GLOBAL_TARGET, identifier, args, None, timeout, CallKind.INVOKE_VOID)
+    def _caller(self) -> tuple[JSRuntime, int]:
+        return self, GLOBAL_TARGET
 
     def invoke(self, identifier: str, *args: Any, returns: Any = None, blocking: bool = False) -> Any:
         """Call a JS function synchronously (Blazor's ``IJSInProcessRuntime.Invoke``).
@@ -164,8 +248,10 @@ class JSRuntime:
     # --- the machinery shared by the runtime and object references ----------------------------
 
     def _kind_for(self, identifier: str, target: int, returns: Any, kind: CallKind | None) -> CallKind:
-        if type(identifier) is not str or not identifier:
+        if type(identifier) is not str or not (identifier or kind is CallKind.GET_VALUE):
             raise TypeError(f"identifier must be a non-empty str, got {identifier!r}")
+        if kind is CallKind.GET_VALUE and returns is JSObjectReference:
+            return CallKind.GET_VALUE_REF
         if kind is not None:
             return kind
         if returns is JSObjectReference:
@@ -192,12 +278,12 @@ class JSRuntime:
     async def _call_async(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any,
                           timeout: float | None, kind: CallKind | None = None) -> Any:
         self._check_connected()
+        _check_timeout(timeout)
         kind = self._kind_for(identifier, target, returns, kind)
         plain = _all_plain(args)
         wire = args if plain else self._serialized(args)
-        if timeout is not None and (not isinstance(timeout, (int, float)) or math.isnan(timeout) or timeout < 0):
-            raise ValueError(f"timeout must be a number of seconds >= 0 or None, got {timeout!r}")
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         call_id = next(self._call_ids)
         self._pending[call_id] = future
         try:
@@ -205,21 +291,29 @@ class JSRuntime:
         except BaseException:
             self._pending.pop(call_id, None)
             raise
+        # A timer of our own, not asyncio.wait_for: Pyodide's loop refuses to schedule a deadline that
+        # has passed by the time it reads its clock, which a short timeout reaches ("Can't schedule in
+        # the past"); a delay >= 0 is always accepted.
+        timer = None
+        if timeout == 0:
+            _expire(future, identifier, timeout)  # elapsed already, as asyncio.wait_for(..., 0) has it
+        elif timeout is not None:
+            timer = loop.call_later(timeout, _expire, future, identifier, timeout)
         try:
-            if timeout is None:
-                result = await future
-            else:
-                result = await asyncio.wait_for(future, timeout)
+            result = await future
         except (asyncio.CancelledError, TimeoutError):
             if self._pending.pop(call_id, None) is not None and not self._disconnected:
                 self._transport.abandon(call_id)
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
         return self._result(result, kind, returns)
 
     def _result(self, wire: Any, kind: CallKind, returns: Any) -> Any:
         if kind is CallKind.INVOKE_VOID or kind is CallKind.SET_VALUE:
             return None
-        if kind in _REFERENCE_KINDS:
+        if kind in REFERENCE_KINDS:
             return JSObjectReference(self, wire)
         if returns is None:
             return wire
@@ -282,8 +376,9 @@ class JSRuntime:
         return counts
 
 
-class JSObjectReference(WireReference):
-    """A JavaScript object held by reference (Blazor's ``IJSObjectReference``).
+class JSObjectReference(_JSCalls, WireReference):
+    """A JavaScript object held by reference (Blazor's ``IJSObjectReference`` and
+    ``IJSInProcessObjectReference``).
 
     Identifiers given to its methods resolve from the object. Dispose it when done
     (``dispose()``, ``await dispose_async()``, ``with`` or ``async with``); using it afterwards raises
@@ -318,37 +413,21 @@ class JSObjectReference(WireReference):
             raise JSObjectDisposedError(f"The JSObjectReference #{self._id} has been disposed; it cannot be used.")
         return self._id
 
-    async def invoke_async(self, identifier: str, *args: Any, returns: Any = None, timeout: float | None = None) -> Any:
-        """Call a function of this object (method, arrow-function field or ``function`` field)."""
-        return await self._runtime._call_async(self._target(), identifier, args, returns, timeout)
-
-    async def invoke_void_async(self, identifier: str, *args: Any, timeout: float | None = None) -> None:
-        """Like :meth:`invoke_async`, with the result discarded."""
-        await self._runtime._call_async(self._target(), identifier, args, None, timeout, CallKind.INVOKE_VOID)
+    def _caller(self) -> tuple[JSRuntime, int]:
+        return self._runtime, self._target()
 
     def invoke(self, identifier: str, *args: Any, returns: Any = None) -> Any:
-        """Call a function of this object synchronously."""
+        """Call a function of this object (method, arrow-function field or ``function`` field) synchronously."""
         return self._runtime._call_sync(self._target(), identifier, args, returns)
 
-    async def get_value_async(self, path: str, returns: Any = None, timeout: float | None = None) -> Any:
-        """Read the value at a dotted path from this object (converted like a call's result)."""
-        return await self._runtime._call_async(self._target(), path, (), returns, timeout, CallKind.GET_VALUE)
-
-    async def set_value_async(self, path: str, value: Any, timeout: float | None = None) -> None:
-        """Assign ``value`` at a dotted path from this object."""
-        await self._runtime._call_async(self._target(), path, (value,), None, timeout, CallKind.SET_VALUE)
-
-    async def invoke_constructor_async(self, name: str, *args: Any, timeout: float | None = None) -> JSObjectReference:
-        """``new`` the constructor at ``name`` (from this object) and return a reference to the instance."""
-        return await self._runtime._call_async(self._target(), name, args, JSObjectReference, timeout, CallKind.CONSTRUCT)
-
     def dispose(self) -> None:
-        """Release the JS object. Idempotent; raises JSDisconnectedException after a shutdown."""
+        """Release the JS object. Idempotent; after the runtime disconnected (its JS side already
+        released everything) it succeeds silently, as Blazor's does, so teardown code never raises."""
         if self._disposed:
             return
-        self._runtime._check_connected()
         self._disposed = True
-        self._runtime._transport.release(self._id)
+        if not self._runtime.disconnected:
+            self._runtime._transport.release(self._id)
 
     async def dispose_async(self) -> None:
         """Release the JS object (the asynchronous form, as ``IAsyncDisposable``)."""
@@ -374,8 +453,7 @@ def _dispose_references(wire: Any) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, JSObjectReference):
-            if not item.disposed and not item._runtime.disconnected:
-                item.dispose()
+            item.dispose()
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):

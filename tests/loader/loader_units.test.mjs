@@ -77,3 +77,220 @@ test("a missing package or dependency is named", () => {
     message: "The package 'missing-dep' (a dependency of 'my-lib') is not in pyodide-lock.json.",
   });
 });
+
+// --- resolving identifiers and running calls (Blazor's findObjectMember and CallDispatcher tests) --
+
+import { CallKind, JSCallChannel, ObjectTable, WireResult, findObjectMember } from "../../loader/interop.mjs";
+
+/** A channel whose completions land in a map of promises, and helpers that call through it. */
+function dispatcher() {
+  const channel = new JSCallChannel();
+  const waiting = new Map();
+  let nextCall = 1;
+  const unwrap = (out) => {
+    if (!(out instanceof WireResult)) return out;
+    const data = JSON.parse(out.json);
+    if (out.error) throw Object.assign(new Error(data.message), { jsName: data.name });
+    return data;
+  };
+  channel.connect((callId, succeeded, result) => {
+    const { resolve, reject } = waiting.get(callId);
+    waiting.delete(callId);
+    try {
+      resolve(unwrap(result));
+    } catch (e) {
+      reject(e);
+    }
+  }, () => {});
+  return {
+    channel,
+    track: (object) => channel.objects.track(object),
+    invoke: (target, identifier, kind, ...args) => unwrap(channel.invoke(target, identifier, kind, ...args)),
+    invokeAsync: (target, identifier, kind, ...args) => new Promise((resolve, reject) => {
+      const callId = nextCall++;
+      waiting.set(callId, { resolve, reject });
+      channel.beginInvoke(callId, target, identifier, kind, ...args);
+    }),
+  };
+}
+
+test("findObjectMember resolves data, function, constructor and property members", () => {
+  const root = { a: { b: { c: 42, d() { return "hello"; }, e: class {} } } };
+  assert.deepEqual(findObjectMember(root, "a.b.c"), { parent: root.a.b, name: "c" });
+  assert.deepEqual(findObjectMember(root, "a.b.d"), { parent: root.a.b, name: "d" });
+  assert.deepEqual(findObjectMember(root, "a.b.e"), { parent: root.a.b, name: "e" });
+  assert.deepEqual(findObjectMember(root, "a.b"), { parent: root.a, name: "b" });
+});
+
+test("findObjectMember leaves a missing last member to the call, and names a missing intermediate one", () => {
+  const root = { a: { b: { c: 42 } } };
+  assert.deepEqual(findObjectMember(root, "a.b.c.f"), { parent: 42, name: "f" });
+  assert.deepEqual(findObjectMember(globalThis, "nonExistentMember"), { parent: globalThis, name: "nonExistentMember" });
+  assert.throws(() => findObjectMember(root, "a.x.c"), { message: "Could not find 'a.x.c' ('x' was undefined)." });
+  assert.throws(() => findObjectMember(root, "a.b.c.f.g"), { message: "Could not find 'a.b.c.f.g' ('f' was undefined)." });
+  assert.throws(() => findObjectMember(root, "a..b"), { message: "Could not find 'a..b' ('' was undefined)." });
+});
+
+test("an unknown JS object id is worded like Blazor", () => {
+  assert.throws(() => new ObjectTable().get(999), {
+    message: "JS object instance with ID 999 does not exist (has it been disposed?).",
+  });
+  const { invoke, invokeAsync } = dispatcher();
+  assert.throws(() => invoke(999, "a.b.c", CallKind.INVOKE), {
+    message: "JS object instance with ID 999 does not exist (has it been disposed?).",
+  });
+  return assert.rejects(invokeAsync(999, "a", CallKind.GET_VALUE), {
+    message: "JS object instance with ID 999 does not exist (has it been disposed?).",
+  });
+});
+
+test("FunctionCall: a function is invoked with its arguments, sync and async, with `this` bound", async () => {
+  const { track, invoke, invokeAsync } = dispatcher();
+  const calls = [];
+  const id = track({ testFunc(a, b) { calls.push([this === undefined, a, b]); return (a ?? 1) + (b ?? 0); } });
+  assert.equal(invoke(id, "testFunc", CallKind.INVOKE), 1);
+  assert.equal(invoke(id, "testFunc", CallKind.INVOKE, 1, 2), 3);
+  assert.equal(await invokeAsync(id, "testFunc", CallKind.INVOKE, 1, 2), 3);
+  assert.deepEqual(calls, [[false, undefined, undefined], [false, 1, 2], [false, 1, 2]]);
+});
+
+test("FunctionCall: a non-function or missing last member is not a function, sync and async", async () => {
+  const { track, invoke, invokeAsync } = dispatcher();
+  const id = track({ x: 1, a: { b: { c: 42 } } });
+  for (const kind of [CallKind.INVOKE, CallKind.INVOKE_VOID, CallKind.INVOKE_REF]) {
+    assert.throws(() => invoke(id, "x", kind), { message: "The value 'x' is not a function." });
+    assert.throws(() => invoke(id, "a.b.c.f", kind), { message: "The value 'a.b.c.f' is not a function." });
+    assert.throws(() => invoke(id, "missing", kind), { message: "The value 'missing' is not a function." });
+    assert.throws(() => invoke(id, "a.x.c", kind), { message: "Could not find 'a.x.c' ('x' was undefined)." });
+  }
+  await assert.rejects(invokeAsync(id, "x", CallKind.INVOKE), { message: "The value 'x' is not a function." });
+  await assert.rejects(invokeAsync(id, "a.b.c.f", CallKind.INVOKE_VOID), { message: "The value 'a.b.c.f' is not a function." });
+});
+
+test("FunctionCall: a function that throws passes its error on", () => {
+  const { track, invoke } = dispatcher();
+  const id = track({ testFunc() { throw new Error("Test error"); } });
+  assert.throws(() => invoke(id, "testFunc", CallKind.INVOKE), { message: "Test error" });
+});
+
+test("FunctionCall: a void call never converts its result, and discards a Promise", () => {
+  const { track, invoke } = dispatcher();
+  const cyclic = {};
+  cyclic.self = cyclic;
+  const id = track({ cyclic: () => cyclic, later: () => Promise.resolve(1) });
+  assert.throws(() => invoke(id, "cyclic", CallKind.INVOKE), /circular/);
+  assert.equal(invoke(id, "cyclic", CallKind.INVOKE_VOID), undefined);
+  assert.equal(invoke(id, "later", CallKind.INVOKE_VOID), undefined);
+  assert.throws(() => invoke(id, "later", CallKind.INVOKE), /returned a Promise, which a synchronous invoke\(\) cannot wait for/);
+});
+
+test("NewCall: a constructor function or class is invoked and the instance comes back by reference", () => {
+  const { channel, track, invoke } = dispatcher();
+  globalThis.testCtor = function testCtor() { this.a = 10; };
+  try {
+    const fromGlobal = invoke(0, "testCtor", CallKind.CONSTRUCT);
+    assert.equal(channel.objects.get(fromGlobal).a, 10);
+  } finally {
+    delete globalThis.testCtor;
+  }
+  const TestClass = class { constructor() { this.a = 20; } f() { return 30; } };
+  const id = track({ TestClass });
+  const instance = invoke(id, "TestClass", CallKind.CONSTRUCT);
+  assert.equal(typeof instance, "number");
+  assert.equal(invoke(instance, "a", CallKind.GET_VALUE), 20);
+  assert.equal(invoke(instance, "f", CallKind.INVOKE), 30);
+  assert.throws(() => invoke(id, "Missing", CallKind.CONSTRUCT), { message: "The value 'Missing' is not a constructor." });
+});
+
+test("GetValue: simple, nested and inherited properties are read", () => {
+  const { track, invoke } = dispatcher();
+  assert.equal(invoke(track({ a: 10 }), "a", CallKind.GET_VALUE), 10);
+  assert.equal(invoke(track({ a: { b: 20 } }), "a.b", CallKind.GET_VALUE), 20);
+  const inherited = Object.create(Object.create({ a: 30 }));
+  assert.equal(invoke(track(inherited), "a", CallKind.GET_VALUE), 30);
+  assert.equal(invoke(track({ get a() { return 40; } }), "a", CallKind.GET_VALUE), 40);
+  assert.equal(invoke(track({ s: "text" }), "s.length", CallKind.GET_VALUE), 4);
+  assert.equal(invoke(track({ u: undefined }), "u", CallKind.GET_VALUE), undefined);
+});
+
+test("GetValue: an undefined or setter-only property is not defined or not readable", async () => {
+  const { track, invoke, invokeAsync } = dispatcher();
+  const id = track({ a: 10, n: null, c: 42, set w(_) {} });
+  assert.throws(() => invoke(id, "b", CallKind.GET_VALUE), { message: "The property 'b' is not defined or is not readable." });
+  assert.throws(() => invoke(id, "w", CallKind.GET_VALUE), { message: "The property 'w' is not defined or is not readable." });
+  assert.throws(() => invoke(id, "c.f", CallKind.GET_VALUE), { message: "The property 'c.f' is not defined or is not readable." });
+  assert.throws(() => invoke(id, "n.f", CallKind.GET_VALUE), { message: "The property 'n.f' is not defined or is not readable." });
+  assert.throws(() => invoke(id, "x.y", CallKind.GET_VALUE), { message: "Could not find 'x.y' ('x' was undefined)." });
+  await assert.rejects(invokeAsync(id, "b", CallKind.GET_VALUE_REF), { message: "The property 'b' is not defined or is not readable." });
+});
+
+test("GetValue: an object comes back by reference when asked, and the target itself for an empty identifier", () => {
+  const { channel, track, invoke } = dispatcher();
+  const testObject = { a: { b: 20 } };
+  const id = track(testObject);
+  const ref = invoke(id, "a", CallKind.GET_VALUE_REF);
+  assert.equal(typeof ref, "number");
+  assert.equal(channel.objects.get(ref), testObject.a);
+  assert.deepEqual(invoke(id, "", CallKind.GET_VALUE), testObject);
+  assert.throws(() => invoke(id, "a.b", CallKind.GET_VALUE_REF), {
+    message: "The result is 20, not an object, so it cannot be held by reference.",
+  });
+});
+
+test("SetValue: simple, nested, new and setter properties are written", () => {
+  const { track, invoke } = dispatcher();
+  const simple = { a: 10 };
+  invoke(track(simple), "a", CallKind.SET_VALUE, 20);
+  assert.equal(simple.a, 20);
+  const nested = { a: { b: 10 } };
+  invoke(track(nested), "a.b", CallKind.SET_VALUE, 20);
+  assert.equal(nested.a.b, 20);
+  const open = { a: 10 };
+  invoke(track(open), "b", CallKind.SET_VALUE, 30);
+  assert.equal(open.b, 30);
+  const withSetter = { set a(v) { this.seen = v; } };
+  invoke(track(withSetter), "a", CallKind.SET_VALUE, 5);
+  assert.equal(withSetter.seen, 5);
+  const shadowing = Object.create({ a: 1 });
+  invoke(track(shadowing), "a", CallKind.SET_VALUE, 2);
+  assert.ok(Object.hasOwn(shadowing, "a") && Object.getPrototypeOf(shadowing).a === 1);
+});
+
+test("SetValue: a getter-only, read-only or non-extensible property is not writable", () => {
+  const { track, invoke } = dispatcher();
+  const cases = [
+    [{ get a() { return 10; } }, "a"],
+    [Object.create({}, { a: { value: 10, writable: false } }), "a"],
+    [Object.create({ get a() { return 1; } }), "a"],
+    [Object.freeze({ a: 1 }), "a"],
+    [Object.preventExtensions({ b: 1 }), "a"],
+  ];
+  for (const [object, name] of cases) {
+    assert.throws(() => invoke(track(object), name, CallKind.SET_VALUE, 20), { message: `The property '${name}' is not writable.` });
+  }
+  const id = track({ n: null, x: { y: 1 } });
+  assert.throws(() => invoke(id, "q.r", CallKind.SET_VALUE, 1), { message: "Could not find 'q.r' ('q' was undefined)." });
+  assert.throws(() => invoke(id, "n.r", CallKind.SET_VALUE, 1), { message: "Could not set 'n.r': its parent is null." });
+});
+
+test("SetValue + GetValue: an updated primitive or object value is read back", () => {
+  const { channel, track, invoke } = dispatcher();
+  const id = track({ a: 10 });
+  invoke(id, "a", CallKind.SET_VALUE, 20);
+  assert.equal(invoke(id, "a", CallKind.GET_VALUE), 20);
+  const objA = {};
+  const objB = { x: 30 };
+  const idA = track(objA);
+  invoke(idA, "b", CallKind.SET_VALUE, channel.objects.get(track(objB)));
+  assert.equal(invoke(idA, "", CallKind.GET_VALUE).b.x, 30);
+  assert.equal(objA.b, objB);
+});
+
+test("GetValue: a Promise value is awaited by an async read and refused by a sync one", async () => {
+  const { track, invoke, invokeAsync } = dispatcher();
+  const id = track({ ready: Promise.resolve(5) });
+  assert.equal(await invokeAsync(id, "ready", CallKind.GET_VALUE), 5);
+  assert.throws(() => invoke(id, "ready", CallKind.GET_VALUE), {
+    message: "The value of 'ready' is a Promise, which a synchronous get_value() cannot wait for: use get_value_async().",
+  });
+});

@@ -122,6 +122,21 @@ globalThis.testLib = {
     },
   },
   notAFunction: 42,
+  nested: { a: { b: { c: 42 } } },
+  // Properties read or written through get_value/set_value, for Blazor's descriptor checks.
+  accessors: {
+    stored: 1,
+    get readOnly() {
+      return "read";
+    },
+    set writeOnly(value) {
+      this.written = value;
+    },
+  },
+  constant: Object.defineProperty({}, "fixed", { value: 7, writable: false, enumerable: true }),
+  sealed: Object.preventExtensions({ kept: 1 }),
+  // Inherited members: a getter-only one is not writable, a data one is shadowed by writing it.
+  inherited: Object.create(Object.create({ get computed() { return 3; }, plain: 4 })),
 };
 
 // --- streams ---------------------------------------------------------------------------------

@@ -197,8 +197,166 @@ def test_timeout_and_cancellation_leave_nothing_behind():
 
 def test_bad_timeout_is_rejected():
     fake = FakeJSRuntime()
-    with pytest.raises(ValueError, match="timeout must be a number of seconds"):
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds >= 0 or None, got -1$"):
         run(fake.invoke_async("x", timeout=-1))
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds >= 0 or None, got -0\.5$"):
+        run(fake.get_value_async("x", timeout=-0.5))
+    with pytest.raises(TypeError, match=r"^timeout must be a number of seconds or None, got '1'$"):
+        run(fake.invoke_async("x", timeout="1"))
+    with pytest.raises(TypeError, match=r"^timeout must be a number of seconds or None, got True$"):
+        run(fake.invoke_async("x", timeout=True))
+    assert fake.invocations == [] and fake.tracked_counts() == BASELINE  # nothing was sent
+
+
+class WebLoopClock(asyncio.SelectorEventLoop):
+    """An event loop that schedules like Pyodide's WebLoop (``call_at`` is ``call_later(when - time())``,
+    which refuses a negative delay), on a clock that moves on between two reads, as a real one does."""
+
+    def __init__(self, tick: float) -> None:
+        super().__init__()
+        self._tick = tick
+        self._reads = 0
+
+    def time(self) -> float:
+        self._reads += 1
+        return super().time() + self._reads * self._tick
+
+    def call_later(self, delay, callback, *args, context=None):
+        if delay < 0:
+            raise ValueError("Can't schedule in the past")
+        return super().call_at(self.time() + delay, callback, *args, context=context)
+
+    def call_at(self, when, callback, *args, context=None):
+        return self.call_later(when - self.time(), callback, *args, context=context)
+
+
+@pytest.mark.parametrize("timeout", [0.001, 1e-6, 0.0])
+def test_any_timeout_that_elapses_raises_timeout_error_even_when_the_clock_moves_on(timeout):
+    fake = FakeJSRuntime()
+    fake.setup("never", pending=True)
+    loop = WebLoopClock(tick=timeout * 0.6 if timeout else 1e-4)
+    try:
+        with pytest.raises(TimeoutError, match=rf"^The JS call 'never' did not complete within {timeout} s\.$"):
+            loop.run_until_complete(fake.invoke_async("never", timeout=timeout))
+        assert fake.tracked_counts() == BASELINE
+    finally:
+        loop.close()
+
+
+def test_a_zero_timeout_has_elapsed_before_any_answer_arrives():
+    fake = FakeJSRuntime()
+    fake.setup("ok", returns=1)
+
+    async def scenario():
+        with pytest.raises(TimeoutError, match=r"^The JS call 'ok' did not complete within 0 s\.$"):
+            await fake.invoke_async("ok", timeout=0)
+        await asyncio.sleep(0.01)  # the late answer is dropped
+        return await fake.invoke_async("ok", timeout=5), fake.tracked_counts()
+
+    assert run(scenario()) == (1, BASELINE)
+
+
+def test_invoke_void_is_synchronous_and_never_converts_the_result():
+    fake = FakeJSRuntime()
+    fake.setup("makeCycle", returns=lambda *_: object())  # a result that cannot be converted
+    fake.setup("later", pending=True)
+    element = FakeJSObject("div")
+    fake.setup("document.createElement", returns=element)
+    element.setup("remove", returns=object())
+    assert fake.invoke_void("makeCycle", 1) is None
+    assert fake.invoke_void("later") is None          # a Promise nobody waits for
+    with fake.invoke("document.createElement", returns=JSObjectReference) as ref:
+        assert ref.invoke_void("remove") is None
+    assert [(i.identifier, i.kind) for i in fake.invocations] == [
+        ("makeCycle", CallKind.INVOKE_VOID), ("later", CallKind.INVOKE_VOID),
+        ("document.createElement", CallKind.INVOKE_REF)]
+    assert element.invocations[0].kind is CallKind.INVOKE_VOID
+    fake.setup("fails", raises="boom")
+    with pytest.raises(JSException) as info:
+        fake.invoke_void("fails")
+    assert info.value.message == "boom"
+    assert fake.tracked_counts() == BASELINE
+
+
+def test_runtime_reads_writes_and_constructs_sync_and_async():
+    fake = FakeJSRuntime()
+    date = FakeJSObject("date")
+    fake.setup("Date", 0, returns=date)
+    date.setup("getTime", returns=0)
+    fake.setup("navigator.language", returns="en")
+
+    async def scenario():
+        await fake.set_value_async("app.theme", "dark")
+        fake.set_value("app.count", 2)
+        out = [fake.get_value("navigator.language"), await fake.get_value_async("app.theme"),
+               fake.get_value("app.count")]
+        made = fake.invoke_constructor("Date", 0)
+        out.append(made.invoke("getTime"))
+        made.set_value("label", "epoch")
+        out.append(made.get_value("label"))
+        made.dispose()
+        async with await fake.invoke_constructor_async("Date", 0) as again:
+            out.append(await again.get_value_async("label"))
+        return out
+
+    assert run(scenario()) == ["en", "dark", 2, 0, "epoch", "epoch"]
+    assert fake.values == {"app.theme": "dark", "app.count": 2} and date.values == {"label": "epoch"}
+    assert [i.kind for i in fake.invocations] == [CallKind.SET_VALUE, CallKind.SET_VALUE, CallKind.GET_VALUE,
+                                                  CallKind.GET_VALUE, CallKind.GET_VALUE, CallKind.CONSTRUCT,
+                                                  CallKind.CONSTRUCT]
+    assert fake.tracked_counts() == BASELINE
+    with pytest.raises(UnplannedInvocationError, match="'nothing.here'"):
+        fake.get_value("nothing.here")
+
+
+def test_get_value_can_return_a_reference():
+    fake = FakeJSRuntime()
+    body = FakeJSObject("body")
+    fake.setup("document.body", returns=body)
+    body.setup("tagName", returns="BODY")
+    fake.setup("document.title", returns="a title")
+
+    async def scenario():
+        ref = await fake.get_value_async("document.body", returns=JSObjectReference)
+        same = fake.get_value("document.body", returns=JSObjectReference)
+        out = [type(ref).__name__, ref.get_value("tagName"), fake.invocations[-1].kind, same.id != ref.id]
+        ref.dispose()
+        same.dispose()
+        return out
+
+    assert run(scenario()) == ["JSObjectReference", "BODY", CallKind.GET_VALUE_REF, True]
+    with pytest.raises(JSException, match="not an object, so it cannot be held by reference"):
+        fake.get_value("document.title", returns=JSObjectReference)
+    assert fake.tracked_counts() == BASELINE
+
+
+def test_unknown_js_object_id_is_worded_like_blazor():
+    fake = FakeJSRuntime()
+    ghost = fake.reference(999)
+    message = "JS object instance with ID 999 does not exist (has it been disposed?)."
+    with pytest.raises(JSException) as sync_info:
+        ghost.invoke("x")
+    with pytest.raises(JSException) as async_info:
+        run(ghost.get_value_async("x"))
+    assert sync_info.value.message == async_info.value.message == message
+
+
+def test_dispose_after_a_disconnection_succeeds_silently():
+    fake = FakeJSRuntime()
+    fake.setup("obj", returns=FakeJSObject())
+    refs = [fake.invoke("obj", returns=JSObjectReference) for _ in range(3)]
+    fake.shutdown()
+    refs[0].dispose()
+    run(refs[1].dispose_async())
+
+    async def teardown():
+        async with refs[2]:
+            pass
+
+    run(teardown())
+    assert [r.disposed for r in refs] == [True, True, True]
+    with pytest.raises(JSObjectDisposedError):
+        refs[0].invoke("x")
 
 
 def test_shutdown_fails_pending_calls_promptly_and_every_later_call():
@@ -219,7 +377,9 @@ def test_shutdown_fails_pending_calls_promptly_and_every_later_call():
         with pytest.raises(JSDisconnectedException):
             fake.invoke("ok")
         with pytest.raises(JSDisconnectedException):
-            ref.dispose()
+            fake.invoke_void("ok")
+        ref.dispose()  # disposal in teardown code succeeds silently after the disconnection
+        assert ref.disposed
         fake.shutdown()  # twice is harmless
 
     run(scenario())

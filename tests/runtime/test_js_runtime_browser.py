@@ -66,6 +66,149 @@ def test_identifier_errors_are_worded_like_blazor(py):
     """) == ["Could not find 'a.b.c' ('a' was undefined).", 2]
 
 
+def test_missing_last_member_is_not_a_function_and_missing_intermediate_is_not_found(py):
+    assert py("""
+    out = []
+    for ident in ["testLib.util.nope", "nope", "testLib.nested.a.b.c.f", "testLib.nested.a.x.c"]:
+        for call in (lambda: rt.invoke(ident), lambda: rt.invoke_void(ident)):
+            try:
+                call()
+            except JSException as e:
+                out.append(e.message)
+    try:
+        await fx.invoke_async("missingExport")
+    except JSException as e:
+        out.append(e.message)
+    out
+    """) == [
+        "The value 'testLib.util.nope' is not a function.", "The value 'testLib.util.nope' is not a function.",
+        "The value 'nope' is not a function.", "The value 'nope' is not a function.",
+        "The value 'testLib.nested.a.b.c.f' is not a function.", "The value 'testLib.nested.a.b.c.f' is not a function.",
+        "Could not find 'testLib.nested.a.x.c' ('x' was undefined).",
+        "Could not find 'testLib.nested.a.x.c' ('x' was undefined).",
+        "The value 'missingExport' is not a function.",
+    ]
+
+
+def test_reading_and_writing_properties_check_their_descriptors_like_blazor(py):
+    assert py("""
+    out = []
+    async def attempt(make):
+        try:
+            value = make()
+            if asyncio.iscoroutine(value):
+                value = await value
+            return value
+        except JSException as e:
+            return e.message
+    for ident in ["testLib.nope", "testLib.accessors.writeOnly", "testLib.nested.a.b.c.f", "testLib.nested.a.x.c"]:
+        out.append(await attempt(lambda: rt.get_value(ident)))
+        out.append(await attempt(lambda: rt.get_value_async(ident)))
+    for ident in ["testLib.accessors.readOnly", "testLib.constant.fixed", "testLib.sealed.added",
+                  "testLib.inherited.computed"]:
+        out.append(await attempt(lambda: rt.set_value(ident, 1)))
+        out.append(await attempt(lambda: rt.set_value_async(ident, 1)))
+    # What may be read or written is, on the object or through its prototype chain.
+    rt.set_value("testLib.accessors.writeOnly", "w")
+    await rt.set_value_async("testLib.inherited.plain", 5)
+    rt.set_value("testLib.sealed.kept", 2)
+    with rt.get_value("testLib.inherited", returns=JSObjectReference) as inherited:
+        own = rt.invoke("Object.hasOwn", inherited, "plain")
+    out += [rt.get_value("testLib.accessors.readOnly"), await rt.get_value_async("testLib.accessors.written"),
+            rt.get_value("testLib.inherited.computed"), rt.get_value("testLib.inherited.plain"), own,
+            rt.get_value("testLib.sealed.kept"), rt.get_value("testLib.constant.fixed")]
+    out
+    """) == [
+        "The property 'testLib.nope' is not defined or is not readable.",
+        "The property 'testLib.nope' is not defined or is not readable.",
+        "The property 'testLib.accessors.writeOnly' is not defined or is not readable.",
+        "The property 'testLib.accessors.writeOnly' is not defined or is not readable.",
+        "The property 'testLib.nested.a.b.c.f' is not defined or is not readable.",
+        "The property 'testLib.nested.a.b.c.f' is not defined or is not readable.",
+        "Could not find 'testLib.nested.a.x.c' ('x' was undefined).",
+        "Could not find 'testLib.nested.a.x.c' ('x' was undefined).",
+        "The property 'testLib.accessors.readOnly' is not writable.",
+        "The property 'testLib.accessors.readOnly' is not writable.",
+        "The property 'testLib.constant.fixed' is not writable.",
+        "The property 'testLib.constant.fixed' is not writable.",
+        "The property 'testLib.sealed.added' is not writable.",
+        "The property 'testLib.sealed.added' is not writable.",
+        "The property 'testLib.inherited.computed' is not writable.",
+        "The property 'testLib.inherited.computed' is not writable.",
+        "read", "w", 3, 5, True, 2, 7,
+    ]
+
+
+def test_unknown_js_object_id_is_worded_like_blazor(py):
+    assert py("""
+    ghost = rt.reference(999)
+    out = []
+    for call in (lambda: ghost.invoke("x"), lambda: ghost.get_value("x"), lambda: ghost.invoke_void("x")):
+        try:
+            call()
+        except JSException as e:
+            out.append(e.message)
+    try:
+        await ghost.invoke_async("x")
+    except JSException as e:
+        out.append(e.message)
+    ghost.dispose()  # never tracked: releasing it is harmless
+    out
+    """) == ["JS object instance with ID 999 does not exist (has it been disposed?)."] * 4
+
+
+def test_get_value_can_return_a_reference(py):
+    assert py("""
+    counter = await rt.get_value_async("testLib.counter", returns=JSObjectReference)
+    nested = fx.get_value("Greeter", returns=JSObjectReference)
+    sync = rt.get_value("testLib.nested.a", returns=JSObjectReference)
+    out = [type(counter).__name__, counter.invoke("increment", 0) == rt.get_value("testLib.counter.count"),
+           counter.get_value("") == {"count": rt.get_value("testLib.counter.count")},  # the object itself
+           await sync.get_value_async("b.c"), nested.get_value("name"),
+           rt.tracked_counts()["jsObjects"] - baseline["jsObjects"]]
+    try:
+        await rt.get_value_async("testLib.notAFunction", returns=JSObjectReference)
+    except JSException as e:
+        out.append(e.message)
+    for ref in (counter, nested, sync):
+        ref.dispose()
+    out
+    """) == ["JSObjectReference", True, True, 42, "Greeter", 3,
+             "The result is 42, not an object, so it cannot be held by reference."]
+
+
+def test_runtime_reads_writes_and_constructs_from_global_this_sync_and_async(py):
+    assert py("""
+    rt.set_value("testLib.flag", {"on": True})
+    await rt.set_value_async("testLib.count2", 2)
+    date = rt.invoke_constructor("Date", 0)
+    url = await rt.invoke_constructor_async("URL", "https://example.org/a/b?q=1")
+    greeter = fx.invoke_constructor("Greeter", "Ada")
+    greeter.set_value("name", "Grace")
+    out = [rt.get_value("testLib.flag"), await rt.get_value_async("testLib.count2"),
+           date.invoke("getTime"), url.get_value("pathname"), await url.get_value_async("search"),
+           greeter.invoke("method"), greeter.get_value("name")]
+    for ref in (date, url, greeter):
+        ref.dispose()
+    out
+    """) == [{"on": True}, 2, 0, "/a/b", "?q=1", "method Grace", "Grace"]
+
+
+def test_invoke_void_is_synchronous_and_never_converts_the_result(py):
+    assert py("""
+    before = rt.get_value("testLib.counter.count")
+    out = [rt.invoke_void("testLib.counter.increment", 5), rt.get_value("testLib.counter.count") - before,
+           fx.invoke_void("cyclic"), fx.invoke_void("never"), fx.invoke_void("makeBytes", 3)]
+    with fx.invoke_constructor("Greeter", "Ada") as g:
+        out.append(g.invoke_void("method"))
+    try:
+        fx.invoke_void("throwsRangeError")
+    except JSException as e:
+        out.append([e.js_name, e.message])
+    out
+    """) == [None, 5, None, None, None, None, ["RangeError", "index out of range"]]
+
+
 def test_sync_invoke_of_a_promise_says_to_use_invoke_async(py):
     assert py("""
     try:
@@ -299,6 +442,29 @@ def test_timeout_and_cancellation_leak_nothing(py):
 
 
 @pytest.mark.reliability
+def test_any_short_timeout_raises_timeout_error_and_a_negative_one_names_the_parameter(py):
+    assert py("""
+    outcomes = {}
+    for timeout in [0.001, 0.0005, 0.0001, 1e-6, 1e-9, 0, 0.0] * 100:
+        try:
+            await fx.invoke_async("never", timeout=timeout)
+            outcomes["returned"] = outcomes.get("returned", 0) + 1
+        except TimeoutError:
+            outcomes["TimeoutError"] = outcomes.get("TimeoutError", 0) + 1
+        except ValueError as e:
+            outcomes[f"ValueError: {e}"] = outcomes.get(f"ValueError: {e}", 0) + 1
+    for form in (lambda: fx.invoke_async("never", timeout=-0.001), lambda: rt.invoke_void_async("x", timeout=-1)):
+        try:
+            await form()
+        except ValueError as e:
+            outcomes[str(e)] = "negative"
+    outcomes
+    """) == {"TimeoutError": 700,
+             "timeout must be a number of seconds >= 0 or None, got -0.001": "negative",
+             "timeout must be a number of seconds >= 0 or None, got -1": "negative"}
+
+
+@pytest.mark.reliability
 def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
     assert py("""
     own = JSRuntime(PyodideTransport())           # its own channel: the page's runtime lives on
@@ -312,7 +478,7 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
         await asyncio.wait_for(pending, 1)
     except JSDisconnectedException as e:
         out.append(str(e))
-    for attempt in (lambda: own.invoke("Math.abs", 1), mod.dispose):
+    for attempt in (lambda: own.invoke("Math.abs", 1), lambda: mod.invoke_void("add")):
         try:
             attempt()
         except JSDisconnectedException:
@@ -321,11 +487,15 @@ def test_shutdown_mid_call_fails_promptly_and_releases_everything(py):
         await own.invoke_async("Math.abs", 1)
     except JSDisconnectedException:
         out.append("disconnected")
+    # Disposal in teardown code after the disconnection succeeds silently, as in Blazor (.NET 11).
+    other = own.reference(mod.id + 1)
+    out += [mod.dispose(), mod.disposed, await other.dispose_async(), other.disposed, mod.dispose()]
     out + [own.tracked_counts(), js_runtime().invoke("Math.abs", -1)]
     """) == [{"pythonPendingCalls": 1, "jsObjects": 1, "pendingCalls": 1, "pendingPulls": 0,
               "pendingPyCalls": 0, "pyStreams": 0, "pyObjects": 0, "persistentCallbacks": 0},
              "The JavaScript runtime has been shut down; no more calls can be made.",
-             "disconnected", "disconnected", "disconnected", {"pythonPendingCalls": 0}, 1]
+             "disconnected", "disconnected", "disconnected", None, True, None, True, None,
+             {"pythonPendingCalls": 0}, 1]
 
 
 def test_python_errors_in_a_snippet_surface_with_traceback(interop_page):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import JSException
-from ..js_runtime import GLOBAL_TARGET, CallKind, JSObjectReference, JSRuntime, JSTransport
+from ..js_runtime import GLOBAL_TARGET, REFERENCE_KINDS, CallKind, JSObjectReference, JSRuntime, JSTransport
 from ..serialization import WireReference, serialize
 
 __all__ = ["ANY", "FakeJSObject", "FakeJSRuntime", "Invocation", "Setup", "UnplannedInvocationError"]
@@ -90,11 +90,14 @@ class Setup:
 
 
 class _Planner:
-    """The setups and invocations of globalThis or of one fake object."""
+    """The setups, invocations and assigned values of globalThis or of one fake object."""
 
     def __init__(self) -> None:
         self._setups: list[Setup] = []
         self.invocations: list[Invocation] = []
+        self.values: dict[str, Any] = {}
+        """Values assigned with ``set_value(_async)``, by path (as JavaScript received them); a later
+        ``get_value(_async)`` of the same path with no setup reads them back."""
 
     def setup(self, identifier: str, *matchers: Any, returns: Any = None,
               raises: BaseException | str | None = None, pending: bool = False) -> Setup:
@@ -112,7 +115,7 @@ class _Planner:
         return entry
 
     def setup_void(self, identifier: str, *matchers: Any) -> Setup:
-        """Plan a call whose result nobody reads (``invoke_void_async``)."""
+        """Plan a call whose result nobody reads (``invoke_void`` or ``invoke_void_async``)."""
         return self.setup(identifier, *matchers)
 
     def invocations_of(self, identifier: str) -> list[Invocation]:
@@ -129,14 +132,13 @@ class _Planner:
 class FakeJSObject(_Planner, WireReference):
     """A JavaScript object held by reference in a fake: a module, an instance, an element.
 
-    Plan its members with :meth:`setup` (function calls, values read with ``get_value_async`` and
-    constructors); values assigned with ``set_value_async`` land in :attr:`values`.
+    Plan its members with :meth:`setup` (function calls, values read with ``get_value(_async)`` and
+    constructors); values assigned with ``set_value(_async)`` land in :attr:`values`.
     """
 
     def __init__(self, name: str = "object") -> None:
         _Planner.__init__(self)
         self.name = name
-        self.values: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<FakeJSObject {self.name}>"
@@ -176,7 +178,7 @@ class _FakeTransport(JSTransport):
         if object_id == GLOBAL_TARGET:
             return None
         if object_id not in self._objects:
-            raise JSException(f"There is no tracked object with id '{object_id}'. Perhaps the object was disposed?")
+            raise JSException(f"JS object instance with ID {object_id} does not exist (has it been disposed?).")
         return self._objects[object_id]
 
     def _arrive(self, data: Any) -> Any:
@@ -196,19 +198,20 @@ class _FakeTransport(JSTransport):
         planner: _Planner = owner if owner is not None else self._fake
         arrived = self._arrive(args)
         planner.invocations.append(Invocation(identifier, arrived, kind, owner))
-        if kind is CallKind.SET_VALUE and owner is not None:
-            owner.values[identifier] = arrived[0]
+        if kind is CallKind.SET_VALUE:
+            planner.values[identifier] = arrived[0]
             return None
         entry = planner.find(identifier, arrived)
-        if entry is None:
-            if kind is CallKind.SET_VALUE:
-                return None
+        reading = kind is CallKind.GET_VALUE or kind is CallKind.GET_VALUE_REF
+        if entry is None and reading and identifier in planner.values:
+            result: Any = planner.values[identifier]
+        elif entry is None:
             if self._fake.strict:
                 where = f" on {owner!r}" if owner is not None else ""
                 raise UnplannedInvocationError(
                     f"No setup for the JS call '{identifier}'{where} with arguments {arrived!r} "
                     f"(strict mode): plan it with setup({identifier!r}, ...)")
-            result: Any = FakeJSObject(identifier) if kind in (CallKind.INVOKE_REF, CallKind.CONSTRUCT, CallKind.IMPORT) else None
+            result = FakeJSObject(identifier) if kind in REFERENCE_KINDS else None
         else:
             entry.calls += 1
             if entry.raises is not None:
@@ -218,7 +221,7 @@ class _FakeTransport(JSTransport):
                 result = result(*arrived)
         if result is _PENDING:
             return _PENDING
-        if kind in (CallKind.INVOKE_REF, CallKind.CONSTRUCT, CallKind.IMPORT):
+        if kind in REFERENCE_KINDS:
             if not isinstance(result, FakeJSObject):
                 raise JSException(f"The result is {result!r}, not an object, so it cannot be held by reference.")
             return self._track(result)
@@ -228,6 +231,11 @@ class _FakeTransport(JSTransport):
 
     def invoke(self, target: int, identifier: str, kind: CallKind, args: Any, plain: bool) -> Any:
         result = self._answer(target, identifier, kind, list(args))
+        if result is _PENDING and kind is CallKind.INVOKE_VOID:
+            return None  # a void call never looks at its result: a Promise is left to itself
+        if result is _PENDING and kind in (CallKind.GET_VALUE, CallKind.GET_VALUE_REF):
+            raise JSException(f"The value of '{identifier}' is a Promise, which a synchronous get_value() cannot "
+                              "wait for: use get_value_async().")
         if result is _PENDING:
             raise JSException(f"The JavaScript function '{identifier}' returned a Promise, which a synchronous "
                               "invoke() cannot wait for: use invoke_async().")
