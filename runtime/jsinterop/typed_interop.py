@@ -108,9 +108,12 @@ class JSImport:
             root = js
             path = self.identifier.removeprefix("globalThis.")
         parent, value = None, root
-        for segment in path.split("."):
+        segments = path.split(".")
+        for i, segment in enumerate(segments):
             parent = value
             value = getattr(parent, segment, None)
+            if value is None and i == len(segments) - 1:
+                break  # a missing last member: "is not a function", as interop.mjs says (Blazor's wording)
             if value is None:
                 raise JSException(f"Could not find '{self.identifier}' ('{segment}' was undefined).")
         if not callable(value):

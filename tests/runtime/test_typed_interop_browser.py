@@ -293,7 +293,7 @@ def test_module_errors_and_dedupe(page):
             out.append(e.message)
     out
     """) == [True, "The JS module 'not-imported.js' is not imported: call await jsinterop.import_module("
-             "'not-imported.js', <its URL>) first.", "Could not find 'nope' ('nope' was undefined)."]
+             "'not-imported.js', <its URL>) first.", "The value 'nope' is not a function."]
 
 
 def test_can_run_sync_and_blocking_call(page):
