@@ -280,6 +280,10 @@ def build(dist_root: Path) -> Dist:
     for w in wheels:
         dist.put_file(f"{WHEELS_DIR}/{w.name}", w)
     dist.put_bytes(LOCK_NAME, lock_file(package / LOCK_NAME, wheels))
+    # For the loader's layout.mjs (below): the size and sha256 of every boot file, which the loader
+    # checks each download against; the development build has no map (every file keeps its name).
+    boot_files = {name: (package / name).read_bytes() for name in pins["pyodide"]["files"]}
+    boot_files.update({f"{WHEELS_DIR}/{w.name}": w.read_bytes() for w in wheels})
 
     for spec in pins["local"]:
         if "types" in spec:
@@ -288,7 +292,8 @@ def build(dist_root: Path) -> Dist:
             package = ROOT / spec["project"] / spec["types"]
             for module in sorted(package.rglob("*.js")):
                 dist.put_file(str(Path(spec["types"]) / module.relative_to(package)), module)
-    copy_tree(dist, ROOT / "loader")
+    copy_tree(dist, ROOT / "loader", skip=(release_layout.LAYOUT,))
+    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files)))
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
     copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))
     dist.prune()
