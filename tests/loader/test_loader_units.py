@@ -15,4 +15,4 @@ def test_loader_units_pass_under_node():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     passed = int(re.search(r"^# pass (\d+)", proc.stdout, re.M).group(1))
-    assert passed >= 7 and "# fail 0" in proc.stdout, proc.stdout
+    assert passed >= 13 and "# fail 0" in proc.stdout, proc.stdout
