@@ -47,7 +47,7 @@ export class PyRuntime {
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
     /**
-     * Where the boot's time went, in ms: `download` (prefetching the runtime and wheels), `start`
+     * Where the boot's time went, in ms: `download` (downloading and verifying the runtime and wheels), `start`
      * (loadPyodide: wasm compile, stdlib), `install` (the wheels), `app` (importing it, main());
      * `ready` is performance.now() when it finished (ms since the page's navigation started).
      */
