@@ -7,7 +7,7 @@
 // hang) deep inside Pyodide. Pyodide then gets the verified bytes from memory (handOver).
 
 import { BootError } from "./errors.mjs";
-import { Sha256, hasSubtleCrypto, sha256Hex } from "./sha256.mjs";
+import { fallbackHasher, hasSubtleCrypto, sha256Hex } from "./sha256.mjs";
 
 const JS_TYPES = ["text/javascript", "application/javascript", "application/x-javascript"];
 
@@ -64,8 +64,8 @@ export async function fetchJSON(url) {
  * is no record to check it against. `inspect(data)`, when given, returns a reason to refuse the bytes
  * or null; it runs after the size check and before the sha256 check.
  *
- * Where `crypto.subtle` is missing (an insecure origin) the sha256 is computed in JavaScript, chunk by
- * chunk as the body arrives. Every boot file goes through here, whoever supplies the response.
+ * Where `crypto.subtle` is missing (an insecure origin) the sha256 is computed in WebAssembly (else in
+ * JavaScript), chunk by chunk as the body arrives. Every boot file goes through here, whoever supplies the response.
  */
 export async function fetchVerified(url, record, { onBytes = () => {}, signal = undefined, inspect = null } = {}) {
   const fail = (reason, cause = undefined) => new BootError(`Failed to load ${url}: ${reason}`, { url, cause });
@@ -74,7 +74,7 @@ export async function fetchVerified(url, record, { onBytes = () => {}, signal = 
   }
   const response = await fetchChecked(url, signal);
   const data = new Uint8Array(record.bytes);
-  const hasher = hasSubtleCrypto() ? null : new Sha256();
+  const hasher = hasSubtleCrypto() ? null : await fallbackHasher();
   let loaded = 0;
   let longer = false;
   const take = (chunk) => {

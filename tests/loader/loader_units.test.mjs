@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { BootError } from "../../loader/errors.mjs";
 import { checkResponse, expectedTypes, fetchVerified, handOver, integrityOf } from "../../loader/fetch-assets.mjs";
 import { normalizeName, packageProviding, withDependencies } from "../../loader/lockfile.mjs";
-import { Sha256, hasSubtleCrypto, sha256Hex } from "../../loader/sha256.mjs";
+import { Sha256, WasmSha256, fallbackHasher, hasSubtleCrypto, sha256Hex } from "../../loader/sha256.mjs";
 import { pyodideSnapshot, snapshotBuild, snapshotProblem, wrapSnapshot } from "../../loader/snapshot-file.mjs";
 
 const response = (status, type, statusText = "") =>
@@ -109,13 +109,35 @@ test("sha256 without crypto.subtle gives the FIPS 180-4 test vectors", async () 
   });
 });
 
-test("sha256 of every length around the block boundaries, whole and in chunks, is node's", () => {
+test("sha256 of every length around the block boundaries, whole and in chunks, is node's (JS and wasm)", async () => {
+  assert.ok((await fallbackHasher()) instanceof WasmSha256, "WebAssembly compiles here");
+  const big = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24);  // more than one copy-in
+  for (const data of [big, big.subarray(1)]) {
+    assert.equal((await WasmSha256.create()).update(data).hex(), nodeSha256(data));
+    assert.equal(new Sha256().update(data).hex(), nodeSha256(data));
+  }
   for (let n = 0; n <= 200; n++) {
     const data = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n) & 0xff);
-    const chunked = new Sha256();
-    for (let i = 0; i < n; i += 13) chunked.update(data.subarray(i, i + 13));
-    assert.equal(new Sha256().update(data).hex(), nodeSha256(data), `length ${n}`);
-    assert.equal(chunked.hex(), nodeSha256(data), `length ${n} in chunks`);
+    for (const make of [() => new Sha256(), () => WasmSha256.create()]) {
+      const chunked = await make();
+      for (let i = 0; i < n; i += 13) chunked.update(data.subarray(i, i + 13));
+      assert.equal((await make()).update(data).hex(), nodeSha256(data), `length ${n}`);
+      assert.equal(chunked.hex(), nodeSha256(data), `length ${n} in chunks`);
+    }
+  }
+});
+
+test("where WebAssembly cannot compile, the JavaScript sha256 stands in", async () => {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, "WebAssembly");
+  Object.defineProperty(globalThis, "WebAssembly", { value: undefined, configurable: true, writable: true });
+  try {
+    const hasher = await fallbackHasher();
+    assert.ok(hasher instanceof Sha256);
+    await withoutSubtleCrypto(async () => {
+      assert.equal(await sha256Hex(bytes("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    });
+  } finally {
+    Object.defineProperty(globalThis, "WebAssembly", descriptor);
   }
 });
 
