@@ -3,14 +3,23 @@
 // development build that is the path itself; in a release (./build.sh release) the build's
 // layout.mjs maps it to a content-hashed or versioned path.
 
-import { FILES, SNAPSHOT } from "./layout.mjs";
+import { BOOT_FILES, FILES, SNAPSHOT } from "./layout.mjs";
 
 /** The record of the release's memory snapshot (its `path` relative to dist/, the Pyodide `buildId`
- * and `pyodide` version it belongs to, the `packages` and `modules` it holds), or null. */
+ * and `pyodide` version it belongs to, the `build` it was made from, the `packages` and `modules` it
+ * holds, its `bytes` and `sha256`), or null. */
 export const MEMORY_SNAPSHOT = SNAPSHOT ?? null;
 
 /** The folder this module was loaded from: the root of dist/. */
 export const DIST = new URL("./", import.meta.url);
+
+/** What the build recorded about the boot file at `url` (absolute): `{bytes, sha256}`, or null. */
+export function bootRecord(url) {
+  const target = new URL(url);
+  if (target.origin !== DIST.origin || !target.pathname.startsWith(DIST.pathname)) return null;
+  const path = decodeURIComponent(target.pathname.slice(DIST.pathname.length));
+  return Object.hasOwn(BOOT_FILES, path) ? BOOT_FILES[path] : null;
+}
 
 /** The path this build serves the file with development path `path` at, relative to dist/. */
 export function servedPath(path) {

@@ -1,11 +1,13 @@
-// Downloads the files a boot needs, reporting byte progress and failing with the URL that failed.
+// Downloads the files a boot needs, reporting byte progress and failing with the URL that failed,
+// and hands their bytes to Pyodide so that each file crosses the network once.
 //
-// Fetching them ahead of Pyodide fills the HTTP cache (the dev server and static hosts send
-// validators, so Pyodide's own requests are cheap revalidations) and lets the loader check status
-// and MIME type itself: a 404 or a wasm file served as text/html is reported by URL, not as an
-// opaque WebAssembly or import error deep inside Pyodide.
+// The loader downloads them itself, ahead of Pyodide, to check status, MIME type, size and sha256
+// against what the build recorded (layout.mjs): a 404, a wasm file served as text/html, a truncated,
+// corrupt or cut-off file is reported by URL and reason, not as an opaque WebAssembly error (or a
+// hang) deep inside Pyodide. Pyodide then gets the verified bytes from memory (handOver).
 
 import { BootError } from "./errors.mjs";
+import { fallbackHasher, hasSubtleCrypto, sha256Hex } from "./sha256.mjs";
 
 const JS_TYPES = ["text/javascript", "application/javascript", "application/x-javascript"];
 
@@ -33,10 +35,10 @@ export function checkResponse(url, response) {
   }
 }
 
-async function fetchChecked(url) {
+async function fetchChecked(url, signal = undefined) {
   let response;
   try {
-    response = await fetch(url, { credentials: "same-origin" });
+    response = await fetch(url, { credentials: "same-origin", signal });
   } catch (e) {
     throw new BootError(`Failed to load ${url}: network error (${e.message})`, { url, cause: e });
   }
@@ -55,62 +57,105 @@ export async function fetchJSON(url) {
 }
 
 /**
- * Downloads every URL in parallel and discards the bodies once counted, except those of the URLs in
- * `keep`, which are returned (URL -> Uint8Array).
- * `onBytes(loaded, total)` is called as bytes arrive; `total` grows as responses announce their
- * sizes, so the fraction only becomes exact once all headers are in.
+ * Downloads `url` and checks it against `record` (`{bytes, sha256}`, what the build recorded for the
+ * file); resolves to its bytes. Rejects with a BootError `Failed to load <url>: <reason>` when the
+ * file is missing or served with the wrong type, when the connection breaks off, when it has another
+ * size (truncated, or cut off by a connection closed early) or another sha256 (corrupt), and when there
+ * is no record to check it against. `inspect(data)`, when given, returns a reason to refuse the bytes
+ * or null; it runs after the size check and before the sha256 check.
+ *
+ * Where `crypto.subtle` is missing (an insecure origin) the sha256 is computed in WebAssembly (else in
+ * JavaScript), chunk by chunk as the body arrives. Every boot file goes through here, whoever supplies the response.
  */
-export async function prefetch(urls, onBytes = () => {}, keep = new Set()) {
-  const kept = new Map();
-  const sizes = new Map(urls.map((u) => [u, 0]));
-  const loaded = new Map(urls.map((u) => [u, 0]));
-  const report = () => {
-    let a = 0;
-    let t = 0;
-    for (const u of urls) {
-      a += loaded.get(u);
-      t += Math.max(sizes.get(u), loaded.get(u));
+export async function fetchVerified(url, record, { onBytes = () => {}, signal = undefined, inspect = null } = {}) {
+  const fail = (reason, cause = undefined) => new BootError(`Failed to load ${url}: ${reason}`, { url, cause });
+  if (!record || !Number.isSafeInteger(record.bytes) || typeof record.sha256 !== "string") {
+    throw fail("the build recorded no size and sha256 for it, so it cannot be verified (rebuild dist/ with ./build.sh)");
+  }
+  const response = await fetchChecked(url, signal);
+  const data = new Uint8Array(record.bytes);
+  const hasher = hasSubtleCrypto() ? null : await fallbackHasher();
+  let loaded = 0;
+  let longer = false;
+  const take = (chunk) => {
+    if (loaded + chunk.byteLength > data.byteLength) {
+      longer = true;
+      return false;
     }
-    onBytes(a, t);
+    data.set(chunk, loaded);
+    hasher?.update(chunk);
+    loaded += chunk.byteLength;
+    onBytes(loaded);
+    return true;
   };
-  await Promise.all(
-    urls.map(async (url) => {
-      const response = await fetchChecked(url);
-      sizes.set(url, Number(response.headers.get("Content-Length")) || 0);
-      report();
-      if (!response.body) {
-        const body = new Uint8Array(await response.arrayBuffer());
-        if (keep.has(url)) kept.set(url, body);
-        loaded.set(url, body.byteLength);
-        report();
-        return;
-      }
-      const reader = response.body.getReader();
-      const chunks = [];
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (keep.has(url)) chunks.push(value);
-          loaded.set(url, loaded.get(url) + value.byteLength);
-          report();
+  if (!response.body) {
+    take(new Uint8Array(await response.arrayBuffer()));
+  } else {
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!take(value)) {
+          reader.cancel().catch(() => {});
+          break;
         }
-      } catch (e) {
-        throw new BootError(`Failed to load ${url}: the download broke off (${e.message})`, { url, cause: e });
       }
-      if (keep.has(url)) kept.set(url, concat(chunks, loaded.get(url)));
-    }),
-  );
-  return kept;
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason ?? e;
+      throw fail(`the download broke off (${e.message})`, e);
+    }
+  }
+  if (longer) throw fail(`it has more than the ${record.bytes} bytes the build recorded (corrupt)`);
+  if (loaded !== record.bytes) {
+    throw fail(`it has ${loaded} bytes, the build recorded ${record.bytes} (corrupt or truncated)`);
+  }
+  const problem = inspect ? inspect(data) : null;
+  if (problem) throw fail(problem);
+  const digest = hasher ? hasher.hex() : await sha256Hex(data);
+  if (digest !== record.sha256) throw fail(`its sha256 is ${digest}, the build recorded ${record.sha256} (corrupt)`);
+  return data;
 }
 
-function concat(chunks, length) {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+/** The Subresource Integrity spelling (`sha256-<base64>`) of a hex sha256. */
+export function integrityOf(sha256) {
+  let binary = "";
+  for (let i = 0; i < sha256.length; i += 2) binary += String.fromCharCode(parseInt(sha256.slice(i, i + 2), 16));
+  return `sha256-${btoa(binary)}`;
+}
+
+/**
+ * Makes `fetch()` answer requests for the given files from memory instead of the network, until the
+ * returned function is called. `files` maps absolute URLs to `{data, sha256}` (bytes already verified);
+ * the answer is a 200 response with the file's expected Content-Type (application/wasm for a .wasm,
+ * so `WebAssembly.instantiateStreaming` takes it). A request asking for another integrity than the
+ * file's sha256 goes to the network. Every other request goes to the network untouched.
+ *
+ * This is how Pyodide gets the bytes the loader already downloaded: `loadPyodide` fetches the wasm
+ * and the standard library itself, and `loadPackage` the wheels, with `fetch`.
+ */
+export function handOver(files) {
+  const original = globalThis.fetch;
+  const base = globalThis.location?.href;
+  const served = new Map(files);
+  const handed = function fetch(input, init = undefined) {
+    let url = null;
+    try {
+      url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, base).href;
+    } catch {
+      // not a URL we could hold: the network decides
+    }
+    const file = url === null ? undefined : served.get(url);
+    const integrity = init?.integrity ?? (input instanceof Request ? input.integrity : "");
+    if (file && (!integrity || integrity === integrityOf(file.sha256))) {
+      const type = (expectedTypes(url) ?? ["application/octet-stream"])[0];
+      return Promise.resolve(new Response(file.data, { status: 200, headers: { "Content-Type": type } }));
+    }
+    return original.call(globalThis, input, init);
+  };
+  globalThis.fetch = handed;
+  return () => {
+    served.clear();  // a wrapper someone installed over ours keeps working: ours only passes through now
+    if (globalThis.fetch === handed) globalThis.fetch = original;
+  };
 }

@@ -4,19 +4,22 @@
 // Every URL is resolved relative to this module (through assets.mjs, which also knows where a
 // release keeps each file), so a dist/ folder works from any sub-path of a static host. Nothing
 // here evaluates strings as code: the page boots under
-// `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`.
+// `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; form-action 'self'`.
 
-import { DIST, MEMORY_SNAPSHOT, assetURL } from "./assets.mjs";
+import { DIST, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
 import { BootError } from "./errors.mjs";
-import { fetchJSON, prefetch } from "./fetch-assets.mjs";
+import { fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
 import { DomPatcher } from "./dom-patcher.mjs";
 import { InteropHost, JSObjectRef, JSStreamRef, StreamSource } from "./interop.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
+import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
 
 export { BootError, JSObjectRef, JSStreamRef };
 
-/** The core files of Pyodide, by development path (assetURL knows where a release keeps them). */
-const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"];
+/** Pyodide's modules, by development path (assetURL knows where a release keeps them): imported. */
+const PYODIDE_MODULES = ["pyodide.mjs", "pyodide.asm.mjs"];
+/** The files Pyodide loads itself: downloaded and verified by the loader, then handed to Pyodide. */
+const PYODIDE_DATA = ["pyodide.asm.wasm", "python_stdlib.zip"];
 
 /** Boot stages, in order, with the fraction of the progress bar each one starts at. */
 export const STAGES = Object.freeze({
@@ -44,7 +47,7 @@ export class PyRuntime {
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
     /**
-     * Where the boot's time went, in ms: `download` (prefetching the runtime and wheels), `start`
+     * Where the boot's time went, in ms: `download` (downloading and verifying the runtime and wheels), `start`
      * (loadPyodide: wasm compile, stdlib), `install` (the wheels), `app` (importing it, main());
      * `ready` is performance.now() when it finished (ms since the page's navigation started).
      */
@@ -217,42 +220,13 @@ function progressReporter(onProgress) {
   };
 }
 
-async function importPyodide() {
-  const url = assetURL("pyodide.mjs").href;
+/** Imports the module at `url`; a failure is a BootError naming the URL. */
+async function importModule(url) {
   try {
     return await import(url);
   } catch (e) {
     throw new BootError(`Failed to load ${url}: ${e.message}`, { url, cause: e });
   }
-}
-
-/** The magic number and header size of a Pyodide memory snapshot (pyodide.asm.mjs, restoreSnapshot). */
-const SNAPSHOT_MAGIC = 1886286592;
-const SNAPSHOT_HEADER = 48;
-
-/** Why the bytes `data` are not the release's snapshot `record` for Pyodide `version`, or null. */
-export async function snapshotProblem(data, record, version) {
-  if (record.pyodide !== version) {
-    return `it belongs to Pyodide ${record.pyodide}, this page loads Pyodide ${version}`;
-  }
-  if (data.byteLength !== record.bytes) {
-    return `it has ${data.byteLength} bytes, the release recorded ${record.bytes} (corrupt or truncated)`;
-  }
-  const header = new DataView(data.buffer, data.byteOffset, Math.min(data.byteLength, SNAPSHOT_HEADER));
-  if (data.byteLength < SNAPSHOT_HEADER || header.getUint32(0, true) !== SNAPSHOT_MAGIC) {
-    return "it is not a Pyodide memory snapshot (wrong magic number)";
-  }
-  let buildId = "";
-  for (let i = 4; i < 12; i++) buildId += header.getUint32(i * 4, true).toString(16).padStart(8, "0");
-  if (buildId !== record.buildId) {
-    return `Snapshot build id mismatch: it was made by Pyodide build ${buildId}, the release's is ${record.buildId}`;
-  }
-  if (globalThis.crypto?.subtle && record.sha256) {  // not in an insecure (plain-HTTP, not localhost) context
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-    if (hex !== record.sha256) return `its sha256 is ${hex}, the release recorded ${record.sha256} (corrupt)`;
-  }
-  return null;
 }
 
 /** Warns, once per boot, that the memory snapshot was not used and why; the boot goes on normally. */
@@ -334,70 +308,99 @@ export async function boot(options = {}) {
     } catch (e) {
       throw new BootError(`${e.message} Rebuild dist/ with ./build.sh.`, { url: lockURL, cause: e });
     }
-    const [start, label] = STAGES.download;
-    const span = STAGES.start[0] - start;
-    const bytes = [[0, 0], [0, 0]];  // [loaded, total] of the runtime files and of the snapshot
-    const onBytes = (i) => (loaded, total) => {
-      bytes[i] = [loaded, total];
-      const [a, t] = [bytes[0][0] + bytes[1][0], bytes[0][1] + bytes[1][1]];
-      progress(start + (t ? (span * a) / t : 0), label);
-    };
     // The snapshot: used when the release has one holding every package this boot installs.
     const record = snapshot !== false && MEMORY_SNAPSHOT
       && packages.every((p) => MEMORY_SNAPSHOT.packages.includes(p)) ? MEMORY_SNAPSHOT : null;
     const snapshotURL = record ? new URL(record.path, DIST).href : null;
+
+    // Everything is fetched once, in parallel: Pyodide's modules are imported, the other files are
+    // downloaded and checked against what the build recorded (size, sha256), then handed to Pyodide.
+    const moduleURLs = PYODIDE_MODULES.map((f) => assetURL(f).href);
+    const fileURLs = [...PYODIDE_DATA.map((f) => assetURL(f).href), ...wheels];
+    const [start, label] = STAGES.download;
+    const span = STAGES.start[0] - start;
+    const loaded = new Map();
+    let total = 0;
+    for (const url of [...moduleURLs, ...fileURLs]) total += bootRecord(url)?.bytes ?? 0;
+    total += record?.bytes ?? 0;
+    const onBytes = (url) => (n) => {
+      loaded.set(url, n);
+      let sum = 0;
+      for (const v of loaded.values()) sum += v;
+      progress(start + (total ? (span * Math.min(sum, total)) / total : 0), label);
+    };
+    const failed = new AbortController();  // the first failure stops the other downloads
+    const guard = (promise) => promise.catch((e) => {
+      failed.abort(e);
+      throw e;
+    });
+    const modules = moduleURLs.map((url) => guard(importModule(url).then((m) => {
+      onBytes(url)(bootRecord(url)?.bytes ?? 0);
+      return m;
+    })));
+    const files = fileURLs.map((url) => guard(
+      fetchVerified(url, bootRecord(url), { onBytes: onBytes(url), signal: failed.signal })));
     const snapshotDownload = record
-      ? prefetch([snapshotURL], onBytes(1), new Set([snapshotURL])).then(
-        (kept) => kept.get(snapshotURL),
-        (e) => { warnNoSnapshot(e.message); return null; },
-      )
+      ? fetchVerified(snapshotURL, record, {
+        onBytes: onBytes(snapshotURL),
+        signal: failed.signal,
+        inspect: (data) => snapshotProblem(data, record),
+      }).catch((e) => {
+        if (!failed.signal.aborted) warnNoSnapshot(e.message);
+        return null;
+      })
       : Promise.resolve(null);
-    await prefetch([...PYODIDE_FILES.map((f) => assetURL(f).href), ...wheels], onBytes(0));
+    const [[pyodideModule, asmModule], data] = await Promise.all([Promise.all(modules), Promise.all(files)]);
     let snapshotData = await snapshotDownload;
 
     stage("start");
-    const pyodideModule = await importPyodide();
-    if (snapshotData) {
-      const problem = await snapshotProblem(snapshotData, record, pyodideModule.version);
-      if (problem) {
-        warnNoSnapshot(`${snapshotURL}: ${problem}`);
-        snapshotData = null;
-      }
+    if (snapshotData && record.pyodide !== pyodideModule.version) {
+      warnNoSnapshot(`${snapshotURL}: it belongs to Pyodide ${record.pyodide}, this page loads Pyodide ${pyodideModule.version}`);
+      snapshotData = null;
     }
+    const wasmURL = assetURL("pyodide.asm.wasm").href;
     const pyodideConfig = {
-      indexURL: new URL("./", assetURL("pyodide.mjs")).href,
+      indexURL: new URL("./", wasmURL).href,  // Pyodide fetches indexURL + "pyodide.asm.wasm": the URL handed over
+      stdLibURL: assetURL("python_stdlib.zip").href,
+      createPyodideModule: asmModule.default,
       lockFileContents: lock,
       packageBaseUrl: DIST.href,
       ...pyodideOptions,
     };
+    const undoHandOver = handOver(fileURLs.map((url, i) => [url, { data: data[i], sha256: bootRecord(url).sha256 }]));
     let pyodide = null;
-    if (snapshotData) {
-      try {
-        pyodide = await pyodideModule.loadPyodide({ ...pyodideConfig, _loadSnapshot: snapshotData });
-      } catch (e) {
-        warnNoSnapshot(`restoring ${snapshotURL} failed: ${String(e?.message ?? e).split("\n")[0]}`);
+    let fromSnapshot = false;
+    try {
+      if (snapshotData) {
+        try {
+          pyodide = await pyodideModule.loadPyodide({ ...pyodideConfig, _loadSnapshot: pyodideSnapshot(snapshotData) });
+        } catch (e) {
+          warnNoSnapshot(`restoring ${snapshotURL} failed: ${String(e?.message ?? e).split("\n")[0]}`);
+        }
+        snapshotData = null;
       }
-      snapshotData = null;
-    }
-    const fromSnapshot = pyodide !== null;
-    if (!fromSnapshot) {
-      try {
-        pyodide = await pyodideModule.loadPyodide(pyodideConfig);
-      } catch (e) {
-        throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
+      fromSnapshot = pyodide !== null;
+      if (!fromSnapshot) {
+        try {
+          pyodide = await pyodideModule.loadPyodide(pyodideConfig);
+        } catch (e) {
+          throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
+        }
       }
-    }
 
-    stage("install");
-    const errors = [];
-    await pyodide.loadPackage(packages, {
-      messageCallback: () => {},
-      errorCallback: (message) => errors.push(message),
-    });
-    for (const name of packages) {
-      if (!(name in pyodide.loadedPackages)) {
-        throw new BootError(`Installing the Python package '${name}' failed: ${errors.join("; ") || "unknown error"}`);
+      stage("install");
+      const errors = [];
+      await pyodide.loadPackage(packages, {
+        messageCallback: () => {},
+        errorCallback: (message) => errors.push(message),
+      });
+      for (const name of packages) {
+        if (!(name in pyodide.loadedPackages)) {
+          throw new BootError(`Installing the Python package '${name}' failed: ${errors.join("; ") || "unknown error"}`);
+        }
       }
+    } finally {
+      undoHandOver();
     }
 
     stage("app");

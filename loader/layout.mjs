@@ -1,15 +1,23 @@
-// Where each file of dist/ really is, by its development path (the name it has in this repository).
+// Where each file of dist/ really is, by its development path (the name it has in this repository),
+// and what the build recorded about the boot files.
 //
-// The development build serves every file under its own name, so this map is empty. `./build.sh
-// release` writes its own version of this module, mapping e.g. "pyodide.mjs" to
-// "pyodide/314.0.7/pyodide.mjs" and "app/alert_user.js" to "app/alert_user.<hash>.js". Only
-// assets.mjs reads it.
+// This is the form of the module in the repository, which no build serves: `./build.sh` generates
+// dist/layout.mjs with the size and sha256 of every boot file (tools/release_layout.py,
+// layout_module), and `./build.sh release` its own version, which also maps e.g. "pyodide.mjs" to
+// "pyodide/314.0.7/pyodide.mjs" and "app/alert_user.js" to "app/alert_user.<hash>.js" and records the
+// memory snapshot. Only assets.mjs reads it.
 
-/** Development path -> path of the file served, both relative to dist/. */
+/** Development path -> path of the file served, both relative to dist/ (the development build: none). */
 export const FILES = Object.freeze({});
 
 /**
- * The memory snapshot of a release, or null: `{path, pyodide, buildId, packages, modules, bytes,
+ * Served path (relative to dist/) -> `{bytes, sha256}` of each boot file: Pyodide's runtime files and
+ * the wheels. The loader refuses a boot file that does not match its record.
+ */
+export const BOOT_FILES = Object.freeze({});
+
+/**
+ * The memory snapshot of a release, or null: `{path, pyodide, buildId, build, packages, modules, bytes,
  * sha256}` (tools/snapshot.mjs makes it; the loader restores Pyodide from it). The development build
  * has none.
  */

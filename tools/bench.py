@@ -63,7 +63,7 @@ def run_bench(driver, dist: Path, quick: bool = False, timeout: float = 600) -> 
 
 def visit(page: PageDriver, url: str, snapshot: bool | None = None) -> dict[str, float]:
     """Open ``url`` and wait for the boot: ms to ready, bytes over the network, and the decoded
-    size of each file it loaded (once per URL: the loader and Pyodide fetch the same files); and the
+    size of each file it loaded (once per URL); and the
     bytes transferred and decoded of the memory snapshot. ``snapshot`` (when not None) is whether the
     boot must have restored the memory snapshot; a boot that did otherwise is an error."""
     report = page.open(url, timeout=120)

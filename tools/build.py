@@ -384,6 +384,10 @@ def _build_files(dist: Dist) -> None:
     for w in wheels:
         dist.put_file(f"{WHEELS_DIR}/{w.name}", w)
     dist.put_bytes(LOCK_NAME, lock_file(package / LOCK_NAME, wheels))
+    # For the loader's layout.mjs (below): the size and sha256 of every boot file, which the loader
+    # checks each download against; the development build has no map (every file keeps its name).
+    boot_files = {name: (package / name).read_bytes() for name in pins["pyodide"]["files"]}
+    boot_files.update({f"{WHEELS_DIR}/{w.name}": w.read_bytes() for w in wheels})
 
     for spec in pins["local"]:
         if "types" in spec:
@@ -393,7 +397,8 @@ def _build_files(dist: Dist) -> None:
             for module, rel in site_files(package):
                 if module.suffix == ".js":
                     dist.put_file(str(Path(spec["types"]) / rel), module)
-    copy_tree(dist, ROOT / "loader")
+    copy_tree(dist, ROOT / "loader", skip=(release_layout.LAYOUT,))
+    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files)))
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
     copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))
 
@@ -425,10 +430,17 @@ def _prune_snapshots(folder: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+SNAPSHOT_FORMAT = ROOT / "loader" / "snapshot-file.mjs"
+"""The format of the snapshot file (jsinterop's header, then Pyodide's snapshot), shared by
+tools/snapshot.mjs, which writes it, and the loader, which checks it."""
+
+
 def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
     """The memory snapshot of Pyodide with the ``[snapshot]`` packages of pins.toml installed and its
     modules imported, made by tools/snapshot.mjs under node from the files of the development build
-    in ``stage``; and its record (the Pyodide version and build id it belongs to, what it holds).
+    in ``stage``, in jsinterop's snapshot file (loader/snapshot-file.mjs: a header with the build
+    digest, the sha256 of everything it is made from, then Pyodide's snapshot); and its record (the
+    Pyodide version and build id and the build digest it belongs to, what it holds).
 
     Cached under .cache/snapshot/, keyed by everything it is made from (Pyodide's files, the lock,
     the wheels, the script, the node version, the packages and modules): a rebuild with nothing
@@ -448,19 +460,22 @@ def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
     for wheel in sorted((stage / WHEELS_DIR).glob("*.whl")):
         key.update(wheel.name.encode() + sha256_of(wheel).encode())
     key.update(sha256_of(script).encode())
-    cached = CACHE / "snapshot" / key.hexdigest()
+    key.update(sha256_of(SNAPSHOT_FORMAT).encode())
+    build_digest = key.hexdigest()  # in the snapshot's header and its record: tells builds apart
+    cached = CACHE / "snapshot" / build_digest
     if not (cached / "record.json").is_file():
         print("  making the memory snapshot (node tools/snapshot.mjs)")
         started = time.monotonic()
         shutil.rmtree(cached, ignore_errors=True)
         cached.mkdir(parents=True)
-        proc = run([node, str(script), str(stage), str(cached / SNAPSHOT_NAME), *packages, "--", *modules],
+        proc = run([node, str(script), str(stage), str(cached / SNAPSHOT_NAME), build_digest, *packages, "--", *modules],
                    "making the memory snapshot", timeout=600)
         made = json.loads(proc.stdout.strip().splitlines()[-1])
         build_id = pyodide_build_id(stage / "pyodide.mjs")
         if made.get("buildId") not in (None, build_id):
             raise BuildError(f"the snapshot's Pyodide build id {made['buildId']} is not pyodide.mjs's {build_id}")
-        record = {"pyodide": made["version"], "buildId": build_id, "packages": packages, "modules": modules,
+        record = {"pyodide": made["version"], "buildId": build_id, "build": build_digest,
+                  "packages": packages, "modules": modules,
                   "bytes": made["bytes"], "seconds": round(time.monotonic() - started, 1)}
         (cached / "record.json").write_text(json.dumps(record))
         _prune_snapshots(cached.parent, keep=SNAPSHOTS_KEPT)

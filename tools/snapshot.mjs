@@ -1,19 +1,23 @@
 // Makes the memory snapshot of a release (run by tools/build.py release, under node):
 //
-//   node tools/snapshot.mjs <stage folder> <out file> <package>... -- <module>...
+//   node tools/snapshot.mjs <stage folder> <out file> <build digest> <package>... -- <module>...
 //
 // <stage folder> is a development build (Pyodide's files, pyodide-lock.json, wheels/): the same Pyodide
 // files the release serves. The script boots Pyodide with `_makeSnapshot`, installs the packages (with
 // their dependencies, from the lock), imports the modules, and writes `pyodide.makeMemorySnapshot()`
-// to <out file>. It runs no app code beyond the imports (no main(), no connection to a page), so
+// to <out file>, behind jsinterop's header holding <build digest> (64 hex digits: the sha256 of what
+// the snapshot is made from, which tells the snapshots of two builds apart; loader/snapshot-file.mjs). It runs no app code beyond the imports (no main(), no connection to a page), so
 // Python holds no JavaScript object at snapshot time except by a path from globalThis; Pyodide
 // refuses anything else ("Can't serialize object at index N").
 //
-// On success it prints one JSON line: {"bytes": ..., "buildId": ..., "version": ..., "modules": [...]}.
+// On success it prints one JSON line: {"bytes": ..., "buildId": ..., "build": ..., "version": ...,
+// "modules": [...]}.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+
+import { wrapSnapshot } from "../loader/snapshot-file.mjs";
 
 function fail(message) {
   console.error(`snapshot.mjs: ${message}`);
@@ -22,10 +26,11 @@ function fail(message) {
 
 const args = process.argv.slice(2);
 const split = args.indexOf("--");
-if (args.length < 3 || split < 2) {
-  fail("usage: node tools/snapshot.mjs <stage folder> <out file> <package>... -- <module>...");
+if (args.length < 4 || split < 3) {
+  fail("usage: node tools/snapshot.mjs <stage folder> <out file> <build digest> <package>... -- <module>...");
 }
-const [stage, out, ...packages] = args.slice(0, split);
+const [stage, out, build, ...packages] = args.slice(0, split);
+if (!/^[0-9a-f]{64}$/.test(build)) fail(`the build digest must be 64 hex digits, got ${JSON.stringify(build)}`);
 const modules = args.slice(split + 1);
 const indexURL = pathToFileURL(path.resolve(stage) + path.sep).href;
 
@@ -68,10 +73,12 @@ try {
 } catch (e) {
   fail(`makeMemorySnapshot failed (Python holds a JavaScript object not reachable from globalThis?): ${e.message}`);
 }
-await writeFile(out, snapshot);
+const file = wrapSnapshot(snapshot, build);
+await writeFile(out, file);
 console.log(JSON.stringify({
-  bytes: snapshot.byteLength,
+  bytes: file.byteLength,
   buildId: pyodide._api?.config?.BUILD_ID ?? null,
+  build,
   version: pyodide.version,
   modules,
 }));

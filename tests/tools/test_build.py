@@ -10,6 +10,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -58,6 +59,20 @@ def test_lock_lists_every_wheel_with_its_sha256(lock):
         assert wheel.is_file(), f"{name}: {entry['file_name']} is not in dist/"
         assert entry["sha256"] == sha256(wheel), name
         assert not entry["file_name"].startswith(("/", "http")), "wheel URLs must be relative"
+
+
+def test_dev_layout_records_size_and_sha256_of_every_boot_file(lock):
+    layout = (DIST / "layout.mjs").read_text()
+    assert "export const FILES = Object.freeze({\n});" in layout and "export const SNAPSHOT = null;" in layout
+    body = re.search(r"BOOT_FILES = Object\.freeze\((\{.*?\})\);\n", layout, re.S).group(1)
+    records = json.loads(re.sub(r",\s*\}$", "}", body))
+    expected = {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"}
+    expected |= {entry["file_name"] for entry in lock["packages"].values()}
+    assert set(records) == expected
+    for path, record in records.items():
+        assert record == {"bytes": (DIST / path).stat().st_size, "sha256": sha256(DIST / path)}, path
+    # The repository's own layout.mjs (which no build serves) records nothing.
+    assert "export const BOOT_FILES = Object.freeze({});" in (ROOT / "loader" / "layout.mjs").read_text()
 
 
 def test_lock_has_pinned_and_local_wheels_with_dependencies(lock):

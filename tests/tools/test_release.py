@@ -137,6 +137,29 @@ def test_layout_maps_development_paths_to_served_ones(release_dist):
         assert development_name(served) == dev
 
 
+def layout_boot_files(root: Path) -> dict[str, dict]:
+    """The BOOT_FILES records of a build's layout module (``layout.mjs`` or a release's ``layout.<hash>.mjs``)."""
+    [module] = list(root.glob("layout.*.mjs")) or [root / "layout.mjs"]
+    body = re.search(r"BOOT_FILES = Object\.freeze\((\{.*?\})\);\n", module.read_text(), re.S).group(1)
+    return json.loads(re.sub(r",\s*\}$", "}", body))
+
+
+def test_layout_records_size_and_sha256_of_every_boot_file_by_served_path(release_dist):
+    records = layout_boot_files(release_dist)
+    lock = json.loads((release_dist / layout_files(release_dist)["pyodide-lock.json"]).read_text())
+    expected = {f"pyodide/{VERSION}/{name}" for name in release_layout.BOOT_RUNTIME_FILES}
+    expected |= {entry["file_name"] for entry in lock["packages"].values()}
+    assert set(records) == expected
+    for path, record in records.items():
+        data = (release_dist / path).read_bytes()
+        assert record == {"bytes": len(data), "sha256": sha(data)}, path
+    for entry in lock["packages"].values():
+        assert records[entry["file_name"]]["sha256"] == entry["sha256"], entry["name"]
+    # The development build records the same files under their own names.
+    dev = layout_boot_files(DIST)
+    assert {development_name(p): r for p, r in records.items()} == dev
+
+
 def test_release_loader_resolves_development_paths_to_served_files(release_dist):
     node = shutil.which("node")
     assert node, "node is required (build.sh installs it)"
@@ -460,6 +483,31 @@ def test_repeat_visit_boots_from_the_cache(jsinterop_page, release_server):
     assert all(n == 0 for n in runtime.values()), runtime
     total = sum(t.transfer_size for t in page.resource_timings())
     assert total < 5_000, f"a repeat visit transferred {total} bytes: {[p for p, n in warm.items() if n]}"
+
+
+def test_a_boot_with_the_cache_disabled_fetches_each_file_once(jsinterop_page, release_server, release_dist):
+    page = jsinterop_page
+    page.activate()
+    page.driver.execute_cdp_cmd("Network.enable", {})
+    page.driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    for route in ("", "counter?snapshot=off"):  # from the snapshot, and a normal boot
+        assert page.open(release_server.url + route).boot_state == "ready", route
+        counts: dict[str, int] = {}
+        for t in page.resource_timings():
+            path = path_of(t.url, release_server)
+            if path and path.startswith(("pyodide/", "wheels/", "snapshot.")):
+                counts[path] = counts.get(path, 0) + 1
+        boot_files = {p for p in layout_boot_files(release_dist) if not p.endswith(".d.ts")}
+        wasm, stdlib = f"pyodide/{VERSION}/pyodide.asm.wasm", f"pyodide/{VERSION}/python_stdlib.zip"
+        assert {wasm, stdlib, f"pyodide/{VERSION}/pyodide.asm.mjs"} <= counts.keys() <= boot_files | {
+            snapshot_path(release_dist)}, (route, counts)
+        assert {p: n for p, n in counts.items() if n != 1} == {}, (route, counts)
+
+
+def snapshot_path(root: Path) -> str:
+    """The served path of a release's memory snapshot."""
+    [module] = root.glob("layout.*.mjs")
+    return json.loads(re.search(r"^export const SNAPSHOT = (.*);$", module.read_text(), re.M).group(1))["path"]
 
 
 def _greetings(page) -> list[str]:

@@ -5,14 +5,19 @@ release, including every case where the loader must fall back to a normal boot w
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import ipaddress
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import brotli
@@ -47,8 +52,12 @@ def test_release_has_the_snapshot_and_its_record(release_dist):
     assert record["sha256"] == hashlib.sha256(data).hexdigest() and record["bytes"] == len(data)
     assert record["pyodide"] == VERSION and record["buildId"] == pyodide_build_id(release_dist)
     assert {"jsinterop", "app"} <= set(record["packages"]) and "app" in record["modules"]
-    assert int.from_bytes(data[:4], "little") == 1886286592, "Pyodide's snapshot magic number"
-    header_id = "".join(f"{int.from_bytes(data[i:i + 4], 'little'):08x}" for i in range(16, 48, 4))
+    # jsinterop's header: what the file is, and the digest of the build it was made by.
+    assert data[:16] == b"jsinterop-snap01" and data[48:64] == bytes(16)
+    assert re.fullmatch(r"[0-9a-f]{64}", record["build"]) and data[16:48].hex() == record["build"]
+    pyodide_part = data[64:]
+    assert int.from_bytes(pyodide_part[:4], "little") == 1886286592, "Pyodide's snapshot magic number"
+    header_id = "".join(f"{int.from_bytes(pyodide_part[i:i + 4], 'little'):08x}" for i in range(16, 48, 4))
     assert header_id == record["buildId"]
     # Precompressed siblings, served like every other content-named file.
     assert gzip.decompress((release_dist / (record["path"] + ".gz")).read_bytes()) == data
@@ -68,8 +77,9 @@ const dir = root + "/pyodide/314.0.7/";
 const { loadPyodide } = await import(dir + "pyodide.mjs");
 const lock = JSON.parse(await readFile(root + "/" + FILES["pyodide-lock.json"], "utf8"));
 const started = performance.now();
+const file = await readFile(root + "/" + SNAPSHOT.path);
 const pyodide = await loadPyodide({ indexURL: dir, lockFileContents: lock, packageBaseUrl: root + "/",
-                                    _loadSnapshot: await readFile(root + "/" + SNAPSHOT.path) });
+                                    _loadSnapshot: file.subarray(64) });  // after jsinterop's header
 const ms = performance.now() - started;
 const out = pyodide.runPython(`
 import json, sys
@@ -160,6 +170,27 @@ def test_boot_without_the_snapshot_when_asked(jsinterop_page, release_server):
     assert page.text("count") == "Current count: 0"
 
 
+SHA256_MISMATCH = r"its sha256 is [0-9a-f]{64}, the build recorded [0-9a-f]{64} \(corrupt\)"
+ANOTHER_BUILD = r"it was made by another build \([0-9a-f]{64}\), this release's is [0-9a-f]{64}"
+
+
+def damaged(original: bytes, case: str) -> bytes:
+    """The snapshot file ``original``: edited in place ("corrupt": one byte of the heap, same size,
+    headers intact), made by "another build" of the same Pyodide (another build digest in our header,
+    another heap), or by an "other Pyodide build" (another build id in Pyodide's header)."""
+    data = bytearray(original)
+    if case == "corrupt":
+        data[len(data) // 2] ^= 0xFF
+    elif case == "another build":
+        data[16:48] = hashlib.sha256(b"another build of the app").digest()
+        data[len(data) // 2] ^= 0xFF
+    elif case == "other Pyodide build":
+        data[64 + 16:64 + 20] = bytes(4)
+    else:
+        raise ValueError(case)
+    return bytes(data)
+
+
 def _broken_copy(release_dist: Path, dest: Path, damage) -> Path:
     """A copy of the release (hard links, so it is cheap) with its snapshot damaged by ``damage``."""
     shutil.copytree(release_dist, dest, copy_function=os.link)
@@ -172,9 +203,10 @@ def _broken_copy(release_dist: Path, dest: Path, damage) -> Path:
 
 @pytest.mark.parametrize("case, expected", [
     ("missing", r"snapshot\.[0-9a-f]{10}\.bin: HTTP 404"),
-    ("corrupt", r"its sha256 is [0-9a-f]{64}, the release recorded [0-9a-f]{64} \(corrupt\)"),
-    ("truncated", r"it has 1000 bytes, the release recorded \d+ \(corrupt or truncated\)"),
-    ("other build", r"Snapshot build id mismatch"),
+    ("corrupt", SHA256_MISMATCH),
+    ("truncated", r"it has 1000 bytes, the build recorded \d+ \(corrupt or truncated\)"),
+    ("another build", ANOTHER_BUILD),
+    ("other Pyodide build", r"Snapshot build id mismatch"),
     ("throws on restore", r"restoring .*snapshot\.[0-9a-f]{10}\.bin failed: "),
 ])
 def test_an_unusable_snapshot_boots_normally_and_warns_once(jsinterop_page, release_dist, tmp_path, case, expected):
@@ -184,16 +216,14 @@ def test_an_unusable_snapshot_boots_normally_and_warns_once(jsinterop_page, rele
     def damage(path: Path, record: dict) -> None:
         if case == "missing":
             return
-        data = bytearray(original)
-        if case == "corrupt":
-            data[len(data) // 2] ^= 0xFF
-        elif case == "truncated":
-            data = data[:1000]
-        elif case == "other build":
-            data[16:20] = bytes(4)  # another build id in the header
+        if case == "truncated":
+            path.write_bytes(original[:1000])
         elif case == "throws on restore":
-            data[8:12] = (0xFFFFFFF0).to_bytes(4, "little")  # the metadata's size: far past the end
-        path.write_bytes(bytes(data))
+            data = bytearray(original)
+            data[64 + 8:64 + 12] = (0xFFFFFFF0).to_bytes(4, "little")  # Pyodide's metadata size: far past the end
+            path.write_bytes(bytes(data))
+        else:
+            path.write_bytes(damaged(original, case))
 
     site = _broken_copy(release_dist, tmp_path / "site", damage)
     if case == "throws on restore":
@@ -221,6 +251,61 @@ def test_an_unusable_snapshot_boots_normally_and_warns_once(jsinterop_page, rele
         page.run_async("for (let i = 0; i < 100 && !document.getElementById('count').textContent.endsWith('1'); i++)"
                        " await new Promise((r) => setTimeout(r, 20));")
         assert page.text("count") == "Current count: 1"
+
+
+def non_loopback_address() -> str | None:
+    """An IPv4 address of this machine other than loopback, or None: a page served from it over plain
+    HTTP is not a secure context (no ``crypto.subtle``), as on any plain-HTTP host but localhost."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # a documentation address: nothing is sent, a route picks the interface
+        address = s.getsockname()[0]
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    return None
+
+
+@contextlib.contextmanager
+def insecure_origin(page, site: Path) -> Iterator[str]:
+    """Serve ``site`` (a release) at a plain-HTTP origin that is not a secure context, for ``page``: this
+    machine's own non-loopback address, else (a machine without one) loopback with ``crypto.subtle``
+    removed before the page's scripts run, as such an origin has it."""
+    from jsinterop.devserver import make_server
+
+    address = non_loopback_address()
+    server = make_server(site, port=0, host=address or "127.0.0.1", base_path=RELEASE_BASE, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        if address is None:
+            page.activate()
+            page.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
+                "source": "Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined });"})
+        yield f"http://{address or '127.0.0.1'}:{server.server_address[1]}{RELEASE_BASE}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize("case, expected", [("corrupt", SHA256_MISMATCH), ("another build", ANOTHER_BUILD)])
+def test_on_an_insecure_origin_a_tampered_snapshot_is_not_used(jsinterop_page, release_dist, tmp_path, case, expected):
+    source = snapshot_record(release_dist)
+    original = (release_dist / source["path"]).read_bytes()
+    site = _broken_copy(release_dist, tmp_path / "site",
+                        lambda path, record: path.write_bytes(damaged(original, case)))
+    assert (site / source["path"]).stat().st_size == len(original), "same size: the size check cannot tell"
+    page = jsinterop_page
+    with insecure_origin(page, site) as url:
+        report = page.open(url + "counter")
+        assert page.run("return [isSecureContext, typeof globalThis.crypto?.subtle]") == [False, "undefined"]
+        assert report.boot_state == "ready", report
+        assert report.violations == [] and report.console_errors == [] and report.uncaught == [], report
+        assert len(report.console_warnings) == 1, report.console_warnings
+        assert report.console_warnings[0].startswith(WARNING + f"Failed to load {url}{source['path']}: ")
+        assert re.search(expected, report.console_warnings[0]), report.console_warnings[0]
+        assert page.run("return Py.fromSnapshot") is False
+        assert page.text("count") == "Current count: 0"
 
 
 def test_old_snapshots_are_pruned_from_the_cache(tmp_path):
