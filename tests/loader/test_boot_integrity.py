@@ -74,7 +74,7 @@ def test_a_damaged_boot_file_rejects_the_boot_naming_url_and_reason(jsinterop_pa
         data = bytes(data)
     else:
         data = original[: len(original) // 2]
-    url = jsinterop_serve(linked_copy(jsinterop_dist, tmp_path / "site", {rel: data}))
+    url = jsinterop_serve(linked_copy(jsinterop_dist, tmp_path / "site", {rel: data}), extra_roots=[jsinterop_dist])
     message = _failed_boot(jsinterop_page, url)
     if damage == "corrupt":
         assert message == (f"Failed to load {url}{rel}: its sha256 is {_sha256(data)}, the build recorded "
