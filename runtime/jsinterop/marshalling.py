@@ -325,9 +325,7 @@ def _data(tp: Any, where: str) -> Marshaller:
 
     def from_js(v: Any) -> Any:
         host = _interop_host() if _is_js_proxy(v) else None
-        if host is not None and host.exceedsDepth(v):
-            # Refused before anything recursive (toPy) walks it: a deep value would overflow the stack.
-            raise DeserializationError(too_deep_message(where), path=where)
+        # The columnar path reads only the fields of the type's plan, so its walk is as deep as the type.
         gathered = host.toColumns(js_shape(), v) if host is not None and plan is not None else None
         if gathered is not None:
             text, js_buffers = gathered
@@ -335,6 +333,9 @@ def _data(tp: Any, where: str) -> Marshaller:
                 return columns.decode(plan, text, [_copied(b, "d") for b in js_buffers])  # type: ignore[arg-type]
             except columns.NotColumnar:
                 pass
+        if host is not None and host.exceedsDepth(v):
+            # Refused before anything recursive (toPy) walks it: a deep value would overflow the stack.
+            raise DeserializationError(too_deep_message(where), path=where)
         data = v.to_py() if _is_js_proxy(v) else v
         return deserialize(_bytes_in(data), tp, where)
 
