@@ -1,53 +1,71 @@
 """jsinterop: JavaScript interop for Python in the browser, on Pyodide.
 
 Python compiled into a static site calls JavaScript and is called by it, the way Blazor's JS interop
-serves .NET. This module is the public API; see the README for a tour.
+serves .NET. This module is the public API, and only that (the code is in the layers: ``interop/``
+the transport-neutral core, ``typed/`` @js_import/@js_export, ``pyodide/`` the page's wire and
+transport, ``components/``, ``page.py`` the composition root); see the README's "Shape of the code".
 """
 
 from __future__ import annotations
 
+from . import js_runtime as _old_module_path  # noqa: F401  (the module path first; the function below takes the name)
 from .environment import Host, host, is_browser, is_node, is_worker
 from .errors import (
+    ConversionError,
     DeserializationError,
     DuplicateIdentifierError,
+    IntegerRangeError,
+    InteropDefinitionError,
+    InvocationError,
     InvokableDefinitionError,
     JSDisconnectedException,
     JSException,
-    JSRecursionError,
+    JSInteropError,
+    JSModuleNotLoadedError,
     JSObjectDisposedError,
+    JSRecursionError,
     PyObjectDisposedError,
     PyObjectReferenceError,
     SerializationError,
     StreamTooLargeError,
     UnsupportedTypeError,
 )
-from .js_runtime import JSObjectReference, JSRuntime, js_runtime
-from .marshalling import BigInt, Blocking, JSBigInt, JSObject, Once, Persistent, release_callback
-from .py_dispatcher import InvocationError, PyObjectReference, js_invokable
-from .serialization import JSConverter, register_converter, unregister_converter
-from .streams import JSReadStream, JSStreamReference, PyStreamReference
-from .typed_interop import can_run_sync, import_module, js_export, js_import
+from .interop.blocking import can_run_sync
+from .interop.dispatcher import PyObjectReference
+from .interop.invokables import js_invokable
+from .interop.runtime import JSObjectReference, JSRuntime
+from .interop.serialization import JSConverter, register_converter, unregister_converter
+from .interop.streams import JSReadStream, JSStreamReference, PyStreamReference
+from .page import js_runtime
+from .typed.exports import js_export
+from .typed.imports import import_module, js_import, load_js_module
+from .typed.marshalling import BigInt, Blocking, JSBigInt, JSObject, Once, Persistent, release_callback
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BigInt",
     "Blocking",
+    "ConversionError",
     "DeserializationError",
     "DuplicateIdentifierError",
     "Host",
+    "IntegerRangeError",
+    "InteropDefinitionError",
     "InvocationError",
     "InvokableDefinitionError",
     "JSBigInt",
     "JSConverter",
     "JSDisconnectedException",
     "JSException",
-    "JSRecursionError",
+    "JSInteropError",
+    "JSModuleNotLoadedError",
     "JSObject",
     "JSObjectDisposedError",
     "JSObjectReference",
     "JSReadStream",
     "JSRuntime",
+    "JSRecursionError",
     "JSStreamReference",
     "Once",
     "Persistent",
@@ -69,6 +87,7 @@ __all__ = [
     "js_import",
     "js_invokable",
     "js_runtime",
+    "load_js_module",
     "register_converter",
     "release_callback",
     "unregister_converter",

@@ -10,45 +10,10 @@ import importlib
 import inspect
 from types import ModuleType
 
+from .errors import AppStartError
+from .page import connect_page, restored
+
 __all__ = ["AppStartError", "connect_page", "restored", "start_app"]
-
-
-class AppStartError(Exception):
-    """The app named by the page could not be imported or its ``main()`` failed."""
-
-
-def restored() -> None:
-    """Re-initialise what a memory snapshot froze; the loader calls it first after restoring one.
-
-    A release's snapshot (``./build.sh release``) is made under node with ``jsinterop`` and the app's
-    modules imported, before any page exists; a restore brings back that interpreter as it was. So:
-
-    - ``sys.path`` loses the duplicates a restore leaves (``""`` twice);
-    - the import system forgets what it cached about folders (the wheels' files are installed again);
-    - :func:`jsinterop.host` is detected again (it was node's when the snapshot was made);
-    - ``random``, when imported, is seeded again (otherwise every visitor would share one sequence).
-
-    Anything else an app computes at import time is frozen too (the time, values read from the host):
-    read the page and the clock in ``main()`` or later, which runs on every boot.
-    """
-    import sys
-
-    from .environment import host
-
-    seen: set[str] = set()
-    sys.path[:] = [p for p in sys.path if not (p in seen or seen.add(p))]
-    importlib.invalidate_caches()
-    host.cache_clear()
-    if "random" in sys.modules:
-        sys.modules["random"].seed()
-
-
-def connect_page() -> None:
-    """Connect the page's runtime to the loader's channel: from now on JavaScript can call Python
-    (``Py.invokeMethodAsync``) and Python can call JavaScript. The loader calls it once per boot."""
-    from .js_runtime import js_runtime
-
-    js_runtime()
 
 
 async def start_app(module_name: str) -> ModuleType:

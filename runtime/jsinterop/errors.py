@@ -1,17 +1,41 @@
-"""The exceptions of jsinterop, in one place."""
+"""The exceptions of jsinterop, in one place, under one base: :class:`JSInteropError`.
+
+- :class:`JSException`: JavaScript threw (and :class:`JSRecursionError`, calls nested too deeply).
+- :class:`JSDisconnectedException`: the runtime is shut down. It is *not* a ``JSException``, so
+  ``except JSException`` handles what JavaScript did without swallowing a shutdown.
+- :class:`ConversionError`: a value could not cross, on any path and in either direction (Pyodide's
+  ``ConversionError``): :class:`SerializationError` going to JavaScript, :class:`DeserializationError`
+  coming from it, :class:`UnsupportedTypeError` for a type with no JavaScript form,
+  :class:`IntegerRangeError` for an int JavaScript cannot hold. Each also subclasses the built-in
+  error it replaces (``ValueError``, ``TypeError``, ``OverflowError``), so older handlers still match.
+- Definition errors (``TypeError``): :class:`InteropDefinitionError` for a ``@js_import``/``@js_export``
+  that cannot be marshalled as written, :class:`InvokableDefinitionError` for ``@js_invokable``;
+  :class:`DuplicateIdentifierError` for two functions under one name.
+- Misuse: :class:`JSModuleNotLoadedError`, :class:`JSObjectDisposedError`, :class:`PyObjectDisposedError`,
+  :class:`PyObjectReferenceError`; :class:`InvocationError` for a call from JavaScript that cannot be
+  made; :class:`AppStartError` for an app that fails to start.
+"""
 
 from __future__ import annotations
 
 __all__ = [
+    "AppStartError",
+    "ConversionError",
     "DeserializationError",
     "DuplicateIdentifierError",
+    "IntegerRangeError",
+    "InteropDefinitionError",
     "InvalidCharacterError",
+    "InvocationError",
     "InvokableDefinitionError",
+    "JSInteropError",
+    "JSModuleNotLoadedError",
     "JSDisconnectedException",
     "JSException",
     "JSObjectDisposedError",
     "JSRecursionError",
     "MarkupError",
+    "NotColumnar",
     "PyObjectDisposedError",
     "PyObjectReferenceError",
     "SerializationError",
@@ -21,7 +45,11 @@ __all__ = [
 ]
 
 
-class JSException(Exception):
+class JSInteropError(Exception):
+    """The base of every exception jsinterop raises: ``except JSInteropError`` catches them all."""
+
+
+class JSException(JSInteropError):
     """A JavaScript function threw, or its Promise rejected (Blazor's ``JSException``).
 
     ``js_name`` is the JS error's ``name`` (``"TypeError"``...), ``message`` its message and
@@ -39,14 +67,17 @@ class JSException(Exception):
         return f"{self.js_name}: {self.message}" if self.js_name else self.message
 
 
-class JSDisconnectedException(JSException):
-    """The JS runtime was shut down (``rt.shutdown()`` or the page is unloading); no call can run."""
+class JSDisconnectedException(JSInteropError):
+    """The JS runtime was shut down (``rt.shutdown()`` or the page is unloading); no call can run.
+
+    Not a :class:`JSException`: nothing in JavaScript failed, so ``except JSException`` does not catch it."""
+
+    js_name = "JSDisconnectedException"
+    """The name of the Error JavaScript gets when it passes through a call from JavaScript."""
 
     def __init__(self, message: str = "The JavaScript runtime has been shut down; no more calls can be made.") -> None:
-        super().__init__(message, js_name="JSDisconnectedException")
-
-    def __str__(self) -> str:
-        return self.message
+        super().__init__(message)
+        self.message = message
 
 
 class JSRecursionError(JSException, RecursionError):
@@ -61,7 +92,11 @@ class JSRecursionError(JSException, RecursionError):
         super().__init__(message, js_name, js_stack)
 
 
-class JSObjectDisposedError(RuntimeError):
+class JSModuleNotLoadedError(JSInteropError, LookupError):
+    """A ``@js_import`` of a module that was not loaded with :func:`jsinterop.load_js_module` first."""
+
+
+class JSObjectDisposedError(JSInteropError, RuntimeError):
     """An object reference was used after ``dispose()``."""
 
 
@@ -70,37 +105,73 @@ class PyObjectDisposedError(JSObjectDisposedError, ValueError):
     was sent to JavaScript again."""
 
 
-class PyObjectReferenceError(RuntimeError):
+class PyObjectReferenceError(JSInteropError, RuntimeError):
     """A ``PyObjectReference`` was sent through a runtime while another runtime tracks it (Blazor's
     InvalidOperationException for a ``DotNetObjectReference`` used with two JSRuntimes)."""
 
 
-class InvokableDefinitionError(TypeError):
+class InteropDefinitionError(JSInteropError, TypeError):
+    """A ``@js_import`` or ``@js_export`` function cannot be marshalled as written (an annotation
+    missing, unresolvable or without a JavaScript form, a parameter that is not positional); the
+    message names the function and the parameter. Raised when the function is decorated."""
+
+
+class InvokableDefinitionError(InteropDefinitionError):
     """An ``@js_invokable`` function or method JavaScript could not call as written: an annotation that
     cannot be resolved, or a private name; the message names the function and the parameter."""
 
 
-class DuplicateIdentifierError(ValueError):
-    """Two ``@js_invokable`` functions of one module, or methods of one class, have the same identifier."""
+class DuplicateIdentifierError(JSInteropError, ValueError):
+    """Two ``@js_invokable`` functions of one module, or methods of one class, or two ``@js_export``
+    functions of one module, have the same identifier."""
 
 
-class SerializationError(ValueError):
-    """A value cannot cross the boundary: too deep, cyclic, or not representable; ``path`` names it."""
+class InvocationError(JSInteropError):
+    """A call from JavaScript could not be made (unknown target, wrong arguments); the message says why.
+
+    ``js_name`` is the name the JS Error gets.
+    """
+
+    js_name = "Error"
+
+
+class ConversionError(JSInteropError, ValueError):
+    """A value cannot cross the boundary, on any path, in either direction; ``path`` names where in
+    the value (``args[0].items[3]``, ``parameter 'n' of 'add'``)."""
 
     def __init__(self, message: str, path: object = "") -> None:
         super().__init__(message)
         self.path = str(path)
 
 
+class SerializationError(ConversionError):
+    """A value cannot go to JavaScript: too deep, cyclic, or not representable; ``path`` names it."""
+
+
 class UnsupportedTypeError(SerializationError, TypeError):
-    """A value's type has no JS representation (and no registered converter)."""
+    """A value's type has no JS representation (and no registered converter), or is not what its
+    annotation allows."""
+
+
+class IntegerRangeError(SerializationError, OverflowError):
+    """An int outside JavaScript's safe integer range (abs <= 2**53 - 1) would silently lose digits as
+    a number: annotate it ``JSBigInt`` to send a BigInt instead."""
 
 
 class DeserializationError(SerializationError, TypeError):
     """Data from JavaScript does not fit the type asked for; the message names the path and the type."""
 
 
-class StreamTooLargeError(OSError):
+class NotColumnar(Exception):
+    """Internal: a value does not fit the columnar plan of its type; the caller takes the general path.
+    Never escapes jsinterop, so it is not a :class:`JSInteropError`."""
+
+
+class AppStartError(JSInteropError):
+    """The app named by the page could not be imported or its ``main()`` failed."""
+
+
+class StreamTooLargeError(JSInteropError, OSError):
     """A stream from JavaScript is larger than the ``max_allowed_size`` its reader accepts."""
 
     def __init__(self, length: int | None, max_allowed_size: int, received: int | None = None) -> None:
@@ -115,7 +186,7 @@ class StreamTooLargeError(OSError):
         self.max_allowed_size = max_allowed_size
 
 
-class MarkupError(ValueError):
+class MarkupError(JSInteropError, ValueError):
     """``h`` refused to build an element: a tag or attribute name the DOM would refuse, an inline handler,
     or markup that would run script or send the page elsewhere (``<script>``, ``<base>``,
     ``<meta http-equiv>``, ``<iframe srcdoc>``, ``<object data>``, ``<embed src>``, SVG ``<animate>``/``<set>``
@@ -128,7 +199,7 @@ class MarkupError(ValueError):
         self.attribute = attribute
 
 
-class InvalidCharacterError(ValueError):
+class InvalidCharacterError(JSInteropError, ValueError):
     """The fake DOM (:class:`~jsinterop.components.fakedom.FakeDom`) refuses an element or attribute name,
     as the browser's DOM does with a ``DOMException`` of this name."""
 

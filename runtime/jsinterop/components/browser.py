@@ -6,13 +6,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..js_runtime import JSRuntime, js_runtime
-from .component import Component
+from ..interop.runtime import JSRuntime
+from ..page import js_runtime
+from ..pyodide.wire import ELEMENT, WireContext, register_encoder
+from .component import Component, ElementReference
 from .fakedom import EventArgs
 from .renderer import Op, Renderer
 from .routing import BrowserNavigationManager, NavigationManager
 
 __all__ = ["BrowserDom", "mount"]
+
+
+def _encode_element(reference: ElementReference, context: WireContext) -> dict[str, Any]:
+    """An ElementReference on the wire: the node id the page's DomPatcher resolves to the element."""
+    if reference.node_id is None:
+        raise ValueError("This ElementReference has not been rendered yet: use it after the first render "
+                         "(on_after_render)")
+    return {ELEMENT: reference.node_id}
+
+
+register_encoder(ElementReference, _encode_element)
 
 
 class BrowserDom:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..serialization import WireReference
+from ..interop.references import WireReference
 
 if TYPE_CHECKING:
     from .elements import Node
@@ -95,7 +95,8 @@ class Component:
 
         Returns a :class:`~jsinterop.JSObjectReference`; dispose it in ``dispose_async``.
         """
-        from ..js_runtime import JSRuntime, js_runtime
+        from ..interop.runtime import JSRuntime
+        from ..page import js_runtime
 
         runtime = getattr(self, "js", None)
         runtime = runtime if isinstance(runtime, JSRuntime) else js_runtime()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import textwrap
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,7 @@ def chromium_paths() -> tuple[str, str]:
 def launch_chromium(extra_flags: tuple[str, ...] = ()):
     """Start headless Chromium through chromedriver, without selenium-manager's network access."""
     os.environ.setdefault("SE_OFFLINE", "true")
+    # selenium is a test dependency: imported only when a browser is launched
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -198,8 +200,6 @@ class PageDriver:
 
         A Python exception raises :class:`PagePythonError` carrying the Python traceback.
         """
-        import textwrap
-
         out = self.run_async(
             """
             const result = await Py.pyodide.runPythonAsync(arguments[0]);

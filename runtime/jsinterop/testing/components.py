@@ -16,7 +16,7 @@ from ..components.component import Component
 from ..components.fakedom import CONTAINER_ID, EventArgs, FakeDom, FakeNode
 from ..components.renderer import Renderer
 from ..components.routing import NavigationManager
-from ..js_runtime import JSRuntime
+from ..interop.runtime import JSRuntime
 from .fake_runtime import FakeJSRuntime
 
 __all__ = ["ElementHandle", "RenderedComponent", "render"]

@@ -24,8 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import JSException
-from ..js_runtime import GLOBAL_TARGET, REFERENCE_KINDS, CallKind, JSObjectReference, JSRuntime, JSTransport
-from ..serialization import WireReference, serialize
+from ..interop.runtime import GLOBAL_TARGET, REFERENCE_KINDS, CallKind, JSObjectReference, JSRuntime, JSTransport
+from ..interop.references import WireReference
+from ..interop.serialization import serialize
 
 __all__ = ["ANY", "FakeJSObject", "FakeJSRuntime", "Invocation", "Setup", "UnplannedInvocationError"]
 
@@ -183,7 +184,7 @@ class _FakeTransport(JSTransport):
 
     def _arrive(self, data: Any) -> Any:
         """Arguments as JavaScript gets them: references become the fake objects they stand for."""
-        return _map_leaves(data, lambda v: self._object(v._target()) if isinstance(v, JSObjectReference) else v)
+        return _map_leaves(data, lambda v: self._object(v.live_id()) if isinstance(v, JSObjectReference) else v)
 
     def _leave(self, data: Any) -> Any:
         """Results as Python gets them: fake objects become references."""

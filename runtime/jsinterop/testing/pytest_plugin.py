@@ -132,6 +132,7 @@ def pyodide_fixtures_on_shared_browser():
     pytest-pyodide starts a browser per test module; these replacements boot Pyodide once, in a
     window of the session's browser, and reuse it for every ``@run_in_pyodide`` test.
     """
+    # pytest-pyodide is optional: imported only by the projects that ask for these fixtures
     from pytest_pyodide.fixture import selenium_context_manager
     from pytest_pyodide.runner import SeleniumChromeRunner
 
