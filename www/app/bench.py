@@ -18,7 +18,7 @@ from typing import Any
 import js
 from pyodide.ffi import create_proxy, to_js
 
-from jsinterop import import_module, js_export, js_import, js_invokable, js_runtime
+from jsinterop import js_export, js_import, js_invokable, js_runtime, load_js_module
 from jsinterop.components import Component, h
 from jsinterop.components.browser import BrowserDom
 from jsinterop.components.renderer import Renderer
@@ -248,7 +248,7 @@ def _components_cases() -> dict[str, tuple[float, float]]:
 
 
 async def _python_cases() -> dict[str, tuple[float, float]]:
-    module = await import_module("bench.js", "./bench.js")
+    module = await load_js_module("bench.js", "./bench.js")
     rt = js_runtime()
     js.globalThis.benchAdd = module.add
     js.globalThis.benchAsync = module.addLater

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 
-from jsinterop import import_module, js_export, js_import
+from jsinterop import js_export, js_import, load_js_module
 
 
 @js_import("getMessage", "main.js")
@@ -34,5 +34,5 @@ def add(a: int, b: int) -> int:
 
 async def main() -> None:
     """Load the page's module under the name the stubs use, then hand over to it."""
-    await import_module("main.js", "./typed-demo.js")
+    await load_js_module("main.js", "./typed-demo.js")
     await show_greeting()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 from ..errors import DuplicateIdentifierError, InvocationError, InvokableDefinitionError
-from .signatures import class_scope, has_type_variables, hints_of, positional_parameters, signature_of
+from .signatures import check_identifier, class_scope, has_type_variables, hints_of, positional_parameters, signature_of
 
 __all__ = ["CallPlan", "ClassCreationHook", "InvokableMethod", "check_lendable", "find_method", "function_of",
            "invokable_function", "invokable_methods", "js_invokable", "plan_of"]
@@ -46,8 +46,8 @@ def js_invokable(arg: Any = None, /) -> Any:
     """
     if callable(arg) and not isinstance(arg, str):
         return _mark(arg, None)
-    if arg is not None and (not isinstance(arg, str) or not arg.isidentifier()):
-        raise TypeError(f"js_invokable: the identifier must be a Python-style identifier string, got {arg!r}")
+    if arg is not None:
+        check_identifier("js_invokable", "the identifier must be a Python-style identifier string", arg)
     if arg is not None and arg.startswith("_"):
         raise InvokableDefinitionError(f"js_invokable: the identifier '{arg}' starts with '_': identifiers "
                                        "JavaScript calls must be public names")

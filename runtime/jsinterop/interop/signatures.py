@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from ..errors import InteropDefinitionError, InvokableDefinitionError
 
-__all__ = ["annotation_name", "class_scope", "has_type_variables", "hints_of", "message_of", "positional_parameters",
+__all__ = ["annotation_name", "check_identifier", "class_scope", "has_type_variables", "hints_of", "message_of", "positional_parameters",
            "shown", "signature_of", "substitute", "type_arguments", "unbound"]
 
 
@@ -157,3 +157,10 @@ def type_arguments(instance: Any, owner: type) -> dict[Any, Any]:
 def positional_parameters(signature: inspect.Signature) -> list[inspect.Parameter]:
     """The parameters JavaScript can pass (by position): positional-only and positional-or-keyword."""
     return [p for p in signature.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def check_identifier(decorator: str, requirement: str, value: Any) -> None:
+    """Refuse a name given to a decorator that is not an identifier string (JavaScript reaches the
+    function by it), as ``{decorator}: {requirement}, got {value!r}``."""
+    if not isinstance(value, str) or not value.isidentifier():
+        raise InteropDefinitionError(f"{decorator}: {requirement}, got {value!r}")

@@ -35,7 +35,7 @@ from operator import attrgetter
 from typing import Any, Union, get_args, get_origin
 
 from ..errors import NotColumnar
-from ..interop.serialization import MAX_SAFE_INTEGER, fields_of, has_converters
+from ..interop.serialization import fields_of, has_converters, is_safe_integer
 
 __all__ = ["NotColumnar", "Plan", "decode", "encode", "plan_of"]
 
@@ -135,7 +135,7 @@ def _check(allowed: frozenset[type], column: list[Any]) -> set[type]:
         numbers = [v for v in column if v is not None] if type(None) in kinds else column
         if float in kinds:
             numbers = [v for v in numbers if type(v) is int]
-        if numbers and (min(numbers) < -MAX_SAFE_INTEGER or max(numbers) > MAX_SAFE_INTEGER):
+        if numbers and not (is_safe_integer(min(numbers)) and is_safe_integer(max(numbers))):
             raise NotColumnar
     return kinds
 
@@ -194,7 +194,7 @@ def _decode(plan: Plan, data: Any, buffers: list[array.array]) -> list[Any]:
                 return values.tolist()
             if int not in plan.allowed or not all(map(float.is_integer, values)):
                 raise NotColumnar
-            if values and (min(values) < -MAX_SAFE_INTEGER or max(values) > MAX_SAFE_INTEGER):
+            if values and not (is_safe_integer(min(values)) and is_safe_integer(max(values))):
                 raise NotColumnar
             return list(map(int, values))
         return _numbers(plan.allowed, data)

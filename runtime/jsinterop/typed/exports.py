@@ -7,8 +7,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..errors import DeserializationError, DuplicateIdentifierError, InteropDefinitionError
+from ..errors import DeserializationError, DuplicateIdentifierError
 from ..interop.call_depth import sync_nesting
+from ..interop.signatures import check_identifier
 from .marshalling import promise_of
 from .plan import KIND_NAMES, exact_plan, js_exception_types, marshal_plan, stack_overflow
 
@@ -81,8 +82,8 @@ def js_export(arg: Any = None) -> Any:
 
     if callable(arg):
         return register(arg, None)
-    if arg is not None and (not isinstance(arg, str) or not arg.isidentifier()):
-        raise InteropDefinitionError(f"js_export: the name must be an identifier string, got {arg!r}")
+    if arg is not None:
+        check_identifier("js_export", "the name must be an identifier string", arg)
     return lambda func: register(func, arg)
 
 

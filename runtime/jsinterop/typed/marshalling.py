@@ -41,7 +41,7 @@ from typing import Annotated, Any, get_args, get_origin
 from ..errors import (DeserializationError, IntegerRangeError, InteropDefinitionError, JSException, SerializationError,
                       UnsupportedTypeError)
 from ..interop.call_depth import sync_nesting
-from ..interop.serialization import MAX_SAFE_INTEGER, camel_case, deserialize, serialize, too_deep_message
+from ..interop.serialization import camel_case, is_safe_integer, deserialize, serialize, too_deep_message
 from ..interop.values import describe, is_js_proxy
 from ..pyodide.host import interop_host
 from ..pyodide.wire import FFI_SMALL_INT
@@ -199,7 +199,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
                 raise _type_error(where, "int", v)
             if -FFI_SMALL_INT <= v < FFI_SMALL_INT:
                 return v
-            if not -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER:
+            if not is_safe_integer(v):
                 raise IntegerRangeError(f"{where}: {v} is outside JavaScript's safe integer range (abs <= 2**53 - 1); "
                                         "annotate it JSBigInt to send a BigInt", path=where)
             return float(v)  # exact in this range, and a number, where Pyodide would make a BigInt
@@ -216,7 +216,7 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
         def float_to_js(v: Any, calls: list[Any]) -> Any:
             if type(v) is float:
                 return v
-            if type(v) is int and -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER:
+            if type(v) is int and is_safe_integer(v):
                 return float(v)
             raise _type_error(where, "float", v)
         def float_from_js(v: Any) -> float:
