@@ -233,11 +233,21 @@ class PyodideTransport(JSTransport):
         depth = getattr(host, "maxDepth", None)
         if type(depth) is int:
             set_max_depth(depth)  # boot({maxDepth}): one limit, both directions, every path
-        self._proxies = [create_proxy(f) for f in (
-            self._end_invoke, self._disconnect, self._pull_stream,
-            self._call_sync, self._call_async, self.dispatcher.release, lambda: len(self.dispatcher.objects),
-            self._python_exports)]
-        self._channel.connect(*self._proxies)
+        import js  # the page's globals: present only in Pyodide, as in interop_host()
+
+        # The channel's PythonCallDispatcher (loader/channel.mjs): one named method per callback.
+        methods = {
+            "endInvokeJSFromPython": self._end_invoke,
+            "disconnect": self._disconnect,
+            "pullStream": self._pull_stream,
+            "invokePythonFromJS": self._call_sync,
+            "beginInvokePythonFromJS": self._call_async,
+            "releasePyObject": self.dispatcher.release,
+            "pyObjectCount": lambda: len(self.dispatcher.objects),
+            "pythonExports": self._python_exports,
+        }
+        self._proxies = [create_proxy(f) for f in methods.values()]
+        self._channel.connect(to_js(dict(zip(methods, self._proxies)), dict_converter=js.Object.fromEntries))
 
     # --- typed exports (@js_export) ------------------------------------------------------------
 

@@ -1,9 +1,10 @@
-// Unit tests of interop.mjs's wire encoding (no browser, no Pyodide): the nesting limit and the
+// Unit tests of the wire encoding (wire.mjs, through a channel) (no browser, no Pyodide): the nesting limit and the
 // escaping of marker-shaped data, run with node's test runner.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DEFAULT_MAX_DEPTH, JSCallChannel, exceedsDepth } from "../../loader/interop.mjs";
+import { JSCallChannel } from "../../loader/channel.mjs";
+import { DEFAULT_MAX_DEPTH, exceedsDepth } from "../../loader/wire.mjs";
 
 const nested = (depth, shape = "object") => {
   let value = shape === "array" ? [] : {};
