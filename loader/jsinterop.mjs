@@ -7,12 +7,13 @@
 // `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; form-action 'self'`.
 
 import { DIST, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
-import { BootError } from "./errors.mjs";
+import { BootError, pythonBootError } from "./errors.mjs";
 import { fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
 import { DomPatcher } from "./dom-patcher.mjs";
-import { InteropHost, JSObjectRef, JSStreamRef, StreamSource } from "./interop.mjs";
+import { InteropHost, JSObjectRef } from "./channel.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
 import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
+import { JSStreamRef, StreamSource } from "./streams.mjs";
 
 export { BootError, JSObjectRef, JSStreamRef };
 
@@ -232,20 +233,6 @@ async function importModule(url) {
 /** Warns, once per boot, that the memory snapshot was not used and why; the boot goes on normally. */
 function warnNoSnapshot(reason) {
   console.warn(`jsinterop: booting without the memory snapshot (normal boot): ${reason}`);
-}
-
-/** Turns a Pyodide PythonError into a BootError that names the Python exception. */
-function pythonBootError(e, fallback) {
-  if (!e || e.constructor?.name !== "PythonError") {
-    return e instanceof BootError ? e : new BootError(`${fallback}: ${e?.message ?? e}`, { cause: e });
-  }
-  const traceback = String(e.message);
-  const lines = traceback.trim().split("\n");
-  // The last line is "module.ExceptionType: message"; for AppStartError the message says it all.
-  const last = lines[lines.length - 1];
-  const sep = last.indexOf(": ");
-  const message = e.type === "AppStartError" && sep >= 0 ? last.slice(sep + 2) : `${fallback}: ${last}`;
-  return new BootError(message, { pythonType: e.type, pythonTraceback: traceback, cause: e });
 }
 
 /**

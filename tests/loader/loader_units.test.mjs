@@ -83,7 +83,8 @@ test("a missing package or dependency is named", () => {
 
 // --- resolving identifiers and running calls (Blazor's findObjectMember and CallDispatcher tests) --
 
-import { CallKind, JSCallChannel, ObjectTable, WireResult, findObjectMember } from "../../loader/interop.mjs";
+import { JSCallChannel, ObjectTable, findObjectMember } from "../../loader/channel.mjs";
+import { CallKind, WireResult } from "../../loader/wire.mjs";
 
 /** A channel whose completions land in a map of promises, and helpers that call through it. */
 function dispatcher() {
@@ -96,15 +97,25 @@ function dispatcher() {
     if (out.error) throw Object.assign(new Error(data.message), { jsName: data.name });
     return data;
   };
-  channel.connect((callId, succeeded, result) => {
-    const { resolve, reject } = waiting.get(callId);
-    waiting.delete(callId);
-    try {
-      resolve(unwrap(result));
-    } catch (e) {
-      reject(e);
-    }
-  }, () => {});
+  const unused = () => assert.fail("this test calls no Python");
+  channel.connect({
+    endInvokeJSFromPython(callId, succeeded, result) {
+      const { resolve, reject } = waiting.get(callId);
+      waiting.delete(callId);
+      try {
+        resolve(unwrap(result));
+      } catch (e) {
+        reject(e);
+      }
+    },
+    disconnect() {},
+    pullStream: unused,
+    invokePythonFromJS: unused,
+    beginInvokePythonFromJS: unused,
+    releasePyObject: unused,
+    pyObjectCount: () => 0,
+    pythonExports: unused,
+  });
   return {
     channel,
     track: (object) => channel.objects.track(object),
