@@ -351,15 +351,16 @@ def test_direct_export_path_checks_kinds_and_results(page):
     """)
     assert out.get("value") == [
         1.5, 1.25, -0.25, "ABAB", "ababab", 2**40 + 1, 2**53 - 1,
-        ["TypeError", "parameter 'a' of 'add': expected int, got float (1.5)"],
-        ["TypeError", "parameter 'a' of 'add': expected int, got str ('1')"],
-        ["TypeError", "parameter 'a' of 'add': expected int, got bool (True)"],
+        # issue 18: conversion errors are ConversionErrors (still TypeErrors in Python), named so in JS
+        ["DeserializationError", "parameter 'a' of 'add': expected int, got float (1.5)"],
+        ["DeserializationError", "parameter 'a' of 'add': expected int, got str ('1')"],
+        ["DeserializationError", "parameter 'a' of 'add': expected int, got bool (True)"],
         ["TypeError", "add() takes 2 argument(s) but 1 were given"],
-        ["TypeError", "parameter 'loud' of 'shout': expected bool, got int (1)"],
-        ["TypeError", "the result of 'lies_about_int': expected int, got str ('seven')"],
-        ["TypeError", "the result of 'lies_about_int': expected int, got bool (True)"],
-        ["TypeError", "the result of 'lies_about_int': expected int, got list ([1, 2])"],
-        ["OverflowError", f"the result of 'lies_about_int': {2**60} is outside JavaScript's safe integer range "
+        ["DeserializationError", "parameter 'loud' of 'shout': expected bool, got int (1)"],
+        ["UnsupportedTypeError", "the result of 'lies_about_int': expected int, got str ('seven')"],
+        ["UnsupportedTypeError", "the result of 'lies_about_int': expected int, got bool (True)"],
+        ["UnsupportedTypeError", "the result of 'lies_about_int': expected int, got list ([1, 2])"],
+        ["IntegerRangeError", f"the result of 'lies_about_int': {2**60} is outside JavaScript's safe integer range "
                           "(abs <= 2**53 - 1); annotate it JSBigInt to send a BigInt"],
         None], out
     assert page.run_python("rt.tracked_counts()") == before
@@ -390,10 +391,10 @@ def test_fast_path_guard_refusals_take_the_general_path(page):
             out.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
     out + [add(1, 2), rt.tracked_counts() == before]
     """) == ["number", "number", 2**40 + 2**31, True, "float", None,
-             "TypeError: the result of 'echo_as_int': expected int, got str ('x')",
-             "TypeError: the result of 'half_as_int': expected int, got float (1.5)",
+             "DeserializationError: the result of 'echo_as_int': expected int, got str ('x')",  # issue 18: was TypeError
+             "DeserializationError: the result of 'half_as_int': expected int, got float (1.5)",
              "JSException: TypeError: bad input",
-             "OverflowError: parameter 'value' of 'kind_of_int': 1152921504606846976 is outside JavaScript's safe "
+             "IntegerRangeError: parameter 'value' of 'kind_of_int': 1152921504606846976 is outside JavaScript's safe "
              "integer range (abs <= 2**53 - 1); annotate it JSBigInt to send a BigInt", 3, True]
 
 
