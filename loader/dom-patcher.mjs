@@ -3,8 +3,14 @@
 // createElement (createElementNS inside svg and math) and text with createTextNode: no HTML is ever
 // parsed, no inline handler set. What may not be rendered (script, base, javascript: URLs...) is
 // refused by Python's `h` before it gets here.
+//
+// The operations, the container's id and the fields of an event are those of Python's
+// jsinterop/components/dom.py (OPERATIONS, CONTAINER_ID, EventArgs); a test checks that they agree.
 
 const XLINK = "http://www.w3.org/1999/xlink";
+
+/** The node id of the container the app renders into (dom.py's CONTAINER_ID). */
+const CONTAINER_ID = 0;
 
 /** "<div id="x" class="a b">" for messages. */
 function describeElement(element) {
@@ -13,7 +19,7 @@ function describeElement(element) {
   return `<${element.tagName.toLowerCase()}${id}${cls}>`;
 }
 
-/** The fields of an event a Python handler receives. */
+/** The fields of an event a Python handler receives (dom.py's EventArgs). */
 function summarize(event) {
   const target = event.target;
   return {
@@ -26,11 +32,11 @@ function summarize(event) {
 
 export class DomPatcher {
   /**
-   * @param {Element} container the element the app renders into (node id 0)
+   * @param {Element} container the element the app renders into (node id CONTAINER_ID)
    * @param {(id: number, event: string, summary: string) => void} dispatch Python's event entry point
    */
   constructor(container, dispatch, { debug = false, render = null } = {}) {
-    this.nodes = new Map([[0, container]]);
+    this.nodes = new Map([[CONTAINER_ID, container]]);
     this.listeners = new Map(); // id -> Map(event -> listener)
     this.listenerCount = 0;
     this.dispatch = dispatch;
@@ -51,7 +57,7 @@ export class DomPatcher {
   #foreign(records) {
     for (const record of records) {
       const target = record.target.nodeType === Node.TEXT_NODE ? record.target.parentElement : record.target;
-      if (!target || !this.ids.has(target) && target !== this.nodes.get(0)) continue;
+      if (!target || !this.ids.has(target) && target !== this.nodes.get(CONTAINER_ID)) continue;
       const name = describeElement(target);
       const what = record.type === "attributes" ? `its attribute '${record.attributeName}'` : "its content";
       const message = `jsinterop: JavaScript changed ${what} of ${name}, which a Python component renders; ` +
@@ -207,4 +213,19 @@ export class DomPatcher {
     this.render = null;
     this.framePending = false;
   }
+}
+
+/**
+ * Attaches a component renderer to the element matching `selector` (for Python's
+ * `jsinterop.components.mount`, through `Py._interop.createDomPatcher`), replacing the page channel's
+ * previous one. Returns the patcher Python sends DOM operations to; `render`, when given, is called
+ * once per animation frame after `patcher.requestFrame()`.
+ */
+export function attachDomPatcher(channel, selector, dispatch, { debug = false, render = null } = {}) {
+  const container = document.querySelector(selector);
+  if (!container) throw new Error(`No element matches '${selector}' to render components into.`);
+  channel.patcher?.close();
+  const patcher = new DomPatcher(container, dispatch, { debug, render });
+  channel.patcher = patcher;
+  return patcher;
 }

@@ -9,9 +9,10 @@
 import { DIST, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
 import { BootError, pythonBootError } from "./errors.mjs";
 import { fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
-import { DomPatcher } from "./dom-patcher.mjs";
+import { attachDomPatcher } from "./dom-patcher.mjs";
 import { InteropHost, JSObjectRef } from "./channel.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
+import * as router from "./router.mjs";
 import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
 import { JSStreamRef, StreamSource } from "./streams.mjs";
 
@@ -31,6 +32,19 @@ export const STAGES = Object.freeze({
   ready: [1, "Ready"],
 });
 
+/**
+ * Gives the interop host what Python's components (jsinterop.components.browser) reach as
+ * `Py._interop.*`, internals that are not part of the public `Py` API: `router` (router.mjs: the
+ * location, History API navigation, link interception) and `createDomPatcher(selector, dispatch,
+ * render)` (attaches the page channel's DomPatcher).
+ */
+function componentHost(host) {
+  host.router = router;
+  host.createDomPatcher = (selector, dispatch, render = null) =>
+    attachDomPatcher(host.main, selector, dispatch, { debug: host.debug, render });
+  return host;
+}
+
 /** The runtime object: the JavaScript-side namespace of jsinterop (Blazor's `DotNet`). */
 export class PyRuntime {
   /** @param {object} pyodide the Pyodide API  @param {string|null} app the app's module name */
@@ -43,7 +57,7 @@ export class PyRuntime {
     this.baseURL = DIST.href;
     // The channels Python's JSRuntime calls through (internal: not part of the API).
     Object.defineProperty(this, "_interop", {
-      value: new InteropHost({ debug, detailedErrors, maxDepth, jspi, PyProxy: pyodide.ffi?.PyProxy ?? null }),
+      value: componentHost(new InteropHost({ debug, detailedErrors, maxDepth, jspi, PyProxy: pyodide.ffi?.PyProxy ?? null })),
     });
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
@@ -81,65 +95,6 @@ export class PyRuntime {
       subtree: true,
     });
     return () => observer.disconnect();
-  }
-
-  /** The base URI's folder: the root of the app's routes (it works under any sub-path). */
-  routeBase() {
-    return new URL("./", document.baseURI);
-  }
-
-  /** The current location relative to the route base ("/counter"), or null outside it. */
-  routePath(url = location.href) {
-    const base = this.routeBase();
-    const target = new URL(url, base);
-    if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname)) return null;
-    return `/${target.pathname.slice(base.pathname.length)}`;
-  }
-
-  /** Changes the URL to a route path without reloading (history.pushState). */
-  pushRoute(path) {
-    history.pushState(null, "", new URL(String(path).replace(/^\/+/, ""), this.routeBase()));
-  }
-
-  /**
-   * Routes clicks on same-origin links inside `container`, and back/forward navigation, to
-   * `navigate(path, push)`; a link is left to the browser when `navigate` returns false. Returns the
-   * function that stops it.
-   */
-  interceptLinks(container, navigate) {
-    const onClick = (event) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-        return;
-      }
-      const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-      if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) return;
-      const path = this.routePath(link.href);
-      if (path !== null && navigate(path, true)) event.preventDefault();
-    };
-    const onPopState = () => {
-      const path = this.routePath();
-      if (path !== null) navigate(path, false);
-    };
-    container.addEventListener("click", onClick);
-    addEventListener("popstate", onPopState);
-    return () => {
-      container.removeEventListener("click", onClick);
-      removeEventListener("popstate", onPopState);
-    };
-  }
-
-  /**
-   * Attaches a component renderer to the element matching `selector` (called by Python's
-   * `jsinterop.components.mount`). Returns the patcher Python sends DOM operations to; `render`,
-   * when given, is called once per animation frame after `patcher.requestFrame()`.
-   */
-  createDomPatcher(selector, dispatch, render = null) {
-    const container = document.querySelector(selector);
-    if (!container) throw new Error(`No element matches '${selector}' to render components into.`);
-    this._interop.main.patcher?.close();
-    const patcher = new DomPatcher(container, dispatch, { debug: this._interop.debug, render });
-    this._interop.main.patcher = patcher;
-    return patcher;
   }
 
   /**

@@ -29,7 +29,7 @@ JS_SUFFIXES = (".mjs", ".js", ".d.mts", ".d.ts")
 MARKUP_SUFFIXES = (".html", ".svg")
 
 ALLOWED: dict[tuple[str, str], str] = {
-    ("runtime/jsinterop/components/fakedom.py", "unescaped value in HTML"):
+    ("runtime/jsinterop/testing/fakedom.py", "unescaped value in HTML"):
         "FakeNode.markup() is the CPython fake DOM's read-out for unit tests (never sent to a page): its "
         "attribute values and text are escaped where they are built, and the tag names are those the "
         "renderer created elements with.",

@@ -417,7 +417,7 @@ def test_any_sequence_of_keyed_lists_patches_to_the_same_dom_as_a_fresh_render(s
 # --- what the browser must not be made to do (issue 17) -----------------------------------------
 
 from jsinterop.components.elements import HTML_NAMESPACE, MATHML_NAMESPACE, SVG_NAMESPACE  # noqa: E402
-from jsinterop.components.fakedom import FakeDom  # noqa: E402
+from jsinterop.testing.fakedom import FakeDom  # noqa: E402
 from jsinterop.errors import InvalidCharacterError, MarkupError, UnsafeURLWarning  # noqa: E402
 
 
@@ -580,3 +580,61 @@ def test_a_name_the_dom_refuses_in_a_re_render_shows_the_error_boundary():
     assert "An error occurred in Sloppy." in boundary.text
     assert "MarkupError: ' bad name' is not a valid attribute name" in boundary.text
     assert page.find("p.fine").text == "still here"
+
+
+# --- the DOM seam (components/dom.py) shared by the renderer, the page's patcher and the fake DOM --
+
+import dataclasses  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from jsinterop.components import dom  # noqa: E402
+
+DOM_PATCHER = Path(__file__).resolve().parents[2] / "loader" / "dom-patcher.mjs"
+
+
+def test_the_page_patcher_applies_exactly_the_operations_of_the_dom_table():
+    source = DOM_PATCHER.read_text()
+    applied = set(re.findall(r'^\s*case "(\w+)":', source, re.MULTILINE))
+    assert applied == set(dom.OPERATIONS)
+    assert re.search(rf"^const CONTAINER_ID = {dom.CONTAINER_ID};$", source, re.MULTILINE)
+    summary = re.search(r"function summarize\(event\) \{.*?return \{(.*?)\};", source, re.DOTALL)
+    assert summary is not None
+    sent = re.findall(r"^\s*(\w+):", summary.group(1), re.MULTILINE)
+    assert sent == [field.name for field in dataclasses.fields(dom.EventArgs)]
+
+
+def test_the_fake_dom_applies_exactly_the_operations_of_the_dom_table():
+    fake = FakeDom()
+    root = dom.CONTAINER_ID
+    fake.apply([(dom.ELEMENT, 1, "p"), (dom.ELEMENT, 2, "svg", SVG_NAMESPACE), (dom.TEXT, 3, "a"),
+                (dom.INSERT, root, 1, None), (dom.INSERT, 1, 3, None), (dom.INSERT, root, 2, 1),
+                (dom.SET_TEXT, 3, "b"), (dom.SET_ATTR, 1, "title", "t"), (dom.SET_ATTR, 1, "lang", "en"),
+                (dom.REMOVE_ATTR, 1, "lang"), (dom.LISTEN, 1, "click"), (dom.LISTEN, 1, "input"),
+                (dom.UNLISTEN, 1, "input"), (dom.REMOVE, 2)])
+    assert {op[0] for op in fake.applied} == set(dom.OPERATIONS)
+    assert fake.container is fake.nodes[root]
+    assert [c.markup() for c in fake.container.children] == ['<p title="t">b</p>']
+    assert fake.nodes[1].listeners == {"click"} and 2 not in fake.nodes
+    with pytest.raises(ValueError, match="unknown DOM operation"):
+        fake.apply([("replace", 1)])
+
+
+def test_the_fake_dom_keeps_its_old_module_path_and_event_args_their_old_names():
+    import jsinterop.components
+    import jsinterop.components.fakedom as old
+    import jsinterop.testing.fakedom as moved
+
+    assert old is moved
+    assert old.FakeDom is FakeDom
+    assert jsinterop.components.EventArgs is dom.EventArgs is EventArgs is old.EventArgs
+
+
+def test_component_modules_reach_the_loader_only_from_browser_py_and_never_import_testing():
+    components = Path(dom.__file__).parent
+    for module in sorted(components.glob("*.py")):
+        source = module.read_text()
+        if module.name != "browser.py":
+            assert not re.search(r"\bjs\.Py\b|^\s*import js\b", source, re.MULTILINE), module.name
+        if module.name != "fakedom.py":  # the shim: kept for old imports
+            assert "testing" not in re.findall(r"^\s*from \.\.(\w+)", source, re.MULTILINE), module.name

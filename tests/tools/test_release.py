@@ -115,7 +115,7 @@ def test_references_point_at_files_of_the_release(release_dist):
     index = files["index.html"].decode()
     assert re.search(r'src="\./main\.[0-9a-f]{10}\.mjs"', index) and re.search(r'href="\./style\.[0-9a-f]{10}\.css"', index)
     loader = files[re.search(r'"\./(jsinterop\.[0-9a-f]{10}\.mjs)"', files["jsinterop.mjs"].decode()).group(1)].decode()
-    for module in ("assets", "errors", "fetch-assets", "dom-patcher", "interop", "lockfile"):
+    for module in ("assets", "errors", "fetch-assets", "dom-patcher", "interop", "lockfile", "router"):
         assert re.search(rf'from "\./{module}\.[0-9a-f]{{10}}\.mjs"', loader), module
     assert 'from "./pyodide/314.0.7/pyodide.js"' in files["jsinterop.d.mts"].decode()
 

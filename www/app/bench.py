@@ -21,6 +21,7 @@ from pyodide.ffi import create_proxy, to_js
 from jsinterop import js_export, js_import, js_invokable, js_runtime, load_js_module
 from jsinterop.components import Component, h
 from jsinterop.components.browser import BrowserDom
+from jsinterop.components.dom import CONTAINER_ID
 from jsinterop.components.renderer import Renderer
 
 MIN_SECONDS = 0.05
@@ -165,14 +166,14 @@ def _components_cases() -> dict[str, tuple[float, float]]:
     container.hidden = True
     js.document.body.append(container)
     dispatch = create_proxy(lambda *_args: None)
-    patcher = js.Py.createDomPatcher("#bench-components", dispatch)
+    patcher = js.Py._interop.createDomPatcher("#bench-components", dispatch)
     renderer = Renderer(BrowserDom(patcher))
     table: Table | None = None
     generation = [0]
 
     def mount() -> None:
         nonlocal table
-        table = renderer.mount(Table, 0, rows=_rows(0))  # type: ignore[assignment]
+        table = renderer.mount(Table, CONTAINER_ID, rows=_rows(0))  # type: ignore[assignment]
 
     def unmount() -> None:
         renderer.unmount()

@@ -9,15 +9,14 @@ an event handler re-renders its component automatically after it runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..interop.references import WireReference
+from ..interop.runtime import JSRuntime
+from ..page import js_runtime
+from .elements import Node
 
-if TYPE_CHECKING:
-    from .elements import Node
-    from .renderer import Renderer
-
-__all__ = ["Component", "ElementReference", "collocated_module_url", "inject"]
+__all__ = ["Component", "ElementReference", "InjectedField", "collocated_module_url", "inject"]
 
 
 def collocated_module_url(module: str) -> str:
@@ -25,7 +24,7 @@ def collocated_module_url(module: str) -> str:
     return "./" + module.replace(".", "/") + ".js"
 
 
-class _Inject:
+class InjectedField:
     """The default of a field that the renderer fills from its services, by the field's annotation."""
 
     def __repr__(self) -> str:
@@ -34,7 +33,7 @@ class _Inject:
 
 def inject() -> Any:
     """Mark a component field for dependency injection: ``js: JSRuntime = inject()``."""
-    return _Inject()
+    return InjectedField()
 
 
 class ElementReference(WireReference):
@@ -95,9 +94,6 @@ class Component:
 
         Returns a :class:`~jsinterop.JSObjectReference`; dispose it in ``dispose_async``.
         """
-        from ..interop.runtime import JSRuntime
-        from ..page import js_runtime
-
         runtime = getattr(self, "js", None)
         runtime = runtime if isinstance(runtime, JSRuntime) else js_runtime()
         return await runtime.import_module(collocated_module_url(type(self).__module__))

@@ -1,15 +1,10 @@
 """The renderer: mounts components, diffs their element trees, and patches the DOM with the fewest
 operations (keyed children keep their nodes, so focus and input values survive re-renders).
 
-It is abstract over a :class:`DomBackend` that applies a batch of operations: the page's DOM in the
-browser, or :class:`~jsinterop.components.fakedom.FakeDom` on CPython for unit tests.
-
-Operations (tuples, applied in order, one batch per flush):
-``("element", id, tag)`` (an HTML element) or ``("element", id, tag, namespace)`` (inside ``svg`` or
-``math``: ``createElementNS``), ``("text", id, value)``, ``("set_text", id, value)``,
-``("set_attr", id, name, value)``, ``("remove_attr", id, name)``,
-``("insert", parent_id, id, before_id_or_None)``, ``("remove", id)``,
-``("listen", id, event)``, ``("unlisten", id, event)``.
+It is abstract over a :class:`~jsinterop.components.dom.DomBackend` that applies a batch of
+operations (tuples, applied in order, one batch per flush; :data:`~jsinterop.components.dom.OPERATIONS`
+lists them): the page's DOM in the browser, or :class:`~jsinterop.testing.fakedom.FakeDom` on CPython
+for unit tests.
 """
 
 from __future__ import annotations
@@ -27,23 +22,14 @@ import typing
 import uuid
 import warnings
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import UnsafeURLWarning
-from .component import Component, ElementReference, _Inject
+from .component import Component, ElementReference, InjectedField
+from .dom import ELEMENT, INSERT, LISTEN, REMOVE, REMOVE_ATTR, SET_ATTR, SET_TEXT, TEXT, UNLISTEN, DomBackend, Op
 from .elements import HTML_NAMESPACE, ComponentNode, Element, Node, Text, children_namespace, element_namespace, h
 
-__all__ = ["DomBackend", "Renderer"]
-
-Op = tuple[Any, ...]
-
-
-class DomBackend(Protocol):
-    """Where the operations of a render go."""
-
-    def apply(self, ops: list[Op]) -> None:
-        """Apply one batch of operations, in order."""
-        ...
+__all__ = ["Renderer"]
 
 
 class _Mounted:
@@ -233,7 +219,7 @@ class Renderer:
         cls = type(instance)
         wanted = _INJECTED.get(cls)
         if wanted is None:
-            wanted = _INJECTED[cls] = [name for name in dir(cls) if isinstance(getattr(cls, name, None), _Inject)]
+            wanted = _INJECTED[cls] = [name for name in dir(cls) if isinstance(getattr(cls, name, None), InjectedField)]
         if not wanted:
             return
         try:
@@ -303,7 +289,7 @@ class Renderer:
         self._ops.append(op)
 
     def _insert(self, parent: int, child: int, before: int | None) -> None:
-        self._ops.append(("insert", parent, child, before))
+        self._ops.append((INSERT, parent, child, before))
         self._parent_of[child] = parent
 
     def _create(self, vnode: Node, parent: int, before: int | None | object,
@@ -314,25 +300,25 @@ class Renderer:
             return self._mount_component(vnode, parent, before, namespace)
         node_id = next(self._ids)
         if isinstance(vnode, Text):
-            self._emit(("text", node_id, vnode.value))
+            self._emit((TEXT, node_id, vnode.value))
             mounted = _Mounted(node_id, vnode, owner=owner)
         else:
             tag = vnode.tag
             if namespace == HTML_NAMESPACE and tag != "svg" and tag != "math":
-                self._emit(("element", node_id, tag))
+                self._emit((ELEMENT, node_id, tag))
                 mounted = _Mounted(node_id, vnode, owner=owner)
             else:
                 own = element_namespace(tag, namespace)
-                self._emit(("element", node_id, tag) if own == HTML_NAMESPACE else ("element", node_id, tag, own))
+                self._emit((ELEMENT, node_id, tag) if own == HTML_NAMESPACE else (ELEMENT, node_id, tag, own))
                 mounted = _Mounted(node_id, vnode, owner, children_namespace(tag, own))
             if vnode.dropped is not None and self.debug:
                 self._warn_dropped(vnode)
             for name, value in vnode.attrs.items():
-                self._emit(("set_attr", node_id, name, value))
+                self._emit((SET_ATTR, node_id, name, value))
             for event, handler in vnode.events.items():
                 mounted.handlers[event] = handler
                 self._listeners[(node_id, event)] = mounted
-                self._emit(("listen", node_id, event))
+                self._emit((LISTEN, node_id, event))
             for child in vnode.children:
                 mounted.children.append(self._create(child, node_id, None, owner, mounted.namespace))
             if isinstance(vnode.ref, ElementReference):
@@ -371,7 +357,7 @@ class Renderer:
         previous = old.vnode
         if type(new) is Text:
             if new.value != previous.value:
-                self._emit(("set_text", old.id, new.value))
+                self._emit((SET_TEXT, old.id, new.value))
             old.vnode = new
             return old
         assert type(new) is Element and type(previous) is Element
@@ -382,10 +368,10 @@ class Renderer:
             # ``viewBox`` after setting ``viewbox`` would remove the new one.
             for name in previous.attrs:
                 if name not in new.attrs:
-                    self._emit(("remove_attr", old.id, name))
+                    self._emit((REMOVE_ATTR, old.id, name))
             for name, value in new.attrs.items():
                 if previous.attrs.get(name) != value:
-                    self._emit(("set_attr", old.id, name, value))
+                    self._emit((SET_ATTR, old.id, name, value))
         if new.events or old.handlers:
             self._patch_events(old, new.events)
         old.owner = owner
@@ -401,12 +387,12 @@ class Renderer:
             for event in events:
                 if event not in old.handlers:
                     self._listeners[(old.id, event)] = old
-                    self._emit(("listen", old.id, event))
+                    self._emit((LISTEN, old.id, event))
             for event in list(old.handlers):
                 if event not in events:
                     del old.handlers[event]
                     self._listeners.pop((old.id, event), None)
-                    self._emit(("unlisten", old.id, event))
+                    self._emit((UNLISTEN, old.id, event))
         old.handlers.update(events)
 
     def _patch_component(self, old: _MountedComponent, new: ComponentNode) -> _MountedComponent:
@@ -493,7 +479,7 @@ class Renderer:
         self._remove_dom(node)
 
     def _remove_dom(self, node: _Mounted | _MountedComponent) -> None:
-        self._emit(("remove", node.dom_id))
+        self._emit((REMOVE, node.dom_id))
         self._parent_of.pop(node.dom_id, None)
         self._forget(node)
 

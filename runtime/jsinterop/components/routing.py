@@ -2,8 +2,9 @@
 :class:`Router` renders the one matching the current location (or a NotFound component).
 
 Paths are relative to the document's base URI, so a site deployed under ``/some/prefix/`` routes
-``/some/prefix/counter`` to ``@page("/counter")`` with no rebuild. In the browser, same-origin links
-are intercepted and the History API changes the URL without reloading the page.
+``/some/prefix/counter`` to ``@page("/counter")`` with no rebuild. In the browser
+(:mod:`jsinterop.components.browser`), same-origin links are intercepted and the History API changes
+the URL without reloading the page.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from typing import Any
 from .component import Component, inject
 from .elements import h
 
-__all__ = ["BrowserNavigationManager", "NavigationManager", "NotFound", "Route", "Router", "match_route", "page",
-           "routes"]
+__all__ = ["NavigationManager", "NotFound", "Route", "Router", "match_route", "page", "routes"]
 
 _CONVERTERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "int": (r"-?\d+", int),
@@ -95,8 +95,8 @@ def match_route(path: str) -> tuple[Route, dict[str, Any]] | None:
 class NavigationManager:
     """The current location, relative to the base URI, and navigation (Blazor's NavigationManager).
 
-    This base class keeps the location in memory (tests, CPython); the page's subclass uses the
-    History API.
+    This base class keeps the location in memory (tests, CPython); the page's subclass
+    (:class:`jsinterop.components.browser.BrowserNavigationManager`) uses the History API.
     """
 
     def __init__(self, path: str = "/") -> None:
@@ -152,40 +152,3 @@ class Router(Component):
             return h.component(self.not_found, path=self.navigation.path)
         route, params = found
         return h.component(route.component, key=route.template, **params)
-
-
-class BrowserNavigationManager(NavigationManager):
-    """The page's location through the History API; same-origin links under the base URI that
-    match a route are intercepted (others load normally), and back/forward buttons navigate."""
-
-    def __init__(self, container: Any) -> None:
-        import js
-        from pyodide.ffi import create_proxy
-
-        super().__init__(str(js.Py.routePath()))
-        self._proxy = create_proxy(self._from_browser)  # lives until dispose()
-        self._stop = js.Py.interceptLinks(container, self._proxy)
-
-    def dispose(self) -> None:
-        """Stop routing links and back/forward navigation (the page's component tree was replaced)."""
-        if self._proxy is not None:
-            self._stop()
-            self._proxy.destroy()
-            self._proxy = None
-
-    def _from_browser(self, path: str, push: bool) -> bool:
-        """A link click (push=True; only handled when a route matches) or back/forward (push=False)."""
-        if push and match_route(path) is None:
-            return False
-        if push:
-            import js
-
-            js.Py.pushRoute(path)
-        self._set(path)
-        return True
-
-    def navigate_to(self, path: str) -> None:
-        import js
-
-        js.Py.pushRoute("/" + path.lstrip("/"))
-        self._set(path)

@@ -1,4 +1,5 @@
-"""Testing helpers: a fake JS runtime for CPython unit tests, and (in submodules) headless-Chromium
+"""Testing helpers: a fake JS runtime for CPython unit tests, and (in submodules) rendering components
+into a fake DOM (:mod:`jsinterop.testing.components`, :mod:`jsinterop.testing.fakedom`), headless-Chromium
 helpers and the pytest plugin (:mod:`jsinterop.testing.pytest_plugin`)."""
 
 from .fake_runtime import ANY, FakeJSObject, FakeJSRuntime, Invocation, Setup, UnplannedInvocationError

@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..components.component import Component
-from ..components.fakedom import CONTAINER_ID, EventArgs, FakeDom, FakeNode
+from ..components.dom import CONTAINER_ID, EventArgs
 from ..components.renderer import Renderer
 from ..components.routing import NavigationManager
 from ..interop.runtime import JSRuntime
 from .fake_runtime import FakeJSRuntime
+from .fakedom import FakeDom, FakeNode
 
 __all__ = ["ElementHandle", "RenderedComponent", "render"]
 
