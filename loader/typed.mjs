@@ -39,12 +39,16 @@ const passThrough = (e) => e;
 
 /**
  * The one arity-specialised fast path (0 to 3 arguments) of both directions: a function that calls
- * `target` with its arguments when each passes its check in `checks`, and hands the value to
- * `settle`; an argument refused goes to `refused` (with the same arguments), an error `target`
- * throws is thrown as `failed(error)`. With `wrongCount`, a call with another number of arguments
- * throws `wrongCount(count)`. Nothing is looped over or allocated per call.
+ * `target` with its arguments when each passes its check in `checks`, and returns the value when it
+ * passes `resultOk` (undefined instead when not `keepResult`), else `resultRefused(value)`. An
+ * argument refused goes to `refused` (with the same arguments); an error `target` throws is thrown as
+ * `failed(error)`. With `wrongCount`, a call with another number of arguments throws
+ * `wrongCount(count)`. Nothing is looped over or allocated per call, and the common case makes no
+ * call besides the checks and `target`.
  */
-export function fastPath({ arity, checks, target, settle, refused, failed = passThrough, wrongCount = null }) {
+export function fastPath({
+  arity, checks, target, resultOk, keepResult = true, resultRefused, refused, failed = passThrough, wrongCount = null,
+}) {
   const [c0, c1, c2] = checks;
   const counted = wrongCount !== null;
   switch (arity) {
@@ -57,7 +61,7 @@ export function fastPath({ arity, checks, target, settle, refused, failed = pass
         } catch (e) {
           throw failed(e);
         }
-        return settle(value);
+        return resultOk(value) ? (keepResult ? value : undefined) : resultRefused(value);
       };
     case 1:
       return function (a) {
@@ -69,7 +73,7 @@ export function fastPath({ arity, checks, target, settle, refused, failed = pass
         } catch (e) {
           throw failed(e);
         }
-        return settle(value);
+        return resultOk(value) ? (keepResult ? value : undefined) : resultRefused(value);
       };
     case 2:
       return function (a, b) {
@@ -81,7 +85,7 @@ export function fastPath({ arity, checks, target, settle, refused, failed = pass
         } catch (e) {
           throw failed(e);
         }
-        return settle(value);
+        return resultOk(value) ? (keepResult ? value : undefined) : resultRefused(value);
       };
     case 3:
       return function (a, b, c) {
@@ -93,7 +97,7 @@ export function fastPath({ arity, checks, target, settle, refused, failed = pass
         } catch (e) {
           throw failed(e);
         }
-        return settle(value);
+        return resultOk(value) ? (keepResult ? value : undefined) : resultRefused(value);
       };
     default:
       throw new RangeError(`fastPath: ${arity} parameters (at most 3)`);
@@ -120,13 +124,12 @@ export function exportFunction(name, arity, entry, direct) {
     };
   }
   const [paramKinds, resultKind, fn, finish] = direct;
-  const resultOk = KINDS[resultKind].fromPython;
   return fastPath({
     arity,
     checks: paramKinds.map((kind) => KINDS[kind].toPython),
     target: fn,
-    settle(value) {
-      if (resultOk(value)) return value;
+    resultOk: KINDS[resultKind].fromPython,
+    resultRefused(value) {
       try {
         return pythonCall(finish, [value]);
       } finally {
@@ -164,27 +167,24 @@ export function exportsObject(moduleName, entries) {
 /**
  * `fn` (with `this` = `thisArg`) behind the checks of the `@js_import` fast path (typed_interop.py):
  * an argument it refuses throws an Error named `argumentRefused` before `fn` runs (Python then takes
- * its general path); a result it refuses throws one named `resultRefused` carrying it as `value`
+ * its general path); a result it refuses throws one named `resultRefusedName` carrying it as `value`
  * (Python converts it or raises the error naming the result). A void result is dropped.
  */
-export function guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefused) {
+export function guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefusedName) {
   const refusal = new Error("an argument needs the general path");
   refusal.name = argumentRefused;
-  const resultOk = KINDS[resultKind].toStub;
-  const isVoid = resultKind === "void";
   return fastPath({
     arity: paramKinds.length,
     // Python has checked each argument's type: these check what Pyodide made of it.
     checks: paramKinds.map((kind) => KINDS[kind].fromPython),
     target: thisArg === undefined ? fn : fn.bind(thisArg),
-    settle(value) {
-      if (!resultOk(value)) {
-        const error = new Error("the result needs the general path");
-        error.name = resultRefused;
-        error.value = value;
-        throw error;
-      }
-      return isVoid ? undefined : value;
+    resultOk: KINDS[resultKind].toStub,
+    keepResult: resultKind !== "void",
+    resultRefused(value) {
+      const error = new Error("the result needs the general path");
+      error.name = resultRefusedName;
+      error.value = value;
+      throw error;
     },
     refused() {
       throw refusal;

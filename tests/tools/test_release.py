@@ -115,8 +115,11 @@ def test_references_point_at_files_of_the_release(release_dist):
     index = files["index.html"].decode()
     assert re.search(r'src="\./main\.[0-9a-f]{10}\.mjs"', index) and re.search(r'href="\./style\.[0-9a-f]{10}\.css"', index)
     loader = files[re.search(r'"\./(jsinterop\.[0-9a-f]{10}\.mjs)"', files["jsinterop.mjs"].decode()).group(1)].decode()
-    for module in ("assets", "errors", "fetch-assets", "dom-patcher", "interop", "lockfile", "router"):
+    for module in ("assets", "errors", "fetch-assets", "dom-patcher", "channel", "streams", "lockfile", "router"):
         assert re.search(rf'from "\./{module}\.[0-9a-f]{{10}}\.mjs"', loader), module
+    channel = files[re.search(r'"\./(channel\.[0-9a-f]{10}\.mjs)"', loader).group(1)].decode()
+    for module in ("wire", "typed", "columns"):  # the interop modules the channel imports, hashed too
+        assert re.search(rf'from "\./{module}\.[0-9a-f]{{10}}\.mjs"', channel), module
     assert 'from "./pyodide/314.0.7/pyodide.js"' in files["jsinterop.d.mts"].decode()
 
 

@@ -18,7 +18,7 @@ def resume_now(settle: Callable[..., Any], *args: Any) -> None:
     a JSPI-capable (promising) entry point, which costs a second browser task: two hops of the event
     loop for every awaited call or started coroutine. JavaScript calls the entry points that use this
     (``end_invoke``, ``call_async``, ``pull_stream``) through such an entry point already
-    (``callPromising`` where JSPI exists, see startPython in interop.mjs), so running the task right
+    (``callPromising`` where JSPI exists, see startPython in channel.mjs), so running the task right
     away keeps what it may do (block on a Promise with ``run_sync``) and saves hops. When a task is
     already running (one suspended by ``run_sync``, or the caller's own), it is scheduled as usual.
     """

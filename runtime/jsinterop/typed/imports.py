@@ -94,7 +94,7 @@ class JSImport:
             parent = value
             value = getattr(parent, segment, None)
             if value is None and i == len(segments) - 1:
-                break  # a missing last member: "is not a function", as interop.mjs says (Blazor's wording)
+                break  # a missing last member: "is not a function", as channel.mjs says (Blazor's wording)
             if value is None:
                 raise JSException(f"Could not find '{self.identifier}' ('{segment}' was undefined).")
         if not callable(value):
