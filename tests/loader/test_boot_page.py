@@ -253,6 +253,26 @@ def test_counter_component_sample(jsinterop_page, jsinterop_server):
     assert_clean(page.report())
 
 
+def test_page_driver_clicks_and_fills_as_a_user(jsinterop_page, jsinterop_server):
+    page = jsinterop_page
+    assert page.open(jsinterop_server + "counter").boot_state == "ready"
+    settle = "await new Promise((r) => setTimeout(r, 30));"
+    page.click("#increment")
+    page.run_async(settle)
+    assert page.text("count") == "Current count: 1"
+    page.fill("#draft", "bread")
+    page.run_async(settle)
+    page.click("#add")
+    page.run_async(settle)
+    page.fill("#draft", "jam")  # replaces what is there
+    page.run_async(settle)
+    assert page.run("return document.getElementById('draft').value") == "jam"
+    assert page.run("return [...document.querySelectorAll('#items li')].map((li) => li.firstChild.data)") == ["bread"]
+    with pytest.raises(LookupError, match=r"No element matches '#nothing' in /counter"):
+        page.click("#nothing")
+    assert_clean(page.report())
+
+
 def test_dom_cleanup_sample(jsinterop_page, jsinterop_server):
     page = jsinterop_page
     report = page.open(jsinterop_server + "dom-cleanup")

@@ -10,7 +10,7 @@ from ..errors import MarkupError, UnsafeURLWarning
 from .browser import mount
 from .component import Component, ElementReference, inject
 from .dom import EventArgs
-from .elements import ComponentNode, Element, Text, h
+from .elements import ComponentNode, Element, Node, Text, h
 from .renderer import Renderer
 from .routing import NavigationManager, NotFound, Router, page
 
@@ -22,6 +22,7 @@ __all__ = [
     "EventArgs",
     "MarkupError",
     "NavigationManager",
+    "Node",
     "NotFound",
     "Renderer",
     "Router",

@@ -2,6 +2,8 @@
 into a fake DOM (:mod:`jsinterop.testing.components`, :mod:`jsinterop.testing.fakedom`), headless-Chromium
 helpers and the pytest plugin (:mod:`jsinterop.testing.pytest_plugin`)."""
 
+from .components import ElementHandle, RenderedComponent, render
 from .fake_runtime import ANY, FakeJSObject, FakeJSRuntime, Invocation, Setup, UnplannedInvocationError
 
-__all__ = ["ANY", "FakeJSObject", "FakeJSRuntime", "Invocation", "Setup", "UnplannedInvocationError"]
+__all__ = ["ANY", "ElementHandle", "FakeJSObject", "FakeJSRuntime", "Invocation", "RenderedComponent", "Setup",
+           "UnplannedInvocationError", "render"]

@@ -216,6 +216,27 @@ class PageDriver:
             raise PagePythonError(out["error"])
         return out.get("value")
 
+    def _element(self, selector: str) -> Any:
+        """The one element matching the CSS ``selector``; a clear LookupError when none does."""
+        self.activate()
+        found = self.driver.find_elements("css selector", selector)
+        if not found:
+            raise LookupError(f"No element matches '{selector}' in {self.run('return location.pathname;')}")
+        return found[0]
+
+    def click(self, selector: str) -> None:
+        """Click the first element matching the CSS ``selector``, as a user does (a real pointer click,
+        so a submit button submits its form)."""
+        self._element(selector).click()
+
+    def fill(self, selector: str, text: str) -> None:
+        """Replace the value of the input or textarea matching ``selector`` with ``text``, typed key by key
+        (each keystroke fires ``input``, as a user's typing does)."""
+        element = self._element(selector)
+        element.click()
+        element.clear()
+        element.send_keys(text)
+
     def text(self, element_id: str) -> str:
         """The text content of the element with this id ('' when there is none)."""
         return self.run("return document.getElementById(arguments[0])?.textContent ?? '';", element_id)

@@ -2,6 +2,7 @@
 
 Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
 
+- the ``browser`` mark, registered (``--strict-markers`` accepts it);
 - ``--jsinterop-dist DIR`` (default ``dist``): the built site to test.
 - ``jsinterop_dist``: that folder, checked to be a build.
 - ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
@@ -15,7 +16,8 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
 - ``jsinterop_browser``: one headless Chromium for the whole session.
 - ``jsinterop_page``: a :class:`~jsinterop.testing.browser.PageDriver`, a fresh window in that
   browser: ``report = jsinterop_page.open(jsinterop_server)`` boots the page and returns its
-  :class:`~jsinterop.testing.browser.PageReport` (boot state, CSP violations, console errors).
+  :class:`~jsinterop.testing.browser.PageReport` (boot state, CSP violations, console errors);
+  ``click(selector)`` and ``fill(selector, text)`` act as a user does.
 
 With pytest-pyodide in the same session, :func:`pyodide_fixtures_on_shared_browser` makes its
 ``selenium`` fixture use the same browser (one browser per session, not one per test module)::
@@ -39,6 +41,12 @@ from ..devserver import running_server
 from .browser import PageDriver, launch_chromium
 
 __all__ = ["pyodide_fixtures_on_shared_browser"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``browser`` mark (an app's tests mark what needs the browser and a build)."""
+    config.addinivalue_line("markers", "browser: needs headless Chromium and a built site (jsinterop_page, "
+                                       "pytest-pyodide's selenium)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
