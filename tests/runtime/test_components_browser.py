@@ -277,3 +277,44 @@ def test_without_the_policy_nothing_rendered_runs_script_or_leaves_the_page(jsin
     dropped = [w for w in report.console_warnings if "UnsafeURLWarning: jsinterop: dropped" in w]
     for name in ("href", "action", "formaction", "src", "xlink:href"):
         assert any(f"dropped {name}=" in w for w in dropped), (name, report.console_warnings)
+
+
+def test_an_element_reference_reaches_a_js_import_as_the_element(py):
+    """Issue 19: an ElementReference parameter of a @js_import arrives as the DOM element, as it does
+    through invoke(); before the first render it is refused, naming why."""
+    assert py("""
+    from jsinterop import JSObject, js_import
+    from jsinterop.components import ElementReference
+
+    @js_import("globalThis.Array.of")  # a JS function that hands back what it was given
+    def wrap(element: ElementReference) -> JSObject: ...
+
+    def describe_element(reference):
+        element = wrap(reference)[0]
+        return f"{element.tagName}#{element.id}:{element.isConnected}"
+
+    class Boxed(Component):
+        def on_initialized(self):
+            self.box = ElementReference()
+
+        def render(self):
+            return h.section("boxed", id="boxed-section", ref=self.box)
+
+    box_host = js.document.createElement("div")
+    box_host.id = "boxed-under-test"
+    js.document.body.append(box_host)
+    boxed = mount(Boxed, "#boxed-under-test")
+    await next_frame()
+    out = [describe_element(boxed.box)]
+    try:
+        describe_element(ElementReference())
+    except ValueError as e:
+        out.append(str(e))
+    try:
+        describe_element("not a reference")
+    except TypeError as e:
+        out.append(type(e).__name__)
+    out
+    """) == ["SECTION#boxed-section:True",
+             "This ElementReference has not been rendered yet: use it after the first render (on_after_render)",
+             "UnsupportedTypeError"]

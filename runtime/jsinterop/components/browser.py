@@ -15,7 +15,11 @@ from typing import Any
 
 from ..interop.runtime import JSRuntime
 from ..page import js_runtime
+from ..errors import DeserializationError, UnsupportedTypeError
+from ..interop.values import describe
+from ..pyodide.host import interop_host
 from ..pyodide.wire import ELEMENT, WireContext, register_encoder
+from ..typed.marshalling import Marshaller, register_marshaller
 from .component import Component, ElementReference
 from .dom import CONTAINER_ID, EventArgs, Op
 from .renderer import Renderer
@@ -26,13 +30,25 @@ __all__ = ["BrowserDom", "BrowserNavigationManager", "mount"]
 
 def _encode_element(reference: ElementReference, context: WireContext) -> dict[str, Any]:
     """An ElementReference on the wire: the node id the page's DomPatcher resolves to the element."""
-    if reference.node_id is None:
-        raise ValueError("This ElementReference has not been rendered yet: use it after the first render "
-                         "(on_after_render)")
-    return {ELEMENT: reference.node_id}
+    return {ELEMENT: reference.rendered_id()}
+
+
+def _element_marshaller(where: str) -> Marshaller:
+    """A ``@js_import`` parameter annotated ElementReference: the DOM element itself, for the call."""
+    def to_js(value: Any, calls: list[Any]) -> Any:
+        if not isinstance(value, ElementReference):
+            raise UnsupportedTypeError(f"{where}: expected ElementReference, got {describe(value)}", path=where)
+        return interop_host().main.element(value.rendered_id())
+
+    def from_js(value: Any) -> Any:
+        raise DeserializationError(f"{where}: an ElementReference is made by rendering; JavaScript cannot "
+                                   "return one (annotate the result JSObject to get the element)", path=where)
+
+    return Marshaller(to_js, from_js, "Element")
 
 
 register_encoder(ElementReference, _encode_element)
+register_marshaller(ElementReference, _element_marshaller)
 
 
 class BrowserDom:

@@ -39,13 +39,21 @@ def inject() -> Any:
 class ElementReference(WireReference):
     """A reference to an element a component rendered (``h.input(ref=self.input_ref)``).
 
-    Passed to a JS call it arrives as the DOM element (once the browser renderer is attached).
+    Passed to a JS call (``invoke``, or a ``@js_import`` parameter annotated ``ElementReference``) it
+    arrives as the DOM element (once the browser renderer is attached).
     """
 
     __slots__ = ("node_id",)
 
     def __init__(self) -> None:
         self.node_id: int | None = None
+
+    def rendered_id(self) -> int:
+        """The node id of the rendered element; a clear ValueError before the first render."""
+        if self.node_id is None:
+            raise ValueError("This ElementReference has not been rendered yet: use it after the first render "
+                             "(on_after_render)")
+        return self.node_id
 
     def __repr__(self) -> str:
         return f"<ElementReference {self.node_id if self.node_id is not None else '(not rendered)'}>"

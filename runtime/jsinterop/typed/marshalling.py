@@ -48,6 +48,7 @@ from ..pyodide.wire import FFI_SMALL_INT
 from . import columns
 
 __all__ = [
+    "register_marshaller",
     "BigInt",
     "Blocking",
     "JSBigInt",
@@ -167,6 +168,18 @@ def _strict(tp: type, where: str, ts: str) -> Marshaller:
     return Marshaller(check_to_js, check_from_js, ts, simple=True, exact=tp)
 
 
+MarshallerFactory = Callable[[str], Marshaller]
+"""Makes the marshaller of one annotation, given the ``where`` its errors name."""
+
+_registered: dict[type, MarshallerFactory] = {}
+
+
+def register_marshaller(tp: type, factory: MarshallerFactory) -> None:
+    """Marshal values annotated ``tp`` with ``factory(where)``: a reference kind defined in another layer
+    (a component's ``ElementReference``) brings its own typed conversion, as it brings its wire encoder."""
+    _registered[tp] = factory
+
+
 def compile_marshaller(tp: Any, where: str) -> Marshaller:
     """The marshaller for annotation ``tp``; ``where`` (e.g. "parameter 'x' of 'f'") names it in errors."""
     if tp is inspect.Parameter.empty:
@@ -187,6 +200,9 @@ def compile_marshaller(tp: Any, where: str) -> Marshaller:
             return dataclasses.replace(inner, blocking=True)
         tp = base
     origin = get_origin(tp)
+    factory = _registered.get(tp) if isinstance(tp, type) else None
+    if factory is not None:
+        return factory(where)
     if tp is Any or tp is object:
         return Marshaller(_same, lambda v: v, "any", simple=True)
     if tp is None or tp is types.NoneType:
