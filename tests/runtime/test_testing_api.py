@@ -39,3 +39,20 @@ def test_the_package_is_typed() -> None:
     wheels = sorted((ROOT / "dist" / "wheels").glob("jsinterop-*.whl"))  # the wheel the build made
     assert wheels, "build the site first (./build.sh test does)"
     assert "jsinterop/py.typed" in zipfile.ZipFile(wheels[-1]).namelist()
+
+
+def test_the_testing_extra_pins_the_dev_tools_and_the_page_gets_none_of_it() -> None:
+    """`pip install jsinterop[testing]` brings what browser tests need, pinned as this repository pins
+    them; the wheel the page loads depends on nothing (the lock's entry is empty)."""
+    import json
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    dev = {req.split("==")[0]: req for req in project["dependency-groups"]["dev"]}
+    testing = project["project"]["optional-dependencies"]["testing"]
+    assert {req.split("==")[0] for req in testing} == {"pytest", "pytest-pyodide", "selenium"}
+    for req in testing:
+        pin, marker = (part.strip() for part in req.split(";"))
+        assert pin == dev[pin.split("==")[0]] and marker == "sys_platform != 'emscripten'"
+    lock = json.loads((ROOT / "dist" / "pyodide-lock.json").read_text())
+    assert lock["packages"]["jsinterop"]["depends"] == []
