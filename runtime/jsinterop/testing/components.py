@@ -77,7 +77,7 @@ class RenderedComponent:
         self.dom = dom
         self.js = js
         self.navigation: NavigationManager = NavigationManager()
-        self.serving: tuple[ImportServer | None] | None = None
+        self._serving: tuple[ImportServer | None] | None = None
         """While a FakeJSRuntime serves the component's typed imports: the server it replaced."""
 
     @property
@@ -121,9 +121,9 @@ class RenderedComponent:
         """Remove the component, disposing it and its children; its FakeJSRuntime stops serving
         ``@js_import`` stubs."""
         self.renderer.unmount()
-        if self.serving is not None:
-            serve_imports(self.serving[0])
-            self.serving = None
+        if self._serving is not None:
+            serve_imports(self._serving[0])
+            self._serving = None
 
 
 def render(component: type[Component], *, js: JSRuntime | None = None, path: str = "/",
@@ -146,5 +146,5 @@ def render(component: type[Component], *, js: JSRuntime | None = None, path: str
     instance = renderer.mount(component, CONTAINER_ID, **params)
     rendered = RenderedComponent(instance, renderer, dom, js)
     rendered.navigation = navigation
-    rendered.serving = serving
+    rendered._serving = serving
     return rendered
