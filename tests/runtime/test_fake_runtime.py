@@ -522,3 +522,20 @@ def test_serving_nests_and_restores_the_previous_fake():
         get_message("outer")
     assert [i.args for i in inner.invocations] == [["inner"]]
     assert [i.args for i in outer.invocations] == [["outer"]]
+
+
+@js_import("store", "main.js")
+def js_store(key: str, data: bytes, item: Item) -> Item:
+    ...
+
+
+def test_arguments_whose_conversion_needs_pyodide_are_checked_and_recorded_as_given():
+    fake = FakeJSRuntime()
+    fake.setup_import("store", module="main.js", returns=Item("tea", 2.5))
+    with fake.serving_typed_imports():
+        assert js_store("k", b"\x00\x01", Item("milk", 1.0)) == Item("tea", 2.5)  # returned as planned
+        with pytest.raises(UnsupportedTypeError, match="parameter 'data' of 'js_store': expected bytes"):
+            js_store("k", "not bytes", Item("milk", 1.0))
+        with pytest.raises(UnsupportedTypeError, match=r"parameter 'item' of 'js_store'.*cannot send"):
+            js_store("k", b"", object())
+    assert fake.invocations_of("store")[0].args == ["k", b"\x00\x01", Item("milk", 1.0)]
