@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jsinterop import JSRuntime
+from jsinterop import JSModuleNotLoadedError, JSRuntime, js_import, load_js_module
 from jsinterop.components import Component, ElementReference, EventArgs, h, inject
-from jsinterop.testing import FakeJSRuntime
+from jsinterop.testing import ANY, FakeJSRuntime
 from jsinterop.testing.components import render
 
 
@@ -638,3 +638,63 @@ def test_component_modules_reach_the_loader_only_from_browser_py_and_never_impor
             assert not re.search(r"\bjs\.Py\b|^\s*import js\b", source, re.MULTILINE), module.name
         if module.name != "fakedom.py":  # the shim: kept for old imports
             assert "testing" not in re.findall(r"^\s*from \.\.(\w+)", source, re.MULTILINE), module.name
+
+
+@js_import("getMessage", "main.js")
+def get_message(name: str) -> str:
+    ...
+
+
+@js_import("globalThis.console.log")
+def console_log(values: list[str]) -> None:
+    ...
+
+
+class Greeter(Component):
+    """Loads its JS module and calls typed imports in a lifecycle method and in a handler."""
+
+    def on_initialized(self) -> None:
+        self.message = "…"
+
+    async def on_initialized_async(self) -> None:
+        await load_js_module("main.js", "./main.js")
+        self.message = get_message("Ada")
+
+    def greet(self) -> None:
+        console_log([self.message])
+
+    def render(self):
+        return h.div(h.p(self.message), h.button("Greet", on_click=self.greet))
+
+
+def test_a_component_calling_js_import_stubs_renders_under_the_fake():
+    fake = FakeJSRuntime()
+    fake.setup_module("./main.js")
+    fake.setup_import("getMessage", "Ada", module="main.js", returns="Hello, Ada")
+    fake.setup_import("globalThis.console.log", ANY)
+
+    async def scenario():
+        page = render(Greeter, js=fake)
+        await page.settle()
+        page.find("button").click()
+        return page
+
+    page = asyncio.run(scenario())
+    assert page.find_all(".jsinterop-error-boundary") == []
+    assert page.find("p").text == "Hello, Ada"
+    assert [(i.identifier, i.args) for i in fake.invocations] == [
+        ("import", ["./main.js"]), ("getMessage", ["Ada"]), ("globalThis.console.log", [["Hello, Ada"]])]
+    page.dispose()  # the fake serves typed imports until the rendered component is disposed
+    with pytest.raises(JSModuleNotLoadedError):
+        get_message("Ada")
+
+
+def test_render_with_the_default_fake_refuses_an_unplanned_import():
+    async def scenario():
+        page = render(Greeter)
+        await page.settle()
+        return page
+
+    page = asyncio.run(scenario())
+    assert "No setup for the JS call 'import'" in page.find(".jsinterop-error-boundary").text
+    page.dispose()

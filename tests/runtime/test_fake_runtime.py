@@ -12,10 +12,13 @@ from jsinterop import (
     DeserializationError,
     JSDisconnectedException,
     JSException,
+    JSModuleNotLoadedError,
     JSObjectDisposedError,
     JSObjectReference,
     JSRuntime,
     UnsupportedTypeError,
+    js_import,
+    load_js_module,
 )
 from jsinterop.js_runtime import CallKind
 from jsinterop.testing import ANY, FakeJSObject, FakeJSRuntime, UnplannedInvocationError
@@ -399,3 +402,140 @@ def test_js_runtime_on_cpython_says_what_to_do():
 
     with pytest.raises(RuntimeError, match="pass a jsinterop.testing.FakeJSRuntime"):
         js_runtime()
+
+
+# --- typed imports (@js_import stubs) served by the fake -----------------------------------------
+
+@js_import("getMessage", "main.js")
+def get_message(name: str) -> str:
+    """A primitive signature: it gets the fast path."""
+    ...
+
+
+@js_import("globalThis.Math.max")
+def js_max(a: int, b: int) -> int:
+    ...
+
+
+@js_import("sum", "main.js")
+def js_sum(values: list[int], label: str = "") -> float:
+    """Not primitive-only: the general path."""
+    ...
+
+
+def test_typed_imports_are_answered_by_the_fake_while_it_serves_them():
+    assert getattr(get_message, "js_import", None) is not None  # the fast path
+    assert getattr(js_sum, "js_import", None) is None  # the general path
+    fake = FakeJSRuntime()
+    fake.setup_import("getMessage", "Ada", module="main.js", returns="Hello, Ada")
+    fake.setup_import("Math.max", ANY, ANY, returns=lambda a, b: max(a, b))
+    fake.setup_import("sum", module="main.js", returns=6)
+    with fake.serving_typed_imports():
+        assert get_message("Ada") == "Hello, Ada"
+        assert get_message("Ada") == "Hello, Ada"
+        assert js_max(3, 9) == 9
+        result = js_sum([1, 2, 3], "total")
+        assert result == 6.0 and type(result) is float  # the result converted as the page converts it
+    calls = [(i.module, i.identifier, i.args) for i in fake.invocations]
+    assert calls == [("main.js", "getMessage", ["Ada"]), ("main.js", "getMessage", ["Ada"]),
+                     (None, "globalThis.Math.max", [3, 9]), ("main.js", "sum", [[1, 2, 3], "total"])]
+    assert fake.invocations_of("getMessage")[0].kind is CallKind.INVOKE
+    # Served only while active: afterwards the stub looks for its module again, as on the page.
+    with pytest.raises(JSModuleNotLoadedError, match="main.js"):
+        get_message("Ada")
+
+
+def test_strict_mode_names_an_unplanned_import_with_its_module():
+    fake = FakeJSRuntime()
+    with fake.serving_typed_imports():
+        with pytest.raises(UnplannedInvocationError,
+                           match=r"No setup for the @js_import 'getMessage' of the JS module 'main.js' "
+                                 r"with arguments \['Bo'\]"):
+            get_message("Bo")
+        fake.setup_import("getMessage", "Ada", module="main.js", returns="hi")
+        with pytest.raises(UnplannedInvocationError, match="'getMessage'"):
+            get_message("Bo")  # the arguments do not match the setup
+        fake.setup_import("getMessage", returns="hi")  # a global of that name is another function
+        with pytest.raises(UnplannedInvocationError, match="of the JS module 'main.js'"):
+            get_message("Bo")
+        with pytest.raises(UnplannedInvocationError, match=r"'globalThis.Math.max' of globalThis"):
+            js_max(1, 2)
+
+
+def test_loose_mode_answers_the_result_types_default():
+    fake = FakeJSRuntime(strict=False)
+    with fake.serving_typed_imports():
+        assert get_message("Bo") == ""
+        assert js_max(1, 2) == 0
+        assert js_sum([1]) == 0.0
+    assert [i.identifier for i in fake.invocations] == ["getMessage", "globalThis.Math.max", "sum"]
+
+
+def test_arguments_and_results_are_checked_as_in_the_page():
+    fake = FakeJSRuntime(strict=False)
+    fake.setup_import("getMessage", module="main.js", returns=5)
+    with fake.serving_typed_imports():
+        with pytest.raises(UnsupportedTypeError, match="parameter 'a' of 'js_max': expected int"):
+            js_max("x", 2)
+        with pytest.raises(UnsupportedTypeError, match="parameter 'name' of 'get_message': expected str"):
+            get_message(3)
+        with pytest.raises(UnsupportedTypeError, match="parameter 'values' of 'js_sum'"):
+            js_sum([object()])
+        with pytest.raises(TypeError, match=r"js_max\(\) missing 1 required positional argument"):
+            js_max(1)
+        with pytest.raises(DeserializationError, match="the result of 'get_message': expected str, got int"):
+            get_message("Ada")
+    assert [i.identifier for i in fake.invocations] == ["getMessage"]  # refused arguments never reach JS
+
+
+def test_planned_errors_raise_js_exceptions():
+    fake = FakeJSRuntime()
+    fake.setup_import("getMessage", module="main.js", raises="boom")
+    fake.setup_import("sum", module="main.js", raises=JSException("bad", "RangeError"))
+    with fake.serving_typed_imports():
+        with pytest.raises(JSException, match="boom"):
+            get_message("Ada")
+        with pytest.raises(JSException, match="bad") as raised:
+            js_sum([1])
+    assert raised.value.js_name == "RangeError"
+
+
+def test_load_js_module_is_planned_with_setup_module():
+    fake = FakeJSRuntime()
+    module = fake.setup_module("./main.js")
+    with fake.serving_typed_imports():
+        assert run(load_js_module("main.js", "./main.js")) is module
+        with pytest.raises(UnplannedInvocationError, match=r"'import' with arguments \['./other.js'\]"):
+            run(load_js_module("other", "./other.js"))
+    assert [(i.identifier, i.args, i.kind) for i in fake.invocations] == [
+        ("import", ["./main.js"], CallKind.IMPORT), ("import", ["./other.js"], CallKind.IMPORT)]
+    loose = FakeJSRuntime(strict=False)
+    with loose.serving_typed_imports():
+        assert isinstance(run(load_js_module("main.js", "./main.js")), FakeJSObject)
+
+
+def test_serving_nests_and_restores_the_previous_fake():
+    outer, inner = FakeJSRuntime(strict=False), FakeJSRuntime(strict=False)
+    with outer.serving_typed_imports():
+        with inner.serving_typed_imports():
+            get_message("inner")
+        get_message("outer")
+    assert [i.args for i in inner.invocations] == [["inner"]]
+    assert [i.args for i in outer.invocations] == [["outer"]]
+
+
+@js_import("store", "main.js")
+def js_store(key: str, data: bytes, item: Item) -> Item:
+    ...
+
+
+def test_arguments_whose_conversion_needs_pyodide_are_checked_and_recorded_as_given():
+    fake = FakeJSRuntime()
+    fake.setup_import("store", module="main.js", returns=Item("tea", 2.5))
+    with fake.serving_typed_imports():
+        assert js_store("k", b"\x00\x01", Item("milk", 1.0)) == Item("tea", 2.5)  # returned as planned
+        with pytest.raises(UnsupportedTypeError, match="parameter 'data' of 'js_store': expected bytes"):
+            js_store("k", "not bytes", Item("milk", 1.0))
+        with pytest.raises(UnsupportedTypeError, match=r"parameter 'item' of 'js_store'.*cannot send"):
+            js_store("k", b"", object())
+    assert fake.invocations_of("store")[0].args == ["k", b"\x00\x01", Item("milk", 1.0)]

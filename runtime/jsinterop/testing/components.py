@@ -17,6 +17,7 @@ from ..components.dom import CONTAINER_ID, EventArgs
 from ..components.renderer import Renderer
 from ..components.routing import NavigationManager
 from ..interop.runtime import JSRuntime
+from ..typed.imports import ImportServer, serve_imports
 from .fake_runtime import FakeJSRuntime
 from .fakedom import FakeDom, FakeNode
 
@@ -76,6 +77,8 @@ class RenderedComponent:
         self.dom = dom
         self.js = js
         self.navigation: NavigationManager = NavigationManager()
+        self._serving: tuple[ImportServer | None] | None = None
+        """While a FakeJSRuntime serves the component's typed imports: the server it replaced."""
 
     @property
     def markup(self) -> str:
@@ -115,8 +118,12 @@ class RenderedComponent:
         await self.renderer.settle()
 
     def dispose(self) -> None:
-        """Remove the component, disposing it and its children."""
+        """Remove the component, disposing it and its children; its FakeJSRuntime stops serving
+        ``@js_import`` stubs."""
         self.renderer.unmount()
+        if self._serving is not None:
+            serve_imports(self._serving[0])
+            self._serving = None
 
 
 def render(component: type[Component], *, js: JSRuntime | None = None, path: str = "/",
@@ -125,8 +132,13 @@ def render(component: type[Component], *, js: JSRuntime | None = None, path: str
     """Render ``component`` with ``params`` into a fake DOM. ``js`` (default: a strict
     :class:`FakeJSRuntime`) is what ``inject()`` gives fields annotated ``JSRuntime``; ``path`` is the
     location of the in-memory :class:`NavigationManager` (``page.navigation.navigate_to(...)``);
-    ``debug`` renders as a page booted with ``boot({debug: true})`` (warnings about what ``h`` dropped)."""
+    ``debug`` renders as a page booted with ``boot({debug: true})`` (warnings about what ``h`` dropped).
+
+    A :class:`FakeJSRuntime` ``js`` also answers the ``@js_import`` stubs and ``load_js_module`` calls
+    the component makes (see :meth:`FakeJSRuntime.setup_import`), until :meth:`RenderedComponent.dispose`
+    or the end of the test (the pytest plugin stops it)."""
     js = js if js is not None else FakeJSRuntime()
+    serving = (serve_imports(js),) if isinstance(js, FakeJSRuntime) else None
     dom = FakeDom()
     navigation = NavigationManager(path)
     renderer = Renderer(dom, {JSRuntime: js, NavigationManager: navigation, **(services or {})},
@@ -134,4 +146,5 @@ def render(component: type[Component], *, js: JSRuntime | None = None, path: str
     instance = renderer.mount(component, CONTAINER_ID, **params)
     rendered = RenderedComponent(instance, renderer, dom, js)
     rendered.navigation = navigation
+    rendered._serving = serving
     return rendered

@@ -13,20 +13,30 @@ receive them (dataclasses as camelCase dicts), planned results are serialized an
 to the ``returns`` type the code asked for, so a value that cannot cross the real boundary fails
 here too. Results that are objects held by reference are :class:`FakeJSObject`, which take their
 own setups (``fake.setup_module("./x.js")`` plans an ``import``).
+
+It also answers ``@js_import`` stubs while it serves them (``with fake.serving_typed_imports():``, or
+for a component rendered with it by :func:`jsinterop.testing.components.render`)::
+
+    fake.setup_import("getMessage", "Ada", module="main.js", returns="Hello, Ada")
+    with fake.serving_typed_imports():
+        assert get_message("Ada") == "Hello, Ada"
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import JSException
 from ..interop.runtime import GLOBAL_TARGET, REFERENCE_KINDS, CallKind, JSObjectReference, JSRuntime, JSTransport
 from ..interop.references import WireReference
 from ..interop.serialization import serialize
+from ..typed.imports import JSImport, serve_imports
+from ..typed.marshalling import Marshaller
 
 __all__ = ["ANY", "FakeJSObject", "FakeJSRuntime", "Invocation", "Setup", "UnplannedInvocationError"]
 
@@ -60,6 +70,8 @@ class Invocation:
     """What was asked: a call, a void call, get/set of a value, a constructor, an import."""
     target: FakeJSObject | None
     """The object the identifier was resolved from, or None for globalThis."""
+    module: str | None = None
+    """For a ``@js_import`` stub of a JS module, the module's name (as in ``@js_import(..., module)``)."""
 
 
 @dataclasses.dataclass
@@ -71,6 +83,8 @@ class Setup:
     returns: Any = None
     raises: BaseException | str | None = None
     calls: int = 0
+    module: str | None = None
+    """For a typed import (:meth:`FakeJSRuntime.setup_import`), the JS module it belongs to."""
 
     def matches(self, identifier: str, args: list[Any]) -> bool:
         if identifier != self.identifier:
@@ -293,11 +307,87 @@ class FakeJSRuntime(JSRuntime, _Planner):
     def __init__(self, strict: bool = True) -> None:
         _Planner.__init__(self)
         self.strict = strict
-        JSRuntime.__init__(self, _FakeTransport(self))
+        self._import_setups: list[Setup] = []
+        self._fake_transport = _FakeTransport(self)
+        JSRuntime.__init__(self, self._fake_transport)
 
     def setup_module(self, path: str) -> FakeJSObject:
-        """Plan ``import`` of ``path``; returns the fake module to plan its functions on."""
+        """Plan ``import`` of ``path`` (also ``load_js_module(name, path)`` while serving typed imports);
+        returns the fake module to plan its functions on."""
         module = FakeJSObject(f"module {path}")
         self.setup("import", path, returns=module)
         return module
+
+    # --- typed imports (@js_import stubs) ----------------------------------------------------------
+
+    def setup_import(self, identifier: str, *matchers: Any, module: str | None = None, returns: Any = None,
+                     raises: BaseException | str | None = None) -> Setup:
+        """Plan the answer to the ``@js_import(identifier, module)`` stub called with arguments matching
+        ``matchers`` (as :meth:`setup`; arguments are matched as the stub's marshallers hand them to
+        JavaScript). A global's ``globalThis.`` prefix may be left out. ``returns`` is checked and
+        converted as the page converts a result for primitive and void results (``-> float`` makes
+        ``3`` a ``3.0``, ``-> str`` refuses ``5``); any other result type gets the value as planned."""
+        entry = Setup(_import_name(identifier, module), tuple(matchers) if matchers else None, returns, raises,
+                      module=module)
+        self._import_setups.append(entry)
+        return entry
+
+    @contextlib.contextmanager
+    def serving_typed_imports(self) -> Iterator[FakeJSRuntime]:
+        """Answer ``@js_import`` stubs and ``load_js_module`` with this fake inside the ``with`` block
+        (the previous server is restored after it)."""
+        previous = serve_imports(self)
+        try:
+            yield self
+        finally:
+            serve_imports(previous)
+
+    def call_import(self, stub: JSImport, args: tuple[Any, ...]) -> Any:
+        """Answer a call of ``stub`` (the :class:`~jsinterop.typed.imports.ImportServer` side): its
+        arguments pass the stub's own checks and are recorded as JavaScript receives them."""
+        arrived = [_handed_to_js(m, a) for m, a in zip(stub.params, args)]
+        void = stub.result.exact is type(None)
+        self.invocations.append(Invocation(stub.identifier, arrived, CallKind.INVOKE_VOID if void else CallKind.INVOKE,
+                                           None, stub.module))
+        name = _import_name(stub.identifier, stub.module)
+        entry = next((e for e in reversed(self._import_setups)
+                      if e.module == stub.module and e.matches(name, arrived)), None)
+        if entry is None:
+            if self.strict:
+                where = f"the JS module '{stub.module}'" if stub.module is not None else "globalThis"
+                raise UnplannedInvocationError(
+                    f"No setup for the @js_import '{stub.identifier}' of {where} with arguments {arrived!r} "
+                    f"(strict mode): plan it with setup_import({name!r}, ..., module={stub.module!r})")
+            return _default_of(stub.result)
+        entry.calls += 1
+        if entry.raises is not None:
+            raise entry.raises if isinstance(entry.raises, BaseException) else JSException(str(entry.raises))
+        result = entry.returns
+        if callable(result) and not isinstance(result, (FakeJSObject, type)):
+            result = result(*arrived)
+        return stub.result.from_js(result) if stub.result.exact is not None else result
+
+    async def load_js_module(self, name: str, url: str) -> FakeJSObject:
+        """Answer ``load_js_module(name, url)``: an ``import`` of ``url``, planned with :meth:`setup_module`."""
+        reference = await self.import_module(url)
+        return self._fake_transport._object(reference.live_id())  # type: ignore[return-value]
+
+
+def _import_name(identifier: str, module: str | None) -> str:
+    """A typed import's identifier as the page resolves it (a global's ``globalThis.`` is implied)."""
+    return identifier.removeprefix("globalThis.") if module is None else identifier
+
+
+def _handed_to_js(marshaller: Marshaller, value: Any) -> Any:
+    """``value`` through the marshaller's checks, as JavaScript receives it; a value whose conversion
+    itself needs Pyodide (bytes, datetime, callables, data...) is recorded as given, once checked."""
+    try:
+        return marshaller.to_js(value, [])
+    except ImportError:  # the checks passed; only Pyodide's conversion is missing on CPython
+        return value
+
+
+def _default_of(result: Marshaller) -> Any:
+    """A loose fake's answer to an unplanned typed import: the zero of a primitive result, else None."""
+    return result.exact() if result.exact in (bool, int, float, str) else None
 

@@ -38,6 +38,7 @@ from pathlib import Path
 import pytest
 
 from ..devserver import running_server
+from ..typed.imports import serve_imports
 from .browser import PageDriver, launch_chromium
 
 __all__ = ["pyodide_fixtures_on_shared_browser"]
@@ -52,6 +53,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("jsinterop")
     group.addoption("--jsinterop-dist", default="dist", help="the built site to test (default: dist)")
+
+
+@pytest.fixture(autouse=True)
+def _jsinterop_typed_imports_served_per_test() -> Iterator[None]:
+    """A FakeJSRuntime that ``render()`` made answer ``@js_import`` stubs stops at the end of its test,
+    so no later test is answered by it."""
+    yield
+    serve_imports(None)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import inspect
 import typing
 import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..errors import InteropDefinitionError, JSException, JSModuleNotLoadedError
 from ..interop.blocking import block_on, can_run_sync, require_blocking
@@ -21,7 +21,8 @@ from ..page import js_runtime
 from ..pyodide.host import interop_host
 from .plan import KIND_NAMES, as_js_exception, exact_plan, js_exception_types, marshal_plan
 
-__all__ = ["JSImport", "can_run_sync", "import_module", "js_import", "load_js_module", "require_blocking"]
+__all__ = ["ImportServer", "JSImport", "can_run_sync", "import_module", "js_import", "load_js_module",
+           "require_blocking", "serve_imports"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,9 +31,36 @@ _js_modules: dict[str, Any] = {}
 _loading: dict[str, asyncio.Future[Any]] = {}
 
 
+class ImportServer(Protocol):
+    """What answers ``@js_import`` stubs and :func:`load_js_module` in place of the page (a test's fake
+    runtime on CPython, installed with :func:`serve_imports`)."""
+
+    def call_import(self, stub: JSImport, args: tuple[Any, ...]) -> Any:
+        """Answer a call of ``stub`` with ``args`` (as the caller gave them; the arity is checked)."""
+
+    async def load_js_module(self, name: str, url: str) -> Any:
+        """Answer ``load_js_module(name, url)``."""
+
+
+_server: ImportServer | None = None
+"""The testing seam: while set, stubs and load_js_module are answered by it. It is consulted only where a
+stub has no JS function yet (which, in the page, is its first call), so the page's calls never see it."""
+
+
+def serve_imports(server: ImportServer | None) -> ImportServer | None:
+    """Make ``server`` answer ``@js_import`` stubs and :func:`load_js_module` (None: the page does again);
+    returns the server it replaces. ``jsinterop.testing``'s FakeJSRuntime uses it on CPython; a stub
+    already bound to its JS function in the page keeps calling it."""
+    global _server
+    previous, _server = _server, server
+    return previous
+
+
 async def load_js_module(name: str, url: str) -> Any:
     """Load the ES module at ``url`` (relative to the document) under ``name``, for
     ``@js_import(..., name)`` (JSHost.ImportAsync). Loading the same name twice loads it once."""
+    if _server is not None:
+        return await _server.load_js_module(name, url)
     if name in _js_modules:
         return _js_modules[name]
     if name not in _loading:
@@ -107,6 +135,8 @@ class JSImport:
             raise TypeError(f"{self.__qualname__}() takes {len(self.params)} argument(s) but {len(args)} were given")
         target = self._target
         if target is None:
+            if _server is not None:
+                return _server.call_import(self, args)
             target = self._target = self._resolve()
         if self._simple:
             try:
@@ -185,8 +215,11 @@ def _fast_import(stub: JSImport) -> Callable[..., Any] | None:
     as_float = rtype is float
 
     def resolve(*args: Any) -> Any:
-        """The first call: find the JS function, put its guard in place, and call it."""
+        """The first call: find the JS function, put its guard in place, and call it (while an
+        :class:`ImportServer` serves imports, every call comes here and takes the general path to it)."""
         nonlocal target
+        if _server is not None and stub._target is None:
+            return slow(*args)
         if stub._target is None:
             stub._target = stub._resolve()
         target = interop_host().guardCall(stub._target, stub._this, [KIND_NAMES[k] for k in kinds],

@@ -325,9 +325,8 @@ def _data(tp: Any, where: str) -> Marshaller:
                 return host.fromColumns(js_shape(), text, _ffi().to_js(buffers))
             except columns.NotColumnar:
                 pass  # the general path converts it or names what is wrong
-        ffi = _ffi()
-        wire = serialize(v, where)
-        return ffi.to_js(wire, dict_converter=_object_from_entries())
+        wire = serialize(v, where)  # first: its checks run on CPython too (a test's fake runtime)
+        return _ffi().to_js(wire, dict_converter=_object_from_entries())
 
     def from_js(v: Any) -> Any:
         host = _interop_host() if is_js_proxy(v) else None
