@@ -233,6 +233,44 @@ def test_a_submit_button_runs_on_submit_and_prevent_default_keeps_the_page(py):
     assert after == [href, "kept", "coffee"]
 
 
+def test_an_option_added_by_a_re_render_prevents_the_default_before_python_runs(py):
+    # The patcher runs the option's listener before the element's forwarding one, also when a later
+    # render adds the option to an element that already listens. A checkbox's click toggles it unless
+    # prevented (the browser reverts it after the dispatch).
+    states = py("""
+    class Box(Component):
+        prevent = False
+        clicks = 0
+
+        def click(self):
+            type(self).clicks += 1
+
+        def render(self):
+            return h.input(type="checkbox", id="option-box", on_click=self.click,
+                           prevent_default="click" if self.prevent else None)
+
+    box_root = js.document.createElement("div")
+    box_root.id = "box-root"
+    js.document.body.append(box_root)
+    box = mount(Box, "#box-root")
+    element = js.document.getElementById("option-box")
+    element.click()
+    toggled = element.checked
+    box.prevent = True
+    box.state_has_changed()
+    box._renderer.flush()
+    element.click()
+    prevented = element.checked
+    box.prevent = False
+    box.state_has_changed()
+    box._renderer.flush()
+    element.click()
+    box_root.remove()
+    [toggled, prevented, element.checked, Box.clicks]
+    """)
+    assert states == [True, True, False, 3]
+
+
 NO_CSP_FILES = {
     "custom-boot.html": Path(__file__).with_name("custom_boot.html"),
     "custom-boot.mjs": Path(__file__).with_name("custom_boot.mjs"),
