@@ -14,8 +14,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Protocol
 
-__all__ = ["CONTAINER_ID", "ELEMENT", "EVENT_OPTIONS", "INSERT", "LISTEN", "OPERATIONS", "REMOVE", "REMOVE_ATTR", "SET_ATTR",
-           "SET_TEXT", "TEXT", "UNLISTEN", "DomBackend", "EventArgs", "Op"]
+__all__ = ["CONTAINER_ID", "ELEMENT", "EVENT_OPTIONS", "INSERT", "LISTEN", "OPERATIONS", "REMOVE", "REMOVE_ATTR",
+           "SET_ATTR", "SET_TEXT", "TEXT", "UNLISTEN", "DomBackend", "EventArgs", "Op"]
 
 CONTAINER_ID = 0
 """The node id of the element the app renders into (``mount``'s selector); rendered nodes count from 1."""

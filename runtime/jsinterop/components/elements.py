@@ -22,8 +22,8 @@ from typing import Any
 from ..errors import MarkupError
 
 __all__ = ["HTML_NAMESPACE", "MATHML_NAMESPACE", "SVG_NAMESPACE", "XLINK_NAMESPACE", "ComponentNode", "Element",
-           "EventOptions", "Node", "Text", "attribute_name", "children_namespace", "element_namespace", "h", "is_javascript_url",
-           "valid_attribute_name", "valid_element_name"]
+           "EventOptions", "Node", "Text", "attribute_name", "children_namespace", "element_namespace", "h",
+           "is_javascript_url", "valid_attribute_name", "valid_element_name"]
 
 HTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 """The namespace of HTML elements (``document.createElement``)."""

@@ -26,8 +26,10 @@ from typing import Any
 
 from ..errors import UnsafeURLWarning
 from .component import Component, ElementReference, InjectedField
-from .dom import ELEMENT, EVENT_OPTIONS, INSERT, LISTEN, REMOVE, REMOVE_ATTR, SET_ATTR, SET_TEXT, TEXT, UNLISTEN, DomBackend, Op
-from .elements import HTML_NAMESPACE, ComponentNode, Element, EventOptions, Node, Text, children_namespace, element_namespace, h
+from .dom import (ELEMENT, EVENT_OPTIONS, INSERT, LISTEN, REMOVE, REMOVE_ATTR, SET_ATTR, SET_TEXT, TEXT, UNLISTEN,
+                  DomBackend, Op)
+from .elements import (HTML_NAMESPACE, ComponentNode, Element, EventOptions, Node, Text, children_namespace,
+                       element_namespace, h)
 
 __all__ = ["Renderer"]
 
@@ -315,7 +317,7 @@ class Renderer:
                 self._warn_dropped(vnode)
             for name, value in vnode.attrs.items():
                 self._emit((SET_ATTR, node_id, name, value))
-            if vnode.event_options is not None:  # before the listeners: the page's run first
+            if vnode.event_options is not None:  # before the listeners: in the page, the options run first
                 for event, (prevent, stop) in vnode.event_options.items():
                     self._emit((EVENT_OPTIONS, node_id, event, prevent, stop))
             for event, handler in vnode.events.items():
