@@ -30,6 +30,15 @@ function summarize(event) {
   };
 }
 
+/** The listeners of event options (dom.py's EVENT_OPTIONS), by (preventDefault ? 1 : 0) + (stopPropagation ? 2 : 0):
+ * shared by every element, so an option costs no closure and an event no allocation. */
+const OPTION_LISTENERS = [
+  null,
+  (event) => event.preventDefault(),
+  (event) => event.stopPropagation(),
+  (event) => { event.preventDefault(); event.stopPropagation(); },
+];
+
 export class DomPatcher {
   /**
    * @param {Element} container the element the app renders into (node id CONTAINER_ID)
@@ -38,6 +47,7 @@ export class DomPatcher {
   constructor(container, dispatch, { debug = false, render = null } = {}) {
     this.nodes = new Map([[CONTAINER_ID, container]]);
     this.listeners = new Map(); // id -> Map(event -> listener)
+    this.options = new Map(); // id -> Map(event -> one of OPTION_LISTENERS)
     this.listenerCount = 0;
     this.dispatch = dispatch;
     this.render = render;
@@ -142,9 +152,39 @@ export class DomPatcher {
           }
           break;
         }
+        case "event_options":
+          this.#setOptions(op[1], op[2], OPTION_LISTENERS[(op[3] ? 1 : 0) + (op[4] ? 2 : 0)]);
+          break;
         default:
           throw new Error(`Unknown DOM operation ${JSON.stringify(op)}`);
       }
+    }
+  }
+
+  /**
+   * Replaces what element `id` does with `type` events before its handler (`listener`, one of
+   * OPTION_LISTENERS, or null for nothing). It is synchronous, in the event's dispatch: the only time
+   * preventDefault() works, and Python's handler runs too late. It runs before the element's forwarding
+   * listener, which is re-added after it when it was there first (listeners run in the order added).
+   */
+  #setOptions(id, type, listener) {
+    const element = this.nodes.get(id);
+    let own = this.options.get(id);
+    const previous = own?.get(type);
+    if (previous) {
+      element.removeEventListener(type, previous);
+      own.delete(type);
+      this.listenerCount--;
+    }
+    if (!listener) return;
+    if (!own) this.options.set(id, (own = new Map()));
+    own.set(type, listener);
+    this.listenerCount++;
+    element.addEventListener(type, listener);
+    const forwarding = this.listeners.get(id)?.get(type);
+    if (forwarding) {
+      element.removeEventListener(type, forwarding);
+      element.addEventListener(type, forwarding);
     }
   }
 
@@ -156,15 +196,20 @@ export class DomPatcher {
       const id = this.ids.get(node);
       if (id !== undefined) {
         this.nodes.delete(id);
-        const own = this.listeners.get(id);
-        if (own) {
-          for (const [type, listener] of own) node.removeEventListener(type, listener);
-          this.listenerCount -= own.size;
-          this.listeners.delete(id);
-        }
+        this.#drop(this.listeners, id, node);
+        this.#drop(this.options, id, node);
       }
       for (let child = node.firstChild; child; child = child.nextSibling) walker.push(child);
     }
+  }
+
+  /** Removes the listeners `table` (listeners or options) holds for node `id`. */
+  #drop(table, id, node) {
+    const own = table.get(id);
+    if (!own) return;
+    for (const [type, listener] of own) node.removeEventListener(type, listener);
+    this.listenerCount -= own.size;
+    table.delete(id);
   }
 
   /** The element a Python ElementReference names. */
@@ -202,10 +247,12 @@ export class DomPatcher {
   /** Detaches from Python: listeners removed, nothing dispatched or rendered afterwards. */
   close() {
     this.observer?.disconnect();
-    for (const [id, own] of this.listeners) {
-      for (const [type, listener] of own) this.nodes.get(id)?.removeEventListener(type, listener);
+    for (const table of [this.listeners, this.options]) {
+      for (const [id, own] of table) {
+        for (const [type, listener] of own) this.nodes.get(id)?.removeEventListener(type, listener);
+      }
+      table.clear();
     }
-    this.listeners.clear();
     this.listenerCount = 0;
     // The renderer's callbacks are Python proxies made for this patcher alone: release them.
     for (const callback of new Set([this.dispatch, this.render])) callback?.destroy?.();

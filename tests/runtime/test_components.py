@@ -611,11 +611,14 @@ def test_the_fake_dom_applies_exactly_the_operations_of_the_dom_table():
                 (dom.INSERT, root, 1, None), (dom.INSERT, 1, 3, None), (dom.INSERT, root, 2, 1),
                 (dom.SET_TEXT, 3, "b"), (dom.SET_ATTR, 1, "title", "t"), (dom.SET_ATTR, 1, "lang", "en"),
                 (dom.REMOVE_ATTR, 1, "lang"), (dom.LISTEN, 1, "click"), (dom.LISTEN, 1, "input"),
-                (dom.UNLISTEN, 1, "input"), (dom.REMOVE, 2)])
+                (dom.UNLISTEN, 1, "input"), (dom.EVENT_OPTIONS, 1, "click", True, False),
+                (dom.EVENT_OPTIONS, 1, "submit", False, True), (dom.EVENT_OPTIONS, 1, "submit", False, False),
+                (dom.REMOVE, 2)])
     assert {op[0] for op in fake.applied} == set(dom.OPERATIONS)
     assert fake.container is fake.nodes[root]
     assert [c.markup() for c in fake.container.children] == ['<p title="t">b</p>']
     assert fake.nodes[1].listeners == {"click"} and 2 not in fake.nodes
+    assert fake.nodes[1].event_options == {"click": (True, False)}
     with pytest.raises(ValueError, match="unknown DOM operation"):
         fake.apply([("replace", 1)])
 
@@ -698,3 +701,112 @@ def test_render_with_the_default_fake_refuses_an_unplanned_import():
     page = asyncio.run(scenario())
     assert "No setup for the JS call 'import'" in page.find(".jsinterop-error-boundary").text
     page.dispose()
+
+
+# --- forms: prevent_default= / stop_propagation= (Blazor's @onsubmit:preventDefault) and submit buttons --
+
+class AddItem(Component):
+    """The expenses form: a field and a submit button; submitting adds the draft and must not reload."""
+
+    def on_initialized(self) -> None:
+        self.items: list[str] = []
+        self.draft = ""
+        self.clicks = 0
+
+    def edit(self, e: EventArgs) -> None:
+        self.draft = e.value
+
+    def add(self) -> None:
+        self.items.append(self.draft)
+
+    def count(self) -> None:
+        self.clicks += 1
+
+    def render(self):
+        return h.div(h.form(h.input(on_input=self.edit, id="draft"), h.button(h.span("Add"), id="add"),
+                            h.button("Count", type="button", on_click=self.count, id="count"),
+                            on_submit=self.add, prevent_default="submit", id="form"),
+                     h.ul([h.li(item) for item in self.items]))
+
+
+def test_clicking_a_submit_button_submits_its_form_and_prevent_default_is_recorded():
+    page = render(AddItem)
+    page.find("#draft").input("milk")
+    clicked = page.find("#add").click()
+    assert page.find("ul").markup == "<ul><li>milk</li></ul>"
+    assert clicked.default_prevented is False and clicked.delivered == []
+    submitted = clicked.caused
+    assert submitted is not None and submitted.type == "submit" and submitted.default_prevented is True
+    assert submitted.delivered == [page.find("#form").node.id]
+    assert [event.type for event in page.dom.events] == ["input", "click", "submit"]
+    assert page.find("span").click().caused is not None  # a click inside the button is the button's
+    assert len(page.instance.items) == 2
+    assert page.find("#form").submit().default_prevented  # Enter in a field
+    assert len(page.instance.items) == 3
+    # The options are not attributes: nothing of them reaches the DOM as one.
+    assert 'prevent' not in page.markup and "prevent-default" not in page.find("#form").attrs
+
+
+def test_buttons_that_do_not_submit_and_a_prevented_click_leave_the_form_alone():
+    page = render(AddItem)
+    assert page.find("#count").click().caused is None  # type=button
+    assert page.instance.clicks == 1 and page.instance.items == []
+
+    class Guarded(Component):
+        submitted = 0
+
+        def submit(self) -> None:
+            self.submitted += 1
+
+        def render(self):
+            return h.form(h.div(h.input(type="submit", id="go"), h.button("Reset", type="reset", id="reset"),
+                                on_click=lambda: None, prevent_default=("click",)),
+                          h.input(type="submit", id="plain", disabled=True), on_submit=self.submit)
+
+    guarded = render(Guarded)
+    assert guarded.find("#go").click().default_prevented and guarded.instance.submitted == 0
+    assert guarded.find("#reset").click().caused is None
+    with pytest.raises(AssertionError, match="<input> has no 'click' handler"):
+        guarded.find("#plain").click()  # disabled: no submit, and no handler got the click
+    assert guarded.instance.submitted == 0
+
+
+def test_stop_propagation_stops_the_event_bubbling_to_the_ancestors_handlers():
+    seen: list[str] = []
+
+    class Nested(Component):
+        stop = True
+
+        def render(self):
+            inner = h.button("in", on_click=lambda: seen.append("button"), type="button",
+                             stop_propagation="click" if self.stop else None)
+            return h.div(h.p(inner, on_click=lambda: seen.append("p")), on_click=lambda: seen.append("div"))
+
+    page = render(Nested)
+    event = page.find("button").click()
+    assert seen == ["button"] and event.propagation_stopped and not event.default_prevented
+    page.instance.stop = False  # a re-render takes the option away
+    page.instance.state_has_changed()
+    page.flush()
+    seen.clear()
+    assert not page.find("button").click().propagation_stopped
+    assert seen == ["button", "p", "div"]  # events bubble, as in the browser
+
+
+def test_prevent_default_without_a_handler_and_on_several_events():
+    node = h.a("x", href="/elsewhere", prevent_default=["click", "key_down"], stop_propagation="click")
+    assert node.event_options == {"click": (True, True), "keydown": (True, False)}
+    assert node.attrs == {"href": "/elsewhere"} and node.events == {}
+    page = render(static(h.div(node)))
+    link = page.find("a").node
+    assert link.event_options == node.event_options and link.listeners == set()
+    assert (dom.EVENT_OPTIONS, link.id, "click", True, True) in page.dom.applied
+    assert page.dom.dispatch(link.id, "click", lambda *_: None).default_prevented
+
+
+@pytest.mark.parametrize("value", [1, "", [], ["submit", ""], ["submit", 2], {"submit"}, "sub mit", b"submit"])
+@pytest.mark.parametrize("option", ["prevent_default", "stop_propagation"])
+def test_a_bad_event_option_is_refused_naming_the_tag_and_the_option(option, value):
+    with pytest.raises(MarkupError, match=f"{option} on <form>") as caught:
+        h.form(on_submit=lambda: None, **{option: value})
+    assert caught.value.tag == "form" and caught.value.attribute == option

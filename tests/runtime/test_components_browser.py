@@ -181,6 +181,96 @@ def test_a_name_the_dom_refuses_in_a_re_render_shows_the_error_boundary(py):
     assert "MarkupError: ' bad name' is not a valid attribute name" in shown
 
 
+def test_a_submit_button_runs_on_submit_and_prevent_default_keeps_the_page(py):
+    # Python's handler runs after the event's dispatch; the patcher calls preventDefault() in it, or the
+    # form's submission would reload the page (and end the session's Python).
+    before = py("""
+    from pyodide.ffi import create_proxy
+
+    class Expenses(Component):
+        items = []
+        outside = 0
+
+        def add(self):
+            self.items = [*self.items, js.document.getElementById("expense").value]
+
+        def count(self):
+            type(self).outside += 1
+
+        def render(self):
+            return h.div(h.form(h.input(id="expense", value="coffee"),
+                                h.button(h.span("Add", id="expense-add-label"), id="expense-add"),
+                                h.button("in", type="button", id="expense-inner", on_click=lambda: None,
+                                         stop_propagation="click"),
+                                on_submit=self.add, prevent_default="submit", id="expense-form"),
+                         h.ul([h.li(item) for item in self.items], id="expense-list"), on_click=self.count)
+
+    expenses_root = js.document.createElement("div")
+    expenses_root.id = "expenses-root"
+    js.document.body.append(expenses_root)
+    expenses = mount(Expenses, "#expenses-root")
+    seen = []
+    record = create_proxy(lambda event: seen.append(bool(event.defaultPrevented)))
+    js.window.addEventListener("submit", record)  # bubbles here after the form's own listeners
+    js.window.formMarker = "kept"
+    js.document.getElementById("expense-add-label").click()  # a click inside the submit button
+    js.document.getElementById("expense-inner").click()  # stop_propagation: the div's on_click misses it
+    js.window.removeEventListener("submit", record)
+    record.destroy()
+    expenses._renderer.flush()
+    [js.location.href, seen, Expenses.outside, list(expenses.items),
+     js.document.getElementById("expense-form").hasAttribute("prevent-default")]
+    """)
+    href, seen, outside, items, attribute = before
+    assert seen == [True] and items == ["coffee"] and attribute is False
+    assert outside == 1  # the submit button's click bubbled to the div; the stopped one did not
+    after = py("""
+    await asyncio.sleep(0.3)  # time for a navigation the click would have started
+    after = [js.location.href, js.window.formMarker, js.document.getElementById("expense-list").textContent]
+    js.document.getElementById("expenses-root").remove()
+    after
+    """)
+    assert after == [href, "kept", "coffee"]
+
+
+def test_an_option_added_by_a_re_render_prevents_the_default_before_python_runs(py):
+    # The patcher runs the option's listener before the element's forwarding one, also when a later
+    # render adds the option to an element that already listens. A checkbox's click toggles it unless
+    # prevented (the browser reverts it after the dispatch).
+    states = py("""
+    class Box(Component):
+        prevent = False
+        clicks = 0
+
+        def click(self):
+            type(self).clicks += 1
+
+        def render(self):
+            return h.input(type="checkbox", id="option-box", on_click=self.click,
+                           prevent_default="click" if self.prevent else None)
+
+    box_root = js.document.createElement("div")
+    box_root.id = "box-root"
+    js.document.body.append(box_root)
+    box = mount(Box, "#box-root")
+    element = js.document.getElementById("option-box")
+    element.click()
+    toggled = element.checked
+    box.prevent = True
+    box.state_has_changed()
+    box._renderer.flush()
+    element.click()
+    prevented = element.checked
+    box.prevent = False
+    box.state_has_changed()
+    box._renderer.flush()
+    element.click()
+    box_root.remove()
+    [toggled, prevented, element.checked, Box.clicks]
+    """)
+    assert states == [True, True, False, 3]
+
+
 NO_CSP_FILES = {
     "custom-boot.html": Path(__file__).with_name("custom_boot.html"),
     "custom-boot.mjs": Path(__file__).with_name("custom_boot.mjs"),

@@ -14,8 +14,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Protocol
 
-__all__ = ["CONTAINER_ID", "ELEMENT", "INSERT", "LISTEN", "OPERATIONS", "REMOVE", "REMOVE_ATTR", "SET_ATTR",
-           "SET_TEXT", "TEXT", "UNLISTEN", "DomBackend", "EventArgs", "Op"]
+__all__ = ["CONTAINER_ID", "ELEMENT", "EVENT_OPTIONS", "INSERT", "LISTEN", "OPERATIONS", "REMOVE", "REMOVE_ATTR",
+           "SET_ATTR", "SET_TEXT", "TEXT", "UNLISTEN", "DomBackend", "EventArgs", "Op"]
 
 CONTAINER_ID = 0
 """The node id of the element the app renders into (``mount``'s selector); rendered nodes count from 1."""
@@ -33,6 +33,7 @@ INSERT = "insert"
 REMOVE = "remove"
 LISTEN = "listen"
 UNLISTEN = "unlisten"
+EVENT_OPTIONS = "event_options"
 
 OPERATIONS: dict[str, str] = {
     ELEMENT: "(id, tag) creates an HTML element; (id, tag, namespace), inside svg or math: createElementNS",
@@ -44,6 +45,9 @@ OPERATIONS: dict[str, str] = {
     REMOVE: "(id) removes a node and everything inside it",
     LISTEN: "(id, event) starts forwarding an event of an element to the renderer",
     UNLISTEN: "(id, event) stops forwarding it",
+    EVENT_OPTIONS: "(id, event, prevent_default, stop_propagation) makes the element call the event's "
+                   "preventDefault() / stopPropagation() when it reaches it, before any handler of the element "
+                   "(the page calls them synchronously: Python's handler runs too late to); both false: neither",
 }
 """Every DOM operation, by name, with its arguments: the one table the renderer, the page's patcher
 and the fake DOM agree on."""

@@ -22,8 +22,8 @@ from typing import Any
 from ..errors import MarkupError
 
 __all__ = ["HTML_NAMESPACE", "MATHML_NAMESPACE", "SVG_NAMESPACE", "XLINK_NAMESPACE", "ComponentNode", "Element",
-           "Node", "Text", "attribute_name", "children_namespace", "element_namespace", "h", "is_javascript_url",
-           "valid_attribute_name", "valid_element_name"]
+           "EventOptions", "Node", "Text", "attribute_name", "children_namespace", "element_namespace", "h",
+           "is_javascript_url", "valid_attribute_name", "valid_element_name"]
 
 HTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 """The namespace of HTML elements (``document.createElement``)."""
@@ -76,7 +76,7 @@ class Element:
     Build it with :data:`h`, which checks what it may hold; ``dropped`` lists the ``(attribute, value)``
     pairs ``h`` left out (``javascript:`` URLs), for the renderer's debug-mode warning."""
 
-    __slots__ = ("tag", "attrs", "events", "children", "key", "ref", "dropped")
+    __slots__ = ("tag", "attrs", "events", "children", "key", "ref", "dropped", "event_options")
 
     def __init__(self, tag: str, attrs: dict[str, str] | None = None,
                  events: dict[str, Callable[..., Any]] | None = None, children: list[Node] | None = None,
@@ -88,9 +88,19 @@ class Element:
         self.key = key
         self.ref = ref
         self.dropped: tuple[tuple[str, str], ...] | None = None
+        self.event_options: dict[str, EventOptions] | None = None
+        """What the page does with an event before any handler sees it (``prevent_default=``,
+        ``stop_propagation=``), by event name; None when the element has none (most)."""
 
     def __repr__(self) -> str:
         return f"Element({self.tag!r}, {self.attrs!r}, children={self.children!r})"
+
+
+EventOptions = tuple[bool, bool]
+"""An element's options for one event: (prevent its default, stop its propagation), Blazor's
+``@onsubmit:preventDefault`` and ``@onclick:stopPropagation``."""
+
+_NO_OPTIONS: EventOptions = (False, False)
 
 
 class ComponentNode:
@@ -225,8 +235,39 @@ def _children(items: Iterable[Any], out: list[Node]) -> list[Node]:
     return out
 
 
-_ATTRIBUTE, _EVENT, _URL = 0, 1, 2
-_KEYWORDS: dict[str, tuple[int, str]] = {}  # keyword -> (attribute, event or URL attribute; its name)
+_ATTRIBUTE, _EVENT, _URL, _OPTION = 0, 1, 2, 3
+_KEYWORDS: dict[str, tuple[int, str]] = {  # keyword -> (attribute, event, URL attribute or event option; its name)
+    "prevent_default": (_OPTION, "prevent_default"),
+    "stop_propagation": (_OPTION, "stop_propagation"),
+}
+
+
+def _event_names(tag: str, option: str, value: Any) -> list[str]:
+    """The events ``prevent_default=`` or ``stop_propagation=`` names: one name or a list or tuple of
+    names, each spelled as in ``on_<name>`` (``"submit"``, ``"key_down"``)."""
+    names = [value] if type(value) is str else value
+    if not isinstance(names, (list, tuple)) or not names or not all(type(name) is str for name in names):
+        raise MarkupError(f"{option} on <{tag}> must be an event name or a list of event names (as in on_<name>: "
+                          f"{option}=\"submit\"), got {value!r}", tag, option)
+    events = []
+    for name in names:
+        event = name.replace("_", "")
+        if not event.isalnum():
+            raise MarkupError(f"{option} on <{tag}> names the event {name!r}: an event name is letters and digits, "
+                              f"as in on_<name> ({option}=\"submit\")", tag, option)
+        events.append(event)
+    return events
+
+
+def _set_option(node: Element, option: str, value: Any) -> None:
+    """Record ``prevent_default=`` or ``stop_propagation=`` on ``node``, for each event it names."""
+    options = node.event_options
+    if options is None:
+        options = node.event_options = {}
+    prevent = option == "prevent_default"
+    for event in _event_names(node.tag, option, value):
+        was = options.get(event, _NO_OPTIONS)
+        options[event] = (True, was[1]) if prevent else (was[0], True)
 
 
 def _keyword(name: str, tag: str) -> tuple[int, str]:
@@ -251,7 +292,10 @@ def _keyword(name: str, tag: str) -> tuple[int, str]:
 
 
 def element(tag: str, *children: Any, key: Any = None, ref: Any = None, **attrs: Any) -> Element:
-    """Build an element; ``on_<event>=handler`` attaches a listener, other keywords are attributes
+    """Build an element; ``on_<event>=handler`` attaches a listener; ``prevent_default="submit"`` and
+    ``stop_propagation="click"`` (an event name or a list of them) make the page call the event's
+    ``preventDefault()`` / ``stopPropagation()`` before Python sees it (Python's handler runs too late to),
+    with or without a handler; other keywords are attributes
     (``True`` sets a boolean attribute, ``False``/``None`` omits it, a ``javascript:`` URL is dropped).
     Raises :class:`~jsinterop.errors.MarkupError` for what the module docstring lists."""
     check = _TAGS.get(tag)
@@ -268,6 +312,9 @@ def element(tag: str, *children: Any, key: Any = None, ref: Any = None, **attrs:
                 if not callable(value):
                     raise TypeError(f"{name} on <{tag}> must be callable, got {type(value).__name__}")
                 events[target] = value
+                continue
+            if kind == _OPTION:
+                _set_option(node, target, value)
                 continue
             if type(value) is not str:
                 value = "" if value is True else str(value)

@@ -26,8 +26,10 @@ from typing import Any
 
 from ..errors import UnsafeURLWarning
 from .component import Component, ElementReference, InjectedField
-from .dom import ELEMENT, INSERT, LISTEN, REMOVE, REMOVE_ATTR, SET_ATTR, SET_TEXT, TEXT, UNLISTEN, DomBackend, Op
-from .elements import HTML_NAMESPACE, ComponentNode, Element, Node, Text, children_namespace, element_namespace, h
+from .dom import (ELEMENT, EVENT_OPTIONS, INSERT, LISTEN, REMOVE, REMOVE_ATTR, SET_ATTR, SET_TEXT, TEXT, UNLISTEN,
+                  DomBackend, Op)
+from .elements import (HTML_NAMESPACE, ComponentNode, Element, EventOptions, Node, Text, children_namespace,
+                       element_namespace, h)
 
 __all__ = ["Renderer"]
 
@@ -315,6 +317,9 @@ class Renderer:
                 self._warn_dropped(vnode)
             for name, value in vnode.attrs.items():
                 self._emit((SET_ATTR, node_id, name, value))
+            if vnode.event_options is not None:  # before the listeners: in the page, the options run first
+                for event, (prevent, stop) in vnode.event_options.items():
+                    self._emit((EVENT_OPTIONS, node_id, event, prevent, stop))
             for event, handler in vnode.events.items():
                 mounted.handlers[event] = handler
                 self._listeners[(node_id, event)] = mounted
@@ -372,6 +377,8 @@ class Renderer:
             for name, value in new.attrs.items():
                 if previous.attrs.get(name) != value:
                     self._emit((SET_ATTR, old.id, name, value))
+        if new.event_options != previous.event_options:
+            self._patch_event_options(old.id, previous.event_options or {}, new.event_options or {})
         if new.events or old.handlers:
             self._patch_events(old, new.events)
         old.owner = owner
@@ -381,6 +388,14 @@ class Renderer:
             old.children = self._patch_children(old, new.children, owner)
         old.vnode = new
         return old
+
+    def _patch_event_options(self, node_id: int, old: dict[str, EventOptions], new: dict[str, EventOptions]) -> None:
+        for event in old:
+            if event not in new:
+                self._emit((EVENT_OPTIONS, node_id, event, False, False))
+        for event, options in new.items():
+            if old.get(event) != options:
+                self._emit((EVENT_OPTIONS, node_id, event, *options))
 
     def _patch_events(self, old: _Mounted, events: dict[str, Callable[..., Any]]) -> None:
         if events.keys() != old.handlers.keys():

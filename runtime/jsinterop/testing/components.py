@@ -19,7 +19,7 @@ from ..components.routing import NavigationManager
 from ..interop.runtime import JSRuntime
 from ..typed.imports import ImportServer, serve_imports
 from .fake_runtime import FakeJSRuntime
-from .fakedom import FakeDom, FakeNode
+from .fakedom import FakeDom, FakeEvent, FakeNode
 
 __all__ = ["ElementHandle", "RenderedComponent", "render"]
 
@@ -46,26 +46,40 @@ class ElementHandle:
         """Its HTML."""
         return self.node.markup()
 
-    def trigger(self, event: str, **fields: Any) -> None:
-        """Fire ``event`` (with EventArgs fields such as ``value=`` or ``key=``), as the browser would."""
-        if event not in self.node.listeners:
+    def trigger(self, event: str, **fields: Any) -> FakeEvent:
+        """Fire ``event`` (with EventArgs fields such as ``value=`` or ``key=``), as the browser would: it
+        bubbles to the ancestors' handlers (``stop_propagation=`` stops it), and a click on a submit button
+        submits its form (unless ``prevent_default="click"``). Returns what happened (``default_prevented``,
+        ``caused``...); AssertionError when no handler received it (nor the submit it caused)."""
+        renderer = self._rendered.renderer
+
+        def deliver(node_id: int, dispatched: str) -> None:
+            renderer.dispatch_event(node_id, dispatched,
+                                    EventArgs(event, **fields) if dispatched == event else EventArgs(dispatched))
+
+        record = self._rendered.dom.dispatch(self.node.id, event, deliver)
+        if not record.delivered and (record.caused is None or not record.caused.delivered):
             raise AssertionError(f"<{self.node.tag}> has no '{event}' handler (it listens to "
                                  f"{sorted(self.node.listeners) or 'nothing'})")
-        self._rendered.renderer.dispatch_event(self.node.id, event, EventArgs(event, **fields))
+        return record
 
-    def click(self) -> None:
-        """A click."""
-        self.trigger("click")
+    def click(self) -> FakeEvent:
+        """A click (on a submit button, it submits the form as well)."""
+        return self.trigger("click")
 
-    def change(self, value: Any) -> None:
+    def submit(self) -> FakeEvent:
+        """A form's submission (``on_submit``), as pressing Enter in one of its fields does."""
+        return self.trigger("submit")
+
+    def change(self, value: Any) -> FakeEvent:
         """A committed value change (``on_change``)."""
         self.node.value = value
-        self.trigger("change", value=value)
+        return self.trigger("change", value=value)
 
-    def input(self, value: Any) -> None:
+    def input(self, value: Any) -> FakeEvent:
         """A keystroke-level value change (``on_input``)."""
         self.node.value = value
-        self.trigger("input", value=value)
+        return self.trigger("input", value=value)
 
 
 class RenderedComponent:
