@@ -86,6 +86,17 @@ class Setup:
     module: str | None = None
     """For a typed import (:meth:`FakeJSRuntime.setup_import`), the JS module it belongs to."""
 
+    def answer(self, args: list[Any]) -> Any:
+        """Count a call and give its planned outcome: raise ``raises``, or return ``returns`` (called with
+        the arguments when it is a function)."""
+        self.calls += 1
+        if self.raises is not None:
+            raise self.raises if isinstance(self.raises, BaseException) else JSException(str(self.raises))
+        result = self.returns
+        if callable(result) and not isinstance(result, (FakeJSObject, type)):
+            result = result(*args)
+        return result
+
     def matches(self, identifier: str, args: list[Any]) -> bool:
         if identifier != self.identifier:
             return False
@@ -228,12 +239,7 @@ class _FakeTransport(JSTransport):
                     f"(strict mode): plan it with setup({identifier!r}, ...)")
             result = FakeJSObject(identifier) if kind in REFERENCE_KINDS else None
         else:
-            entry.calls += 1
-            if entry.raises is not None:
-                raise entry.raises if isinstance(entry.raises, BaseException) else JSException(str(entry.raises))
-            result = entry.returns
-            if callable(result) and not isinstance(result, (FakeJSObject, type)):
-                result = result(*arrived)
+            result = entry.answer(arrived)
         if result is _PENDING:
             return _PENDING
         if kind in REFERENCE_KINDS:
@@ -359,12 +365,7 @@ class FakeJSRuntime(JSRuntime, _Planner):
                     f"No setup for the @js_import '{stub.identifier}' of {where} with arguments {arrived!r} "
                     f"(strict mode): plan it with setup_import({name!r}, ..., module={stub.module!r})")
             return _default_of(stub.result)
-        entry.calls += 1
-        if entry.raises is not None:
-            raise entry.raises if isinstance(entry.raises, BaseException) else JSException(str(entry.raises))
-        result = entry.returns
-        if callable(result) and not isinstance(result, (FakeJSObject, type)):
-            result = result(*arrived)
+        result = entry.answer(arrived)
         return stub.result.from_js(result) if stub.result.exact is not None else result
 
     async def load_js_module(self, name: str, url: str) -> FakeJSObject:
