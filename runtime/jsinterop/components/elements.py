@@ -247,14 +247,14 @@ def _event_names(tag: str, option: str, value: Any) -> list[str]:
     names, each spelled as in ``on_<name>`` (``"submit"``, ``"key_down"``)."""
     names = [value] if type(value) is str else value
     if not isinstance(names, (list, tuple)) or not names or not all(type(name) is str for name in names):
-        raise MarkupError(f"{option} on <{tag}> must be an event name or a list of event names (as in on_<name>: "
-                          f"{option}=\"submit\"), got {value!r}", tag, option)
+        raise MarkupError(f"{option} on <{tag}> must be an event name or a list of event names (spelled as in "
+                          f"on_submit: {option}=\"submit\"), got {value!r}", tag, option)
     events = []
     for name in names:
         event = name.replace("_", "")
         if not event.isalnum():
             raise MarkupError(f"{option} on <{tag}> names the event {name!r}: an event name is letters and digits, "
-                              f"as in on_<name> ({option}=\"submit\")", tag, option)
+                              f"spelled as in on_submit ({option}=\"submit\")", tag, option)
         events.append(event)
     return events
 
