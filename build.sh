@@ -149,7 +149,7 @@ case "$cmd" in
     bench)
         ensure_node; ensure_venv; ensure_chromium; ensure_nginx
         "$venv/bin/python" tools/build.py build
-        exec "$venv/bin/python" tools/bench.py "$@"
+        exec "$venv/bin/python" -m jsinterop.tool.bench "$@"
         ;;
     *)
         die "unknown command '$cmd': use one of build, serve, release, test, bench."

@@ -4,8 +4,10 @@
 
 - an import cycle between the package's modules (every import counts: at the top, inside functions,
   under ``TYPE_CHECKING``);
-- a production module (anything outside ``testing/``) importing from ``testing/``; a shim that keeps an
-  old module path working may, when the line says ``# shim``;
+- a production module (anything outside ``testing/`` and ``tool/``, the host-side folders) importing
+  from ``testing/``; a shim that keeps an old module path working may, when the line says ``# shim``;
+- a page-side module (anything outside ``tool/``, ``testing/`` and ``__main__``) importing the host-only
+  toolchain ``tool/`` (the page must never import it); a shim may, when the line says ``# shim``;
 - a module importing another module's ``_private`` name;
 - an import inside a function (or under ``TYPE_CHECKING``) without a comment saying why, on the line or
   the line above (e.g. "only present in Pyodide").
@@ -80,7 +82,8 @@ def import_graph(root: Path, package: str | None = None) -> Graph:
         tree = ast.parse(source, filename=str(path))
         is_package = path.name == "__init__.py"
         edges = graph.edges.setdefault(name, set())
-        production = not name.startswith(f"{package}.testing")
+        host_side = name.startswith((f"{package}.testing", f"{package}.tool")) or name == f"{package}.__main__"
+        production = not host_side
         nested: set[int] = set()
         for outer in ast.walk(tree):
             if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or (
@@ -117,6 +120,9 @@ def import_graph(root: Path, package: str | None = None) -> Graph:
                     edges.add(target)
                 if production and target.startswith(f"{package}.testing") and "# shim" not in lines[node.lineno - 1]:
                     graph.problems.append(f"{where}: production module '{name}' imports from the test helpers "
+                                          f"('{target}')")
+                if production and target.startswith(f"{package}.tool") and "# shim" not in lines[node.lineno - 1]:
+                    graph.problems.append(f"{where}: page-side module '{name}' imports the host-only toolchain "
                                           f"('{target}')")
                 for imported in names:
                     if imported.startswith("_") and not imported.startswith("__"):

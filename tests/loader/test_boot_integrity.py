@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from jsinterop.devserver import DevRequestHandler, DevServer
+from jsinterop.tool.devserver import DevRequestHandler, DevServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.reliability]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from jsinterop.devserver import CONTENT_SECURITY_POLICY
+from jsinterop.tool.devserver import CONTENT_SECURITY_POLICY
 from jsinterop.testing.browser import PageDriver
 
 pytestmark = pytest.mark.browser

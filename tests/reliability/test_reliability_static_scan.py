@@ -366,7 +366,7 @@ def test_the_sources_have_nothing_the_policy_forbids() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in files}
     # The scan covers what it claims to: the loader, the runtime, the site's pages, scripts and styles.
     assert {"loader/channel.mjs", "loader/jsinterop.d.mts", "runtime/jsinterop/py_dispatcher.py",
-            "runtime/jsinterop/devserver.py", "www/index.html", "www/main.mjs", "www/style.css",
+            "runtime/jsinterop/tool/devserver.py", "www/index.html", "www/main.mjs", "www/style.css",
             "www/favicon.svg", "www/app/__init__.py", "www/bench/bench.js"} <= names
     findings = [f for p in files for f in scan_file(p.relative_to(ROOT).as_posix(), p.read_text(encoding="utf-8"))]
     used = {(f.path, f.rule) for f in findings if (f.path, f.rule) in ALLOWED}

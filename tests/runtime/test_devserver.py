@@ -10,8 +10,8 @@ import urllib.parse
 
 import pytest
 
-from jsinterop import devserver
-from jsinterop.devserver import CONTENT_SECURITY_POLICY, make_server, normalize_base_path, running_server
+from jsinterop.tool import devserver
+from jsinterop.tool.devserver import CONTENT_SECURITY_POLICY, make_server, normalize_base_path, running_server
 
 INDEX = b"<!doctype html><html><head><title>t</title></head><body>index</body></html>"
 DEV = b'<meta name="jsinterop-environment" content="Development">'

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from releases import RELEASE_BASE, build_release
 
-import nginx_server
+from jsinterop.tool import nginx_server
 
 
 @pytest.fixture(scope="session")

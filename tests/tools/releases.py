@@ -9,9 +9,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT / "tools") not in sys.path:
-    # release_layout, hosting, nginx_server; appended, so that tools/build.py never shadows PyPI's `build`
-    sys.path.append(str(ROOT / "tools"))
 
 RELEASE_BASE = "/jsi/"
 """The sub-path the session's release is built for and served under."""

@@ -57,6 +57,19 @@ def test_production_code_importing_testing_fails(tmp_path: Path) -> None:
     assert check(root) == ["pkg/app.py:1: production module 'pkg.app' imports from the test helpers ('pkg.testing.fake')"]
 
 
+def test_page_code_importing_the_host_only_toolchain_fails(tmp_path: Path) -> None:
+    root = make_package(tmp_path, {
+        "tool/__init__.py": "",
+        "tool/build.py": "from ..testing import helper\nSTEP = 1\n",
+        "testing/__init__.py": "",
+        "testing/helper.py": "",
+        "page.py": "from .tool.build import STEP\n",
+        "old_path.py": "from .tool import build as _moved  # shim\n",
+        "__main__.py": "from .tool.build import STEP\n",
+    })
+    assert check(root) == ["pkg/page.py:1: page-side module 'pkg.page' imports the host-only toolchain ('pkg.tool.build')"]
+
+
 def test_importing_a_private_name_fails(tmp_path: Path) -> None:
     root = make_package(tmp_path, {"a.py": "_secret = 1\n", "b.py": "from .a import _secret\n"})
     assert check(root) == ["pkg/b.py:1: 'pkg.b' imports the private name '_secret' of 'pkg.a'"]

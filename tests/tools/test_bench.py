@@ -14,15 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("jsinterop_bench_tool", ROOT / "tools" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
-    return bench
-
-
-bench = _load_bench()
+from jsinterop.tool import bench
 
 
 def test_bench_page_produces_every_case(jsinterop_page, jsinterop_server):

@@ -22,15 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 
 
-def _load_build_module():
-    spec = importlib.util.spec_from_file_location("jsinterop_build_tool", ROOT / "tools" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build_tool = _load_build_module()
+from jsinterop.tool import build as build_tool
 
 
 def sha256(path: Path) -> str:
@@ -292,7 +284,7 @@ def test_a_release_that_fails_leaves_the_previous_release_as_it_was(tmp_path, mo
 
 
 def test_a_running_dev_server_keeps_serving_across_a_build_that_changes_files(sources, built, edit):
-    from jsinterop.devserver import running_server
+    from jsinterop.tool.devserver import running_server
 
     with running_server(built) as url:
         edit("www/style.css", "body { color: rebeccapurple; }\n")

@@ -23,9 +23,9 @@ import brotli
 import pytest
 from releases import RELEASE_BASE, ROOT, build_release, copy_sources
 
-import hosting
-import nginx_server
-import release_layout
+from jsinterop.tool import hosting
+from jsinterop.tool import nginx_server
+from jsinterop.tool import release_layout
 
 DIST = ROOT / "dist"
 VERSION = "314.0.7"

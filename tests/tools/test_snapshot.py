@@ -269,7 +269,7 @@ def insecure_origin(page, site: Path) -> Iterator[str]:
     """Serve ``site`` (a release) at a plain-HTTP origin that is not a secure context, for ``page``: this
     machine's own non-loopback address, else (a machine without one) loopback with ``crypto.subtle``
     removed before the page's scripts run, as such an origin has it."""
-    from jsinterop.devserver import make_server
+    from jsinterop.tool.devserver import make_server
 
     address = non_loopback_address()
     server = make_server(site, port=0, host=address or "127.0.0.1", base_path=RELEASE_BASE, quiet=True)
@@ -309,11 +309,7 @@ def test_on_an_insecure_origin_a_tampered_snapshot_is_not_used(jsinterop_page, r
 
 
 def test_old_snapshots_are_pruned_from_the_cache(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("jsinterop_build_tool", Path(__file__).parents[2] / "tools" / "build.py")
-    build = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(build)  # tools/build.py (PyPI's `build` has the same module name)
+    from jsinterop.tool import build
 
     for i in range(5):
         entry = tmp_path / f"key{i}"

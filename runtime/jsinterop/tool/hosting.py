@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from jsinterop import devserver
+from jsinterop.tool import devserver
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Cache-Control of files whose path names their content: a new content gets a new URL."""

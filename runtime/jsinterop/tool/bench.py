@@ -12,14 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "runtime"))
-if str(ROOT / "tools") not in sys.path:
-    sys.path.append(str(ROOT / "tools"))
-
-import nginx_server  # noqa: E402
-from jsinterop.devserver import running_server  # noqa: E402
-from jsinterop.testing.browser import PageDriver, launch_chromium  # noqa: E402
+from jsinterop.testing.browser import PageDriver, launch_chromium
+from jsinterop.tool import nginx_server
+from jsinterop.tool.devserver import running_server
+from jsinterop.tool.paths import CHECKOUT as ROOT
 
 RELEASE_BASE = "/bench-release/"
 """The sub-path nginx serves the benchmarked release under."""

@@ -1,12 +1,12 @@
 // Makes the memory snapshot of a release (run by tools/build.py release, under node):
 //
-//   node tools/snapshot.mjs <stage folder> <out file> <build digest> <package>... -- <module>...
+//   node snapshot.mjs <stage folder> <out file> <build digest> <package>... -- <module>...
 //
 // <stage folder> is a development build (Pyodide's files, pyodide-lock.json, wheels/): the same Pyodide
 // files the release serves. The script boots Pyodide with `_makeSnapshot`, installs the packages (with
 // their dependencies, from the lock), imports the modules, and writes `pyodide.makeMemorySnapshot()`
 // to <out file>, behind jsinterop's header holding <build digest> (64 hex digits: the sha256 of what
-// the snapshot is made from, which tells the snapshots of two builds apart; loader/snapshot-file.mjs). It runs no app code beyond the imports (no main(), no connection to a page), so
+// the snapshot is made from, which tells the snapshots of two builds apart; snapshot-file.mjs of the loader, read from the stage). It runs no app code beyond the imports (no main(), no connection to a page), so
 // Python holds no JavaScript object at snapshot time except by a path from globalThis; Pyodide
 // refuses anything else ("Can't serialize object at index N").
 //
@@ -17,7 +17,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
-import { wrapSnapshot } from "../loader/snapshot-file.mjs";
 
 function fail(message) {
   console.error(`snapshot.mjs: ${message}`);
@@ -27,7 +26,7 @@ function fail(message) {
 const args = process.argv.slice(2);
 const split = args.indexOf("--");
 if (args.length < 4 || split < 3) {
-  fail("usage: node tools/snapshot.mjs <stage folder> <out file> <build digest> <package>... -- <module>...");
+  fail("usage: node snapshot.mjs <stage folder> <out file> <build digest> <package>... -- <module>...");
 }
 const [stage, out, build, ...packages] = args.slice(0, split);
 if (!/^[0-9a-f]{64}$/.test(build)) fail(`the build digest must be 64 hex digits, got ${JSON.stringify(build)}`);
@@ -35,6 +34,8 @@ const modules = args.slice(split + 1);
 const indexURL = pathToFileURL(path.resolve(stage) + path.sep).href;
 
 const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
+// The loader's snapshot file format, from the stage: the same module the release serves.
+const { wrapSnapshot } = await import(new URL("snapshot-file.mjs", indexURL).href);
 const lock = JSON.parse(await readFile(path.join(stage, "pyodide-lock.json"), "utf8"));
 let pyodide;
 try {

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import hosting
+from jsinterop.tool import hosting
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 """Where Debian's libnginx-mod-http-brotli-static puts ngx_brotli's static module."""
