@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# The one entry point of the project.
-#   ./build.sh           build dist/ (Pyodide, pinned wheels, our wheels, the lock, loader, site)
+# The one entry point of the repository. The sample site, www/, is an app project like any other: each
+# command runs the `jsinterop` command of the package (runtime/jsinterop/tool/) for it, into dist/.
+#   ./build.sh           build dist/ (Pyodide, our wheels, the lock, loader, site)
 #   ./build.sh serve     build, then serve dist/ at http://127.0.0.1:${PORT:-8000}/
 #   ./build.sh release   build dist/ for production: content-hashed names, Pyodide under pyodide/<version>/,
 #                        .br/.gz siblings, nginx.conf and _headers (caching, MIME, CSP, fallback), 404.html
-#   ./build.sh test      install what the tests need (Chromium, chromedriver, nginx), build, run the suite
+#   ./build.sh test      install what the tests need (Chromium, chromedriver, nginx), build dist/ with the
+#                        test wheels (pytest, ... for @run_in_pyodide), run the suite
 #   ./build.sh bench     build, then run the benchmark page in headless Chromium (ratios vs raw Pyodide),
 #                        and time a release served by nginx (boot with a warm cache, bytes cold and warm)
 # `./build.sh` and `serve` write the development form of dist/ (plain names, served no-cache); `release`
 # rewrites dist/ in production form. The test suite builds its releases in temporary folders.
 # Extra arguments after `test` go to pytest, e.g. `./build.sh test -k devserver`; after `release`, to
-# tools/build.py (e.g. `--dist DIR`).
+# `jsinterop release` (e.g. `--dist DIR`). Downloads are cached in .cache/ (JSINTEROP_CACHE).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 venv="$root/.venv"
+export JSINTEROP_CACHE="$root/.cache"
+jsinterop=("$venv/bin/python" -m jsinterop)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -130,26 +134,24 @@ cmd=${1:-build}
 case "$cmd" in
     build)
         ensure_node; ensure_venv
-        exec "$venv/bin/python" tools/build.py build "$@"
+        exec "${jsinterop[@]}" build --project www --dist dist "$@"
         ;;
     serve)
         ensure_node; ensure_venv
-        "$venv/bin/python" tools/build.py build
-        exec "$venv/bin/python" -m jsinterop.devserver dist --port "${PORT:-8000}" "$@"
+        exec "${jsinterop[@]}" serve --project www --dist dist "$@"
         ;;
     release)
         ensure_node; ensure_venv
-        exec "$venv/bin/python" tools/build.py release "$@"
+        exec "${jsinterop[@]}" release --project www --dist dist "$@"
         ;;
     test)
         ensure_node; ensure_venv; ensure_node_modules; ensure_chromium; ensure_nginx
-        "$venv/bin/python" tools/build.py build
+        "${jsinterop[@]}" build --project www --dist dist --test
         exec "$venv/bin/python" -m pytest "$@"
         ;;
     bench)
         ensure_node; ensure_venv; ensure_chromium; ensure_nginx
-        "$venv/bin/python" tools/build.py build
-        exec "$venv/bin/python" -m jsinterop.tool.bench "$@"
+        exec "${jsinterop[@]}" bench --project www --dist dist "$@"
         ;;
     *)
         die "unknown command '$cmd': use one of build, serve, release, test, bench."

@@ -70,14 +70,14 @@ def test_dev_layout_records_size_and_sha256_of_every_boot_file(lock):
 def test_lock_has_pinned_and_local_wheels_with_dependencies(lock):
     pins = build_tool.load_pins()
     packages = lock["packages"]
-    for pin in pins["wheel"]:
+    for pin in pins["test-wheel"]:  # ./build.sh test builds dist/ with the test wheels
         entry = packages[pin["name"]]
         assert entry["version"] == pin["version"]
         assert entry["sha256"] == pin["sha256"]
-    for local in pins["local"]:
-        assert local["name"] in packages
     assert sorted(packages["pytest"]["depends"]) == ["iniconfig", "packaging", "pluggy", "pygments"]
     assert packages["app"]["depends"] == ["jsinterop"]
+    # One package, two jobs: jsinterop's host-only dependencies (the command's) are not the page's.
+    assert packages["jsinterop"]["depends"] == []
     assert "jsinterop" in packages["jsinterop"]["imports"]
     for name, entry in packages.items():
         for dep in entry["depends"]:
@@ -90,20 +90,30 @@ def test_lock_keeps_pyodide_info(lock):
     assert lock["info"] == base["info"]
 
 
-def test_local_wheels_are_pure_and_reproducible(tmp_path):
+def test_local_wheels_are_pure_and_reproducible():
+    from jsinterop.tool import wheels
+
     for p in (DIST / "wheels").glob("*.whl"):
         assert p.name.endswith("-py3-none-any.whl"), p.name
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}
-    digests = []
-    for out in (tmp_path / "a", tmp_path / "b"):
-        subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
-                       check=True, capture_output=True, env=env)
-        digests.append(sha256(next(out.glob("jsinterop-*.whl"))))
-    assert digests[0] == digests[1], "two builds of the same sources must give the same wheel"
+    assert wheels.jsinterop_wheel() == wheels.jsinterop_wheel(), "the same sources must give the same wheel"
+    name, data = wheels.jsinterop_wheel()
+    assert (DIST / "wheels" / name).read_bytes() == data
+
+
+def test_jsinterop_wheel_holds_the_package_and_the_loader_but_no_cache():
+    import io
+    import zipfile
+
+    from jsinterop.tool import wheels
+
+    names = zipfile.ZipFile(io.BytesIO(wheels.jsinterop_wheel()[1])).namelist()
+    assert "jsinterop/tool/cli.py" in names and "jsinterop/_loader/jsinterop.mjs" in names
+    assert "jsinterop/tool/pins.toml" in names and "jsinterop/tool/snapshot.mjs" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
 def test_rebuild_with_nothing_changed_is_a_no_op():
-    build = [sys.executable, str(ROOT / "tools" / "build.py"), "build"]
+    build = [sys.executable, str(ROOT / "tools" / "build.py"), "build", "--test"]  # dist/ as ./build.sh test made it
     subprocess.run(build, capture_output=True, text=True, check=True)  # whatever changed since, now built
     before = {p: p.stat().st_mtime_ns for p in DIST.rglob("*") if p.is_file()}
     proc = subprocess.run(build, capture_output=True, text=True, check=True)
@@ -118,12 +128,12 @@ def test_build_into_another_folder_prunes_strays(tmp_path):
     (out / build_tool.DIST_MARKER).write_text("")  # a previous build of ours
     (out / "stale.js").write_text("old")
     (out / "wheels" / "old-0.1-py3-none-any.whl").write_bytes(b"old")
-    dist = build_tool.build(out)
+    dist = build_tool.build(out, test=True)  # as dist/ (./build.sh test)
     assert not (out / "stale.js").exists()
     assert not (out / "wheels" / "old-0.1-py3-none-any.whl").exists()
     assert "-stale.js" in dist.changed
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == sorted(p.relative_to(DIST) for p in DIST.rglob("*"))
-    assert build_tool.build(out).changed == []
+    assert build_tool.build(out, test=True).changed == []
 
 
 def test_tampered_pyodide_download_is_rejected(tmp_path, monkeypatch):
@@ -149,8 +159,7 @@ def test_cached_wheel_with_wrong_hash_is_not_used(tmp_path, monkeypatch):
     assert calls == ["pip download x==1.0"], "a wheel whose hash does not match must be downloaded again"
 
 
-def test_source_digest_follows_content(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_tool, "ROOT", tmp_path)
+def test_source_digest_follows_content(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "a.py").write_text("x = 1\n")
@@ -365,11 +374,11 @@ def test_a_link_out_of_the_project_is_refused_naming_it(sources, built, tmp_path
         assert snapshot_of(built) == before
     finally:
         link.unlink()
-    inside = sources / "www" / "readme.txt"
-    inside.symlink_to(sources / "README.md")
+    inside = sources / "www" / "readme.txt"  # the project is www/ (an app project like any other)
+    inside.symlink_to(sources / "www" / "style.css")
     try:
         assert build_from(sources, built).returncode == 0
-        assert (built / "readme.txt").read_bytes() == (sources / "README.md").read_bytes()
+        assert (built / "readme.txt").read_bytes() == (sources / "www" / "style.css").read_bytes()
         assert not (built / "readme.txt").is_symlink()
     finally:
         inside.unlink()

@@ -1,21 +1,22 @@
-"""./build.sh bench: open the benchmark page of dist/ in headless Chromium, run every case, then
-time a release of the site served by nginx (boot with a warm cache, bytes transferred cold and warm);
-print the table (case, ours, baseline, ratio, target, verdict) and write bench/results.json."""
+"""``jsinterop bench`` (and ./build.sh bench): open the app's benchmark page (``bench/`` of its built
+site, when it has one: the sample site does) in headless Chromium and run every case, then time a
+release of the app served by nginx (boot with a warm cache, bytes transferred cold and warm); print the
+table (case, ours, baseline, ratio, target, verdict) and write ``bench/results.json`` in the project."""
 
 from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from jsinterop.testing.browser import PageDriver, launch_chromium
-from jsinterop.tool import nginx_server
+from jsinterop.tool import build, nginx_server
 from jsinterop.tool.devserver import running_server
-from jsinterop.tool.paths import CHECKOUT as ROOT
+from jsinterop.tool.paths import CHECKOUT
+from jsinterop.tool.project import Project
 
 RELEASE_BASE = "/bench-release/"
 """The sub-path nginx serves the benchmarked release under."""
@@ -115,13 +116,14 @@ def release_cases(driver, url: str, runs: int = 3) -> list[dict]:
     return results
 
 
-def run_release_cases(driver, runs: int) -> list[dict]:
-    """Build a release into a temporary folder, serve it with nginx, and measure :data:`RELEASE_CASES`."""
+def run_release_cases(driver, runs: int, project: Project | None = None) -> list[dict]:
+    """Build a release of ``project`` (default: the sample) into a temporary folder, serve it with
+    nginx, and measure :data:`RELEASE_CASES`."""
     with tempfile.TemporaryDirectory(prefix="jsinterop-bench-release-") as tmp:
-        proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py"), "release", "--dist", tmp,
-                               "--base-path", RELEASE_BASE], capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(f"the release build failed:\n{proc.stdout}{proc.stderr}")
+        try:
+            build.release(Path(tmp), RELEASE_BASE, project)
+        except (build.BuildError, ValueError) as e:
+            raise RuntimeError(f"the release build failed: {e}") from e
         with nginx_server.serving(Path(tmp), RELEASE_BASE) as server:
             return release_cases(driver, server.url, runs)
 
@@ -141,23 +143,28 @@ def table(results: list[dict]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], project: Project | None = None, dist: Path | None = None) -> int:
+    """Run the bench of ``project`` (default: the sample site) whose development build is ``dist``;
+    ``--quick`` in ``argv`` runs each case once."""
     quick = "--quick" in argv
+    project = project or build.sample_project()
+    dist = dist or CHECKOUT / "dist"
     driver = launch_chromium()
     try:
-        results = run_bench(driver, ROOT / "dist", quick=quick)
-        results += run_release_cases(driver, runs=1 if quick else 3)
+        results = run_bench(driver, dist, quick=quick) if (dist / "bench" / "index.html").is_file() else []
+        results += run_release_cases(driver, runs=1 if quick else 3, project=project)
     finally:
         driver.quit()
     print(table(results))
     boot = next((r for r in results if r["id"] == "boot"), None)
     if boot is not None:
         print("\nour boot, median ms per stage: " + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items()))
-    out = ROOT / "bench" / "results.json"
+    # The sample's results go to the repository's bench/ (beside its history); an app's to its own.
+    out = (CHECKOUT if project.root == (CHECKOUT / "www").resolve() else project.root) / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "results": results},
                               indent=2))
-    print(f"\nwrote {out.relative_to(ROOT)}")
+    print(f"\nwrote {build.shown(out)}")
     return 0
 
 

@@ -1,17 +1,26 @@
-"""Build dist/: Pyodide, pinned wheels, our wheels, the lock file, the loader and the sample site.
+"""Build an app's site: Pyodide, jsinterop's and the app's wheels, their dependencies, the lock file,
+the loader, and the app's static files.
 
-Every download is pinned in tools/pins.toml, cached under .cache/ and verified by hash. Every output
+The app is a :class:`~jsinterop.tool.project.Project` (its ``pyproject.toml``); this repository's
+sample site, ``www/``, is one like any other. Every download is pinned (tool/pins.toml for what every
+app gets: Pyodide and the test wheels; the app's own lock files for its dependencies), cached per user
+(:func:`jsinterop.tool.paths.cache_dir`) and verified by hash. Every output
 is written only when its content changes, and files in dist/ that the build no longer produces are
 removed, so a second build with nothing changed touches nothing and finishes in seconds. Changed files
 are written beside dist/ first and moved in when the whole build has succeeded: a build that fails
 leaves dist/ as it was. The build writes only into a folder that is empty or holds a previous build
 (marked by a .jsinterop-dist file).
 
-`release` writes the production form of the same site (tools/release.py: content-hashed names,
-Pyodide in a versioned folder, .br/.gz siblings; tools/hosting.py: nginx.conf and _headers).
+`release` writes the production form of the same site (release_layout.py: content-hashed names,
+Pyodide in a versioned folder, .br/.gz siblings; hosting.py: nginx.conf and _headers).
 
-Usage: python tools/build.py build [--dist DIR]
-       python tools/build.py release [--dist DIR] [--base-path /some/prefix/]
+Only web assets go into the site: never the app's ``.py`` sources (they ship in its wheel), caches,
+its tests or its project files (:data:`NOT_SITE_FILES`). The test wheels (pytest and what
+``@run_in_pyodide`` needs) go only into the builds ``jsinterop test`` makes (``test=True``).
+
+Usage (the `jsinterop` command calls these; tools/build.py runs them for the sample site):
+       python -m jsinterop build [--project DIR] [--dist DIR]
+       python -m jsinterop release [--project DIR] [--dist DIR] [--base-path /some/prefix/]
 """
 
 from __future__ import annotations
@@ -33,9 +42,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsinterop.tool import hosting, release_layout
-from jsinterop.tool.paths import CHECKOUT as ROOT
-from jsinterop.tool.paths import PINS, SNAPSHOT_SCRIPT, cache_dir, loader_dir
+from jsinterop.tool import hosting, release_layout, wheels
+from jsinterop.tool.paths import CHECKOUT, PACKAGE, PINS, SNAPSHOT_SCRIPT, cache_dir, loader_dir
+from jsinterop.tool.project import Project, load_project
 
 CACHE = cache_dir()
 LOCK_NAME = "pyodide-lock.json"
@@ -55,14 +64,15 @@ def sha256_of(path: Path) -> str:
 
 
 def tree_digest(paths: list[Path]) -> str:
-    """A digest of the names and contents of every file under `paths` (files or folders)."""
+    """A digest of the names (relative to each path's parent) and contents of every file under `paths`
+    (files or folders): the same sources give the same digest wherever they are."""
     h = hashlib.sha256()
     for top in paths:
         files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
         for p in files:
             if "__pycache__" in p.parts or p.suffix == ".pyc":
                 continue
-            h.update(str(p.relative_to(ROOT)).encode() + b"\0")
+            h.update(str(p.relative_to(top.parent)).encode() + b"\0")
             h.update(p.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -81,9 +91,9 @@ _MARKER_TEXT = b"This folder is written by jsinterop's tools/build.py: a build d
 
 
 def shown(path: Path) -> str:
-    """``path`` relative to the project when it is in it, with bytes that are not UTF-8 as ``\\xNN``."""
-    if path.is_relative_to(ROOT):
-        path = path.relative_to(ROOT)
+    """``path`` relative to the current folder when it is in it, with bytes that are not UTF-8 as ``\\xNN``."""
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
@@ -255,41 +265,32 @@ def pinned_wheel(pin: dict, python: str) -> Path:
     return dest
 
 
-def local_wheel(spec: dict) -> Path:
-    """A wheel built from this repository's sources; rebuilt only when its sources change."""
-    digest = tree_digest([ROOT / s for s in spec["sources"]])
-    out = CACHE / "local-wheels" / spec["name"]
-    stamp = out / "digest.json"
-    if stamp.exists():
-        record = json.loads(stamp.read_text())
-        wheel = out / record["wheel"]
-        if record["digest"] == digest and wheel.exists():
-            return wheel
-    print(f"  building the {spec['name']} wheel")
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    # A fixed timestamp makes the wheel byte-for-byte reproducible (hatchling honours it).
-    env = dict(os.environ, SOURCE_DATE_EPOCH="315532800")
-    run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT / spec["project"])],
-        f"building the {spec['name']} wheel", env=env)
-    wheels = list(out.glob("*.whl"))
-    if len(wheels) != 1:
-        raise BuildError(f"building {spec['name']} produced {len(wheels)} wheels, expected 1")
-    stamp.write_text(json.dumps({"digest": digest, "wheel": wheels[0].name}))
-    return wheels[0]
+def own_wheels(project: Project) -> list[Path]:
+    """jsinterop's wheel and the app's (:mod:`jsinterop.tool.wheels`), written into the cache under their
+    content's digest, so the lock and the snapshot caches key on them."""
+    made = [wheels.jsinterop_wheel(),
+            wheels.app_wheel(project.name, project.version, project.app_dir, project.dependencies)]
+    paths = []
+    for name, data in made:
+        path = CACHE / "local-wheels" / hashlib.sha256(data).hexdigest()[:16] / name
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        paths.append(path)
+    return paths
 
 
-def export_types(spec: dict) -> Path:
-    """dist/types/<module>.d.ts for the @js_export functions of a local package, regenerated only
-    when its sources (or jsinterop's) change."""
-    digest = tree_digest([ROOT / s for s in spec["sources"]] + [ROOT / "runtime" / "jsinterop"])
-    out = CACHE / "types" / spec["name"] / digest
+def export_types(project: Project) -> Path:
+    """types/<module>.d.ts for the @js_export functions of the app's package, regenerated only when its
+    sources (or jsinterop's) change."""
+    digest = tree_digest([project.app_dir, PACKAGE])
+    out = CACHE / "types" / project.app / digest
     if not (out / ".complete").exists():
-        print(f"  generating TypeScript declarations for {spec['types']}")
+        print(f"  generating TypeScript declarations for {project.app}")
         shutil.rmtree(out.parent, ignore_errors=True)
         out.mkdir(parents=True)
-        run([sys.executable, "-m", "jsinterop.typegen", spec["types"], "--path", str(ROOT / spec["project"]),
-             "--out", str(out)], f"typegen of {spec['types']}")
+        run([sys.executable, "-m", "jsinterop.typegen", project.app, "--path", str(project.app_dir.parent),
+             "--out", str(out)], f"typegen of {project.app}")
         (out / ".complete").write_text(digest)
     return out
 
@@ -300,7 +301,8 @@ def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
     """pyodide-lock.json listing exactly the wheels dist/ ships, with their dependencies resolved.
 
     Pyodide's own lock names ~350 packages whose wheels are not in the npm package; they are
-    dropped so that the lock describes what dist/ really holds, then `pyodide lockfile add-wheels`
+    dropped so that the lock describes what dist/ really holds, then pyodide-lock's `add_wheels_to_spec`
+    (what `pyodide lockfile add-wheels` runs)
     adds ours (name, version, sha256, imports, depends) from the wheels themselves.
     """
     key = hashlib.sha256(base_lock.read_bytes())
@@ -310,6 +312,9 @@ def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
     if cached.exists():
         return cached.read_bytes()
     print("  regenerating pyodide-lock.json")
+    from pyodide_lock import PyodideLockSpec  # host-only, and slow to import: only when the lock changes
+    from pyodide_lock.utils import add_wheels_to_spec  # the same
+
     lock = json.loads(base_lock.read_text())
     lock["packages"] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -317,12 +322,13 @@ def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
         (staging / WHEELS_DIR).mkdir()
         for w in wheels:
             shutil.copyfile(w, staging / WHEELS_DIR / w.name)
-        (staging / "input.json").write_text(json.dumps(lock))
-        pyodide_cli = Path(sys.executable).with_name("pyodide")
-        run([str(pyodide_cli), "lockfile", "add-wheels", "--input", str(staging / "input.json"),
-             "--output", str(staging / LOCK_NAME), "--base-path", str(staging),
-             *[str(staging / WHEELS_DIR / w.name) for w in wheels]],
-            "pyodide lockfile add-wheels")
+        try:
+            spec = add_wheels_to_spec(PyodideLockSpec.from_dict(lock), [staging / WHEELS_DIR / w.name for w in wheels],
+                                      base_path=staging)
+        except RuntimeError as e:  # "Requirement x from ... is not in this distribution."
+            raise BuildError(f"pyodide-lock.json: {e} Add it to [project] dependencies (and lock it), or "
+                             "mark it for the host only (; sys_platform != \"emscripten\")") from None
+        spec.to_json(staging / LOCK_NAME)
         data = (staging / LOCK_NAME).read_bytes()
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(data)
@@ -331,10 +337,24 @@ def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
 
 # --- The build ---------------------------------------------------------------------------------
 
-def site_files(source: Path) -> Iterator[tuple[Path, Path]]:
+NOT_SITE_FILES = frozenset({
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "node_modules", "tests", "dist",
+    "pyproject.toml", "pylock.toml", "package.json", "package-lock.json", "README.md",
+})
+"""Names in the static folder that never go into the site (with every name starting with a dot and
+every ``.py``/``.pyc`` file): caches, tests, project and lock files."""
+
+
+def is_site_file(rel: Path) -> bool:
+    """Whether a file of the static folder (``rel``, relative to it) is a web asset the site serves."""
+    return not any(part in NOT_SITE_FILES or part.startswith(".") for part in rel.parts) \
+        and rel.suffix not in (".py", ".pyc", ".pyo")
+
+
+def site_files(source: Path, project_root: Path) -> Iterator[tuple[Path, Path]]:
     """(file, path relative to ``source``) of every file under ``source``, refusing what a site cannot
     hold: a symbolic link that leads out of the project, and a name that is not UTF-8 (no URL names it)."""
-    project = ROOT.resolve()
+    project = project_root.resolve()
     for p in sorted(source.rglob("*")):
         if p.is_symlink() and not p.resolve().is_relative_to(project):
             raise BuildError(f"{shown(p)} is a symbolic link to {p.resolve()}, outside the project: the build "
@@ -347,25 +367,32 @@ def site_files(source: Path) -> Iterator[tuple[Path, Path]]:
             yield p, p.relative_to(source)
 
 
-def copy_tree(dist: Dist, source: Path, dest: str = "", skip: tuple[str, ...] = ()) -> None:
-    for p, rel in site_files(source):
+def copy_tree(dist: Dist, source: Path, dest: str = "", skip: tuple[str, ...] = (), project_root: Path | None = None) -> None:
+    """Put every file under ``source`` into ``dist`` at ``dest``, except the top-level names ``skip``."""
+    for p, rel in site_files(source, project_root or source):
         if rel.parts[0] in skip or "__pycache__" in rel.parts:
             continue
         dist.put_file(str(Path(dest) / rel), p)
 
 
-def build(dist_root: Path) -> Dist:
-    """The development build of the site into ``dist_root`` (see :class:`Dist`: all or nothing)."""
+def sample_project() -> Project:
+    """This repository's sample site (``www/``), when jsinterop runs from a checkout."""
+    return load_project(CHECKOUT / "www")
+
+
+def build(dist_root: Path, project: Project | None = None, test: bool = False) -> Dist:
+    """The development build of ``project``'s site (default: the repository's sample) into
+    ``dist_root`` (see :class:`Dist`: all or nothing); ``test`` adds the test wheels."""
     dist = Dist.begin(dist_root)
     try:
-        _build_files(dist)
+        _build_files(dist, project or sample_project(), test)
         dist.commit()
     finally:
         dist.discard()
     return dist
 
 
-def _build_files(dist: Dist) -> None:
+def _build_files(dist: Dist, project: Project, test: bool) -> None:
     pins = load_pins()
 
     package = pyodide_files(pins)
@@ -373,28 +400,28 @@ def _build_files(dist: Dist) -> None:
         dist.put_file(name, package / name)
 
     python = pins["pyodide"]["python"]
-    wheels = [pinned_wheel(pin, python) for pin in pins["wheel"]]
-    wheels += [local_wheel(spec) for spec in pins["local"]]
-    for w in wheels:
+    wheel_files = [pinned_wheel(pin, python) for pin in pins["test-wheel"]] if test else []
+    wheel_files += own_wheels(project)
+    for w in wheel_files:
         dist.put_file(f"{WHEELS_DIR}/{w.name}", w)
-    dist.put_bytes(LOCK_NAME, lock_file(package / LOCK_NAME, wheels))
+    dist.put_bytes(LOCK_NAME, lock_file(package / LOCK_NAME, wheel_files))
     # For the loader's layout.mjs (below): the size and sha256 of every boot file, which the loader
     # checks each download against; the development build has no map (every file keeps its name).
     boot_files = {name: (package / name).read_bytes() for name in pins["pyodide"]["files"]}
-    boot_files.update({f"{WHEELS_DIR}/{w.name}": w.read_bytes() for w in wheels})
+    boot_files.update({f"{WHEELS_DIR}/{w.name}": w.read_bytes() for w in wheel_files})
 
-    for spec in pins["local"]:
-        if "types" in spec:
-            copy_tree(dist, export_types(spec), "types", skip=(".complete",))
-            # Collocated JS modules (app/page.py + app/page.js) are served at the package's path.
-            package = ROOT / spec["project"] / spec["types"]
-            for module, rel in site_files(package):
-                if module.suffix == ".js":
-                    dist.put_file(str(Path(spec["types"]) / rel), module)
+    copy_tree(dist, export_types(project), "types", skip=(".complete",))
+    # Collocated JS modules (app/page.py + app/page.js) are served at the package's path.
+    for module, rel in site_files(project.app_dir, project.root):
+        if module.suffix == ".js" and is_site_file(rel):
+            dist.put_file(str(Path(project.app) / rel), module)
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
     dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files)))
-    # The sample site: its pages and assets (its Python package ships as the `app` wheel).
-    copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))
+    # The app's static folder: its pages, scripts and styles, nothing else (is_site_file).
+    for p, rel in site_files(project.static_dir, project.root):
+        if p.is_relative_to(project.app_dir) or not is_site_file(rel):
+            continue
+        dist.put_file(str(rel), p)
 
 
 # --- The release ---------------------------------------------------------------------------------
@@ -429,9 +456,19 @@ SNAPSHOT_FORMAT = loader_dir() / "snapshot-file.mjs"
 tools/snapshot.mjs, which writes it, and the loader, which checks it."""
 
 
-def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
-    """The memory snapshot of Pyodide with the ``[snapshot]`` packages of pins.toml installed and its
-    modules imported, made by tools/snapshot.mjs under node from the files of the development build
+SNAPSHOT_MODULES = ("jsinterop", "jsinterop.app_host", "jsinterop.js_runtime", "jsinterop.components")
+"""jsinterop's modules every snapshot imports (with the app's package): what a boot imports anyway."""
+
+
+def snapshot_contents(project: Project) -> tuple[list[str], list[str]]:
+    """(packages, modules) of the app's memory snapshot: jsinterop and the app (with their dependencies
+    from the lock), and the modules a boot imports."""
+    return ["jsinterop", wheels.canonical_name(project.name)], [*SNAPSHOT_MODULES, project.app]
+
+
+def memory_snapshot(stage: Path, pins: dict, packages: list[str], modules: list[str]) -> tuple[bytes, dict]:
+    """The memory snapshot of Pyodide with ``packages`` installed and ``modules``
+    imported, made by tool/snapshot.mjs under node from the files of the development build
     in ``stage``, in jsinterop's snapshot file (loader/snapshot-file.mjs: a header with the build
     digest, the sha256 of everything it is made from, then Pyodide's snapshot); and its record (the
     Pyodide version and build id and the build digest it belongs to, what it holds).
@@ -439,10 +476,6 @@ def memory_snapshot(stage: Path, pins: dict) -> tuple[bytes, dict]:
     Cached under .cache/snapshot/, keyed by everything it is made from (Pyodide's files, the lock,
     the wheels, the script, the node version, the packages and modules): a rebuild with nothing
     changed reuses it."""
-    spec = pins.get("snapshot")
-    if not spec or not spec.get("packages") or not spec.get("modules"):
-        raise BuildError("tools/pins.toml: [snapshot] needs `packages` and `modules`")
-    packages, modules = list(spec["packages"]), list(spec["modules"])
     node = shutil.which("node")
     if node is None:
         raise BuildError("node is needed to make the release's memory snapshot: install Node.js")
@@ -503,16 +536,23 @@ def development_files(root: Path) -> dict[str, bytes]:
             if p.is_file() and p != root / DIST_MARKER}
 
 
-def release(dist_root: Path, base_path: str = "/") -> tuple[Dist, list[release_layout.ReleaseFile]]:
-    """Build the production form of the site into `dist_root`, to be served at `base_path`."""
-    base = hosting.normalize_base_path(base_path)
+def release(dist_root: Path, base_path: str | None = None, project: Project | None = None,
+            ) -> tuple[Dist, list[release_layout.ReleaseFile]]:
+    """Build the production form of ``project``'s site (default: the repository's sample) into
+    `dist_root`, to be served at `base_path` (default: the project's ``base-path``)."""
+    project = project or sample_project()
+    base = hosting.normalize_base_path(project.base_path if base_path is None else base_path)
     check_output_folder(dist_root)  # before the work, not after it
     pins = load_pins()
-    stage = build(CACHE / "release-stage")  # the development build it starts from
+    # The development build it starts from, in the cache (one per project folder).
+    stage = build(CACHE / "release-stage" / hashlib.sha256(str(project.root).encode()).hexdigest()[:16], project)
     version = pins["pyodide"]["version"]
     files = development_files(stage.root)
-    files[SNAPSHOT_NAME], snapshot = memory_snapshot(stage.root, pins)
-    tree = release_layout.release_tree(files, version, pins["pyodide"]["files"], base, snapshot=(SNAPSHOT_NAME, snapshot))
+    snapshot = None
+    if project.snapshot:
+        files[SNAPSHOT_NAME], record = memory_snapshot(stage.root, pins, *snapshot_contents(project))
+        snapshot = (SNAPSHOT_NAME, record)
+    tree = release_layout.release_tree(files, version, pins["pyodide"]["files"], base, snapshot=snapshot)
     dist = Dist.begin(dist_root)
     try:
         keep = previous_release(dist_root)
@@ -557,31 +597,49 @@ def size_report(tree: list[release_layout.ReleaseFile], dist_root: Path) -> str:
                      for r in rows)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build", "release"])
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
-    parser.add_argument("--base-path", default="/",
-                        help="release: the URL path the site is served under (default /); it goes into "
-                             "nginx.conf, _headers and 404.html")
-    args = parser.parse_args(argv)
+def report(command: str, dist: Dist, tree: list[release_layout.ReleaseFile] | None, took: float) -> None:
+    """Print what a build or release did (with a release's sizes)."""
+    if tree is not None:
+        print(f"precompressed sizes in bytes:\n{size_report(tree, dist.root)}")
+    if dist.changed:
+        print(f"built {shown(dist.root)}: {len(dist.changed)} file(s) changed in {took:.1f} s")
+    else:
+        print(f"built {shown(dist.root)}: up to date ({took:.1f} s)")
+
+
+def run_command(command: str, project: Project, dist_root: Path, base_path: str | None = None,
+                test: bool = False) -> int:
+    """``build`` or ``release`` of ``project`` into ``dist_root``, reported; 1 with the error on failure."""
     started = time.monotonic()
     try:
-        if args.command == "release":
-            dist, tree = release(args.dist.resolve(), args.base_path)
+        if command == "release":
+            dist, tree = release(dist_root.resolve(), base_path, project)
         else:
-            dist, tree = build(args.dist.resolve()), None
+            dist, tree = build(dist_root.resolve(), project, test=test), None
     except (BuildError, release_layout.ReleaseError, ValueError) as e:
+        print(f"{command} failed: {e}", file=sys.stderr)
+        return 1
+    report(command, dist, tree, time.monotonic() - started)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """``tools/build.py``: the build of this repository's sample site (``www/``) into ``dist/``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["build", "release"])
+    parser.add_argument("--project", type=Path, default=CHECKOUT / "www", help="the app project (default: www/)")
+    parser.add_argument("--dist", type=Path, default=CHECKOUT / "dist", help="output folder (default: dist/)")
+    parser.add_argument("--base-path", default=None,
+                        help="release: the URL path the site is served under (default: the project's "
+                             "base-path, else /); it goes into nginx.conf, _headers and 404.html")
+    parser.add_argument("--test", action="store_true", help="build: add the test wheels (pytest, ...)")
+    args = parser.parse_args(argv)
+    try:
+        project = load_project(args.project)
+    except ValueError as e:
         print(f"{args.command} failed: {e}", file=sys.stderr)
         return 1
-    took = time.monotonic() - started
-    if tree is not None:
-        print(f"precompressed sizes in bytes:\n{size_report(tree, args.dist.resolve())}")
-    if dist.changed:
-        print(f"built {args.dist}: {len(dist.changed)} file(s) changed in {took:.1f} s")
-    else:
-        print(f"built {args.dist}: up to date ({took:.1f} s)")
-    return 0
+    return run_command(args.command, project, args.dist, args.base_path, test=args.test)
 
 
 if __name__ == "__main__":

@@ -7,18 +7,25 @@ app's ``[project]`` and ``[tool.jsinterop]`` tables), or name it with ``--projec
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+from pathlib import Path
 
-from jsinterop.tool import build
+from jsinterop.tool import build, prerequisites
+from jsinterop.tool.project import ManifestError, Project, load_project
 
 COMMANDS = {
     "new": "create a new app project in DIR (refuses a folder that is not empty)",
     "build": "build the app's site (development form) into dist/",
-    "serve": "build, then serve the site and rebuild and update open pages when a source changes",
+    "serve": "build, then serve the site with the development server",
     "test": "install what the tests need (Chromium, its driver, the test packages), build, run pytest",
     "release": "build the production form of the site (hashed names, .br/.gz, nginx.conf, _headers)",
-    "bench": "build a release and time it behind nginx (boot with a warm cache, bytes cold and warm)",
+    "bench": "time a release of the app behind nginx (boot with a warm cache, bytes cold and warm)",
 }
+
+TEST_DIST = Path(".jsinterop") / "test-dist"
+"""Where ``jsinterop test`` builds the site it tests (with the test wheels), inside the project."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -28,17 +35,90 @@ def parser() -> argparse.ArgumentParser:
     for name, text in COMMANDS.items():
         sub = commands.add_parser(name, help=text, description=text)
         if name == "new":
-            sub.add_argument("dir", metavar="DIR", help="the folder to create the project in")
+            sub.add_argument("dir", metavar="DIR", type=Path, help="the folder to create the project in")
             sub.add_argument("--name", help="the app's name (default: the folder's name)")
-        else:
-            sub.add_argument("--project", default=".", metavar="DIR", help="the app project (default: .)")
+            continue
+        sub.add_argument("--project", default=Path("."), type=Path, metavar="DIR",
+                         help="the app project: the folder of its pyproject.toml (default: .)")
+        sub.add_argument("--dist", type=Path, metavar="DIR",
+                         help=f"the output folder (default: dist/ in the project; for test, {TEST_DIST})")
+        if name in ("serve", "release"):
+            sub.add_argument("--base-path", metavar="P", help="the URL path the site is served under "
+                             "(default: the project's base-path, else /)")
+        if name == "serve":
+            sub.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
+                             help="the port (default: $PORT or 8000)")
+        if name == "build":
+            sub.add_argument("--test", action="store_true", help="add the test wheels (what jsinterop test builds)")
+        if name in ("test", "bench"):
+            sub.add_argument("args", nargs=argparse.REMAINDER, help="passed on (to pytest, or --quick to the bench)")
     return top
+
+
+def _dist(args: argparse.Namespace, project: Project, default: Path = Path("dist")) -> Path:
+    return (args.dist if args.dist is not None else project.root / default).resolve()
+
+
+def command_new(args: argparse.Namespace) -> int:
+    """``jsinterop new DIR [--name NAME]``."""
+    from jsinterop.tool import new  # the templates: only this command reads them
+
+    try:
+        made = new.create_project(args.dir, args.name)
+    except (new.ProjectExistsError, ValueError) as e:
+        print(f"new failed: {e}", file=sys.stderr)
+        return 1
+    print(f"created {build.shown(made)}: cd {build.shown(made)} && jsinterop serve")
+    return 0
+
+
+def command_test(args: argparse.Namespace, project: Project) -> int:
+    """``jsinterop test [pytest args]``: the prerequisites, a build with the test wheels, then pytest in
+    the project with the plugin's and pytest-pyodide's options pointing at that build."""
+    prerequisites.ensure_chromium()
+    prerequisites.ensure_test_packages()
+    dist = _dist(args, project, TEST_DIST)
+    if build.run_command("build", project, dist, test=True) != 0:
+        return 1
+    extra = args.args[1:] if args.args[:1] == ["--"] else args.args
+    cmd = [sys.executable, "-m", "pytest", f"--jsinterop-dist={dist}", f"--dist-dir={dist}", "--runtime=chrome", *extra]
+    return subprocess.run(cmd, cwd=project.root).returncode
+
+
+def command_serve(args: argparse.Namespace, project: Project) -> int:
+    """``jsinterop serve``: build, then the development server."""
+    from jsinterop.tool import devserver  # the server: only this command starts it
+
+    dist = _dist(args, project)
+    if build.run_command("build", project, dist) != 0:
+        return 1
+    base = args.base_path if args.base_path is not None else project.base_path
+    return devserver.main([str(dist), "--port", str(args.port), "--base-path", base])
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
-    args, rest = parser().parse_known_args(sys.argv[1:] if argv is None else argv)
-    if args.command in ("build", "release"):
-        return build.main([args.command, *rest])
-    print(f"jsinterop {args.command}: not implemented yet", file=sys.stderr)
-    return 2
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "new":
+        return command_new(args)
+    try:
+        prerequisites.ensure_node()
+        project = load_project(args.project)
+        if args.command == "build":
+            return build.run_command("build", project, _dist(args, project), test=args.test)
+        if args.command == "release":
+            return build.run_command("release", project, _dist(args, project), args.base_path)
+        if args.command == "serve":
+            return command_serve(args, project)
+        if args.command == "test":
+            return command_test(args, project)
+        from jsinterop.tool import bench  # selenium: only the bench needs it at import
+
+        prerequisites.ensure_chromium()
+        dist = _dist(args, project)
+        if build.run_command("build", project, dist) != 0:
+            return 1
+        return bench.main(args.args, project, dist)
+    except (ManifestError, prerequisites.PrerequisiteError) as e:
+        print(f"{args.command} failed: {e}", file=sys.stderr)
+        return 1
