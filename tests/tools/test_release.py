@@ -24,6 +24,7 @@ import pytest
 from releases import RELEASE_BASE, ROOT, build_release, copy_sources
 
 from jsinterop.tool import hosting
+from jsinterop.tool.build import load_pins
 from jsinterop.tool import nginx_server
 from jsinterop.tool import release_layout
 
@@ -92,9 +93,13 @@ def test_every_owned_file_is_named_by_its_content(release_dist):
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
         assert files[f"pyodide/{VERSION}/{name}"] == (DIST / name).read_bytes(), name  # the pinned package's
     # The same site as the development build: every file is there, under its release name.
-    dev = {p.relative_to(DIST).as_posix() for p in DIST.rglob("*") if p.is_file()} - DEPLOY_FILES
+    # dist/ is the test build (./build.sh test): it also has the test wheels, which a release never has.
+    test_wheels = {f"wheels/{pin['file']}" for pin in load_pins()["test-wheel"]}
+    dev = {p.relative_to(DIST).as_posix() for p in DIST.rglob("*") if p.is_file()} - DEPLOY_FILES - test_wheels
     # (and the memory snapshot, which only a release has: tests/tools/test_snapshot.py)
-    assert {development_name(p) for p in files} - {"404.html", "snapshot.bin"} == dev
+    released = {development_name(p) for p in files} - {"404.html", "snapshot.bin"}
+    assert released == dev
+    assert not released & test_wheels, "test-only wheels never go into a release"
 
 
 def test_references_point_at_files_of_the_release(release_dist):
@@ -159,8 +164,9 @@ def test_layout_records_size_and_sha256_of_every_boot_file_by_served_path(releas
     for entry in lock["packages"].values():
         assert records[entry["file_name"]]["sha256"] == entry["sha256"], entry["name"]
     # The development build records the same files under their own names.
-    dev = layout_boot_files(DIST)
-    assert {development_name(p): r for p, r in records.items()} == dev
+    dev = layout_boot_files(DIST)  # the test build: less its test wheels, which a release never has
+    test_wheels = {f"wheels/{pin['file']}" for pin in load_pins()["test-wheel"]}
+    assert {development_name(p): r for p, r in records.items()} == {p: r for p, r in dev.items() if p not in test_wheels}
 
 
 def test_release_loader_resolves_development_paths_to_served_files(release_dist):
@@ -185,7 +191,7 @@ def test_release_loader_resolves_development_paths_to_served_files(release_dist)
 
 def test_lock_points_at_wheels_in_hash_folders(release_dist):
     lock = json.loads((release_dist / layout_files(release_dist)["pyodide-lock.json"]).read_bytes())
-    assert {"jsinterop", "app", "pytest"} <= set(lock["packages"])
+    assert set(lock["packages"]) == {"jsinterop", "app"}  # no test wheel (pytest, ...) in a release
     for name, entry in lock["packages"].items():
         folder, wheel = re.fullmatch(r"wheels/([0-9a-f]{10})/([^/]+\.whl)", entry["file_name"]).groups()
         data = (release_dist / entry["file_name"]).read_bytes()

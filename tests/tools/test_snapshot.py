@@ -24,7 +24,7 @@ import brotli
 import pytest
 from releases import RELEASE_BASE, build_release
 
-import nginx_server
+from jsinterop.tool import nginx_server
 
 VERSION = "314.0.7"
 WARNING = "jsinterop: booting without the memory snapshot (normal boot): "
