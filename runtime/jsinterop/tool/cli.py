@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from jsinterop.tool import build
+from jsinterop.tool import build, new
 
 COMMANDS = {
     "new": "create a new app project in DIR (refuses a folder that is not empty)",
@@ -35,10 +36,23 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def create(directory: Path, name: str | None) -> int:
+    """``jsinterop new``: write the project, then say where it is and what to run next."""
+    try:
+        root = new.create_project(directory, name)
+    except new.NewProjectError as error:
+        print(f"jsinterop new: {error}", file=sys.stderr)
+        return 1
+    print(f"created the app {name or root.name!r} in {root}\nnext: cd {directory} && jsinterop serve")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     args, rest = parser().parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.command in ("build", "release"):
         return build.main([args.command, *rest])
+    if args.command == "new":
+        return create(Path(args.dir), args.name)
     print(f"jsinterop {args.command}: not implemented yet", file=sys.stderr)
     return 2
