@@ -78,7 +78,7 @@ def test_the_pyproject_has_the_app_s_tables(demo: Path) -> None:
 
 def test_a_name_with_a_dash_names_the_project_and_its_import_name_the_package(tmp_path: Path) -> None:
     root = create_project(tmp_path / "folder", name="My-App")
-    assert import_name("My-App") == "my_app" and import_name("a.b__c") == "a_b_c"
+    assert import_name("My-App") == "my_app" and import_name("a.b-_c") == "a_b__c"
     assert files_of(root) == {f.format(app="my_app") for f in PROJECT_FILES}
     assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["name"] == "My-App"
     assert '<meta name="jsinterop-app" content="my_app">' in (root / "www" / "index.html").read_text()
@@ -131,7 +131,9 @@ def test_the_command_creates_the_project_and_reports_a_refusal(tmp_path: Path,
     assert (tmp_path / "shop" / "shop_app" / "pages.py").is_file()
     assert "jsinterop serve" in capsys.readouterr().out
     assert cli.main(["new", str(tmp_path / "shop")]) == 1
-    assert capsys.readouterr().err.startswith(f"jsinterop new: {tmp_path / 'shop'} is not empty")
+    assert f"{tmp_path / 'shop'} is not empty" in capsys.readouterr().err
+    assert cli.main(["new", str(tmp_path / "2048")]) == 1
+    assert "'2048' is not a valid app name" in capsys.readouterr().err
 
 
 def run_in(project: Path, *command: str) -> subprocess.CompletedProcess[str]:

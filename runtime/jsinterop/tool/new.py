@@ -54,9 +54,10 @@ class InvalidProjectNameError(NewProjectError, ValueError):
 
 
 def import_name(project_name: str) -> str:
-    """The import name of a project: lower case, each run of ``-``, ``_`` and ``.`` one ``_``
-    (``My-App`` -> ``my_app``), as ``[tool.jsinterop] app`` defaults to."""
-    return re.sub(r"[-_.]+", "_", project_name).lower()
+    """The import name of a project: lower case, each run of ``-`` and ``.`` one ``_``
+    (``My-App`` -> ``my_app``), as ``[tool.jsinterop] app`` defaults to (the same rule as
+    ``jsinterop.tool.project.import_name``)."""
+    return re.sub(r"[-.]+", "_", project_name).lower()
 
 
 def check_project_name(name: str) -> str:
