@@ -1,5 +1,5 @@
-// The sample site's page script: boots the app named by <meta name="jsinterop-app">, shows the
-// progress, and shows the error instead of a blank page when the boot fails.
+// The page script, the same in every app `jsinterop new` creates: boots the app named by
+// <meta name="jsinterop-app">, shows the progress, and shows the error instead of a blank page when the boot fails.
 
 const $ = (id) => document.getElementById(id);
 

@@ -367,7 +367,9 @@ def test_the_sources_have_nothing_the_policy_forbids() -> None:
     # The scan covers what it claims to: the loader, the runtime, the site's pages, scripts and styles.
     assert {"loader/channel.mjs", "loader/jsinterop.d.mts", "runtime/jsinterop/py_dispatcher.py",
             "runtime/jsinterop/tool/devserver.py", "www/index.html", "www/main.mjs", "www/style.css",
-            "www/favicon.svg", "www/app/__init__.py", "www/bench/bench.js"} <= names
+            "www/favicon.svg", "www/app/__init__.py", "www/bench/bench.js",
+            "runtime/jsinterop/tool/templates/app/www/index.html",  # what `jsinterop new` writes, too
+            "runtime/jsinterop/tool/templates/app/__app__/pages.py"} <= names
     findings = [f for p in files for f in scan_file(p.relative_to(ROOT).as_posix(), p.read_text(encoding="utf-8"))]
     used = {(f.path, f.rule) for f in findings if (f.path, f.rule) in ALLOWED}
     assert [str(f) for f in findings if (f.path, f.rule) not in ALLOWED] == []
@@ -375,8 +377,8 @@ def test_the_sources_have_nothing_the_policy_forbids() -> None:
 
 
 def test_every_page_of_the_site_loads_scripts_and_styles_from_files() -> None:
-    pages = sorted((ROOT / "www").rglob("*.html"))
-    assert len(pages) >= 6
+    pages = sorted([*(ROOT / "www").rglob("*.html"), *(ROOT / "runtime/jsinterop/tool/templates").rglob("*.html")])
+    assert len(pages) >= 7
     for page in pages:
         text = page.read_text(encoding="utf-8")
         scripts = re.findall(r"<script\b[^>]*>", text, re.I)

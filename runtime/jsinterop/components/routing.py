@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .component import Component, inject
-from .elements import h
+from .elements import Node, h
 
 __all__ = ["NavigationManager", "NotFound", "Route", "Router", "match_route", "page", "routes"]
 
@@ -26,6 +26,7 @@ _CONVERTERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "str": (r"[^/]+", str),
 }
 _PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_PageClass = TypeVar("_PageClass", bound=type[Component])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,11 +61,11 @@ def _compile(template: str) -> tuple[re.Pattern[str], dict[str, Callable[[str], 
     return re.compile(f"^{regex.rstrip('/') or ''}/?$"), converters
 
 
-def page(template: str) -> Callable[[type[Component]], type[Component]]:
+def page(template: str) -> Callable[[_PageClass], _PageClass]:
     """Register a component as the page for ``template`` (``"/counter"``, ``"/item/{id:int}"``)."""
     pattern, converters = _compile(template)
 
-    def register(cls: type[Component]) -> type[Component]:
+    def register(cls: _PageClass) -> _PageClass:
         if not (isinstance(cls, type) and issubclass(cls, Component)):
             raise TypeError(f"@page({template!r}) applies to Component classes, not {cls!r}")
         for existing in _routes:
@@ -129,7 +130,7 @@ class NotFound(Component):
 
     path: str = "/"
 
-    def render(self):
+    def render(self) -> Node:
         return h.div(h.h1("Not found"), h.p(f"There is nothing at {self.path}."), h.a("Home", href="./"),
                      class_="not-found")
 
@@ -146,7 +147,7 @@ class Router(Component):
     def dispose(self) -> None:
         self._unsubscribe()
 
-    def render(self):
+    def render(self) -> Node:
         found = match_route(self.navigation.path)
         if found is None:
             return h.component(self.not_found, path=self.navigation.path)

@@ -14,7 +14,11 @@ import shutil
 import textwrap
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+if TYPE_CHECKING:
+    # selenium is a test dependency: its type is named for type checkers only
+    from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -79,7 +83,7 @@ def chromium_paths() -> tuple[str, str]:
     return binary, driver
 
 
-def launch_chromium(extra_flags: tuple[str, ...] = ()):
+def launch_chromium(extra_flags: tuple[str, ...] = ()) -> Chrome:
     """Start headless Chromium through chromedriver, without selenium-manager's network access."""
     os.environ.setdefault("SE_OFFLINE", "true")
     # selenium is a test dependency: imported only when a browser is launched
@@ -139,7 +143,7 @@ class PageDriver:
     :meth:`activate` (done by :meth:`open`) before driving this one.
     """
 
-    def __init__(self, driver) -> None:
+    def __init__(self, driver: Chrome) -> None:
         self.driver = driver
         self._previous = driver.current_window_handle
         driver.switch_to.new_window("window")
@@ -153,6 +157,15 @@ class PageDriver:
         """Make this driver's window the one selenium commands act on."""
         if self.driver.current_window_handle != self.handle:
             self.driver.switch_to.window(self.handle)
+
+    @overload
+    def open(self, url: str, wait: Literal[True] = True, timeout: float = 90) -> PageReport: ...
+
+    @overload
+    def open(self, url: str, wait: Literal[False], timeout: float = 90) -> None: ...
+
+    @overload
+    def open(self, url: str, wait: bool = True, timeout: float = 90) -> PageReport | None: ...
 
     def open(self, url: str, wait: bool = True, timeout: float = 90) -> PageReport | None:
         """Navigate to ``url``; with ``wait``, wait for the boot to finish and return the report."""
@@ -239,7 +252,7 @@ class PageDriver:
 
     def text(self, element_id: str) -> str:
         """The text content of the element with this id ('' when there is none)."""
-        return self.run("return document.getElementById(arguments[0])?.textContent ?? '';", element_id)
+        return str(self.run("return document.getElementById(arguments[0])?.textContent ?? '';", element_id))
 
     def report(self) -> PageReport:
         """Boot state, CSP violations, console errors, uncaught errors and progress events so far."""

@@ -34,12 +34,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..devserver import running_server
+from ..tool.devserver import running_server
 from ..typed.imports import serve_imports
 from .browser import PageDriver, launch_chromium
+
+if TYPE_CHECKING:
+    # selenium is a test dependency: its type is named for type checkers only
+    from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
 
 __all__ = ["pyodide_fixtures_on_shared_browser"]
 
@@ -124,7 +129,7 @@ def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
 
 
 @pytest.fixture(scope="session")
-def jsinterop_browser():
+def jsinterop_browser() -> Iterator[Chrome]:
     """One headless Chromium (a selenium WebDriver) for the whole session."""
     driver = launch_chromium()
     try:
@@ -134,7 +139,7 @@ def jsinterop_browser():
 
 
 @pytest.fixture
-def jsinterop_page(jsinterop_browser) -> Iterator[PageDriver]:
+def jsinterop_page(jsinterop_browser: Chrome) -> Iterator[PageDriver]:
     """A fresh window of the session's browser; closed after the test."""
     page = PageDriver(jsinterop_browser)
     try:
@@ -143,8 +148,9 @@ def jsinterop_page(jsinterop_browser) -> Iterator[PageDriver]:
         page.close()
 
 
-def pyodide_fixtures_on_shared_browser():
-    """pytest-pyodide's ``selenium_module_scope`` and ``selenium`` fixtures, on ``jsinterop_browser``.
+def pyodide_fixtures_on_shared_browser() -> tuple[Any, Any, Any]:
+    """pytest-pyodide's ``selenium_session_runner``, ``selenium_module_scope`` and ``selenium`` fixtures,
+    on ``jsinterop_browser``: assign the three to those names in a ``conftest.py``.
 
     pytest-pyodide starts a browser per test module; these replacements boot Pyodide once, in a
     window of the session's browser, and reuse it for every ``@run_in_pyodide`` test.

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jsinterop.tool import build, prerequisites
+from jsinterop.tool import build, new, prerequisites
 from jsinterop.tool.project import ManifestError, Project, load_project
 
 COMMANDS = {
@@ -60,15 +60,13 @@ def _dist(args: argparse.Namespace, project: Project, default: Path = Path("dist
 
 
 def command_new(args: argparse.Namespace) -> int:
-    """``jsinterop new DIR [--name NAME]``."""
-    from jsinterop.tool import new  # the templates: only this command reads them
-
+    """``jsinterop new DIR [--name NAME]``: write the project, then say where it is and what to run next."""
     try:
-        made = new.create_project(args.dir, args.name)
-    except (new.ProjectExistsError, ValueError) as e:
-        print(f"new failed: {e}", file=sys.stderr)
+        root = new.create_project(args.dir, args.name)
+    except new.NewProjectError as error:
+        print(f"jsinterop new: {error}", file=sys.stderr)
         return 1
-    print(f"created {build.shown(made)}: cd {build.shown(made)} && jsinterop serve")
+    print(f"created the app {args.name or root.name!r} in {root}\nnext: cd {args.dir} && jsinterop serve")
     return 0
 
 

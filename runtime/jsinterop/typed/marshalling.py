@@ -86,27 +86,19 @@ _ONCE = _Lifetime("Once")
 _BLOCKING = _Lifetime("Blocking")
 
 
-class _Wrapper:
-    """``Persistent[X]`` is ``Annotated[X, <Persistent>]``, and so on."""
+_T = typing.TypeVar("_T")
 
-    def __init__(self, marker: _Lifetime) -> None:
-        self._marker = marker
+# Each marker is a generic alias of Annotated: ``Persistent[X]`` is ``Annotated[X, <Persistent>]`` at run
+# time, and type checkers read it as ``X`` (so ``mypy --strict`` accepts it in annotations).
 
-    def __getitem__(self, item: Any) -> Any:
-        return Annotated[item, self._marker]
-
-    def __repr__(self) -> str:
-        return repr(self._marker)
-
-
-Persistent = _Wrapper(_PERSISTENT)
+Persistent = Annotated[_T, _PERSISTENT]
 """``Persistent[Callable[...]]``: the JS function lives until :func:`release_callback` (and the same
 Python callable always gives the same JS function, so ``removeEventListener`` works)."""
 
-Once = _Wrapper(_ONCE)
+Once = Annotated[_T, _ONCE]
 """``Once[Callable[...]]``: the JS function is released after its first call."""
 
-Blocking = _Wrapper(_BLOCKING)
+Blocking = Annotated[_T, _BLOCKING]
 """``-> Blocking[T]`` on an import whose JS function returns a Promise: wait for it synchronously
 (JSPI), where the browser and the Python entry point allow it."""
 
