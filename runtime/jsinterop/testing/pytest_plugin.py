@@ -163,6 +163,9 @@ def pyodide_fixtures_on_shared_browser() -> tuple[Any, Any, Any]:
         """pytest-pyodide's Chrome runner, in a window of an existing browser that it does not own."""
 
         shared_driver = None
+        # pytest-pyodide gives loading Pyodide and each test 20 s; a busy machine (CI, a laptop building
+        # while it tests) can take longer than that to boot, so the bound is wider here.
+        script_timeout = 120
 
         def get_driver(self, jspi: bool = False):
             driver = self.shared_driver

@@ -50,8 +50,10 @@ def parser() -> argparse.ArgumentParser:
                              help="the port (default: $PORT or 8000)")
         if name == "build":
             sub.add_argument("--test", action="store_true", help="add the test wheels (what jsinterop test builds)")
-        if name in ("test", "bench"):
-            sub.add_argument("args", nargs=argparse.REMAINDER, help="passed on (to pytest, or --quick to the bench)")
+        if name == "test":
+            sub.epilog = "Other arguments go to pytest, e.g. `jsinterop test -k counter -v`."
+        if name == "bench":
+            sub.epilog = "`--quick` runs each case once."
     return top
 
 
@@ -78,8 +80,7 @@ def command_test(args: argparse.Namespace, project: Project) -> int:
     dist = _dist(args, project, TEST_DIST)
     if build.run_command("build", project, dist, test=True) != 0:
         return 1
-    extra = args.args[1:] if args.args[:1] == ["--"] else args.args
-    cmd = [sys.executable, "-m", "pytest", f"--jsinterop-dist={dist}", f"--dist-dir={dist}", "--runtime=chrome", *extra]
+    cmd = [sys.executable, "-m", "pytest", f"--jsinterop-dist={dist}", f"--dist-dir={dist}", "--runtime=chrome", *args.args]
     return subprocess.run(cmd, cwd=project.root).returncode
 
 
@@ -96,7 +97,11 @@ def command_serve(args: argparse.Namespace, project: Project) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
-    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    command_line = parser()
+    args, rest = command_line.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if rest and args.command not in ("test", "bench"):
+        command_line.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.args = rest[1:] if rest[:1] == ["--"] else rest
     if args.command == "new":
         return command_new(args)
     try:
