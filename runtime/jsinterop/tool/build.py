@@ -33,17 +33,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsinterop.tool import hosting, release_layout
+from jsinterop.tool import hosting, npm, release_layout
+from jsinterop.tool.errors import BuildError
 from jsinterop.tool.paths import CHECKOUT as ROOT
 from jsinterop.tool.paths import PINS, SNAPSHOT_SCRIPT, cache_dir, loader_dir
 
 CACHE = cache_dir()
 LOCK_NAME = "pyodide-lock.json"
 WHEELS_DIR = "wheels"
-
-
-class BuildError(Exception):
-    """A build step failed; the message says which and why."""
 
 
 def sha256_of(path: Path) -> str:
@@ -365,6 +362,10 @@ def build(dist_root: Path) -> Dist:
     return dist
 
 
+SAMPLE_NPM = {"chart.js": "4.5.0"}
+"""The sample app's ``[tool.jsinterop.npm]`` (until the build reads it from www/pyproject.toml)."""
+
+
 def _build_files(dist: Dist) -> None:
     pins = load_pins()
 
@@ -391,10 +392,17 @@ def _build_files(dist: Dist) -> None:
             for module, rel in site_files(package):
                 if module.suffix == ".js":
                     dist.put_file(str(Path(spec["types"]) / rel), module)
+    # >>> npm packages (issue 19, jsinterop.tool.npm): the ONE call; SAMPLE_NPM becomes project.npm, ROOT / "www"
+    # project.root (where package-lock.json is), the modules those of project.app_dir and project.static_dir.
+    npm_site = npm.npm_site(ROOT / "www", SAMPLE_NPM, npm.js_modules(ROOT / "www"))
+    # <<< npm packages
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
-    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files)))
+    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
+                                                                       npm_modules=npm_site.modules))
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
-    copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))
+    copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml", npm.LOCK_NAME))
+    for rel, data in npm_site.files.items():  # the bundles, and the app's JS with its bare specifiers rewritten
+        dist.put_bytes(rel, data) if isinstance(data, bytes) else dist.put_file(rel, data)
 
 
 # --- The release ---------------------------------------------------------------------------------
