@@ -249,13 +249,14 @@ def site_path(specifier: str) -> str:
 
 def entry_points(node_modules: Path, table: dict[str, str], imported: Iterable[str] = ()) -> list[str]:
     """The specifiers to bundle: each package of ``table``, each sub-path its ``exports`` map documents,
-    and each sub-path of a table package in ``imported`` (the app's JS imports)."""
+    and, for a package without an ``exports`` map, each sub-path of it in ``imported`` (the app's JS imports)."""
     entries = set(table)
     for name in table:
         entries.update(f"{name}/{sub}" for sub in documented_sub_paths(node_modules / name))
-    for spec in imported:
+    for spec in imported:  # a deep import of a package with no exports map (one with a map allows only it)
         name = package_of(spec)
-        if name in table and spec != name and _SUB_PATH.match(spec[len(name) + 1:]) and ".." not in spec.split("/"):
+        if (name in table and spec != name and _SUB_PATH.match(spec[len(name) + 1:]) and ".." not in spec.split("/")
+                and "exports" not in json.loads((node_modules / name / "package.json").read_text())):
             entries.add(spec)
     return sorted(entries)
 
