@@ -29,7 +29,7 @@ import tarfile
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,9 +344,12 @@ def site_files(source: Path) -> Iterator[tuple[Path, Path]]:
             yield p, p.relative_to(source)
 
 
-def copy_tree(dist: Dist, source: Path, dest: str = "", skip: tuple[str, ...] = ()) -> None:
+def copy_tree(dist: Dist, source: Path, dest: str = "", skip: tuple[str, ...] = (),
+              replaced: Container[str] = ()) -> None:
+    """Copy the files under ``source`` to ``dest``, but those whose first folder is in ``skip`` and those
+    whose path in the site is in ``replaced`` (written by another step, e.g. npm's rewritten modules)."""
     for p, rel in site_files(source):
-        if rel.parts[0] in skip or "__pycache__" in rel.parts:
+        if rel.parts[0] in skip or "__pycache__" in rel.parts or str(Path(dest) / rel) in replaced:
             continue
         dist.put_file(str(Path(dest) / rel), p)
 
@@ -384,25 +387,28 @@ def _build_files(dist: Dist) -> None:
     boot_files = {name: (package / name).read_bytes() for name in pins["pyodide"]["files"]}
     boot_files.update({f"{WHEELS_DIR}/{w.name}": w.read_bytes() for w in wheels})
 
+    # >>> npm packages (issue 19, jsinterop.tool.npm): the ONE call; SAMPLE_NPM becomes project.npm, ROOT / "www"
+    # project.root (where package-lock.json is), the modules those of project.app_dir and project.static_dir.
+    npm_site = npm.npm_site(ROOT / "www", SAMPLE_NPM, npm.js_modules(ROOT / "www"))
+    # <<< npm packages
     for spec in pins["local"]:
         if "types" in spec:
             copy_tree(dist, export_types(spec), "types", skip=(".complete",))
             # Collocated JS modules (app/page.py + app/page.js) are served at the package's path.
             package = ROOT / spec["project"] / spec["types"]
             for module, rel in site_files(package):
-                if module.suffix == ".js":
+                if module.suffix == ".js" and str(Path(spec["types"]) / rel) not in npm_site.files:  # npm: rewritten
                     dist.put_file(str(Path(spec["types"]) / rel), module)
-    # >>> npm packages (issue 19, jsinterop.tool.npm): the ONE call; SAMPLE_NPM becomes project.npm, ROOT / "www"
-    # project.root (where package-lock.json is), the modules those of project.app_dir and project.static_dir.
-    npm_site = npm.npm_site(ROOT / "www", SAMPLE_NPM, npm.js_modules(ROOT / "www"))
-    # <<< npm packages
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
     dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
                                                                        npm_modules=npm_site.modules))
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
-    copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml", npm.LOCK_NAME))
+    copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml", npm.LOCK_NAME), replaced=npm_site.files)
     for rel, data in npm_site.files.items():  # the bundles, and the app's JS with its bare specifiers rewritten
-        dist.put_bytes(rel, data) if isinstance(data, bytes) else dist.put_file(rel, data)
+        if isinstance(data, bytes):
+            dist.put_bytes(rel, data)
+        else:
+            dist.put_file(rel, data)
 
 
 # --- The release ---------------------------------------------------------------------------------
