@@ -3,7 +3,7 @@
 // development build that is the path itself; in a release (./build.sh release) the build's
 // layout.mjs maps it to a content-hashed or versioned path.
 
-import { BOOT_FILES, FILES, SNAPSHOT } from "./layout.mjs";
+import { BOOT_FILES, FILES, NPM_MODULES, SNAPSHOT } from "./layout.mjs";
 
 /** The record of the release's memory snapshot (its `path` relative to dist/, the Pyodide `buildId`
  * and `pyodide` version it belongs to, the `build` it was made from, the `packages` and `modules` it
@@ -45,4 +45,28 @@ export function servedURL(url) {
   served.search = target.search;
   served.hash = target.hash;
   return served;
+}
+
+/** Whether `specifier` is a bare npm specifier ("chart.js", "chart.js/auto", "@scope/name"): not
+ * `./`, `../` or `/`, and no URL scheme. */
+export function isBareSpecifier(specifier) {
+  return !/^(?:\.{0,2}\/|[A-Za-z][A-Za-z0-9+.-]*:)/.test(specifier);
+}
+
+/**
+ * The URL of the ES module `specifier` names, as Python's import_module() and load_js_module() give it:
+ * a bare npm specifier is the bundle the build made of it ([tool.jsinterop.npm]; layout.mjs's
+ * NPM_MODULES), anything else a URL relative to `base` (the document), mapped by servedURL(). A bare
+ * specifier the build did not bundle is an error naming it.
+ */
+export function moduleURL(specifier, base) {
+  const name = String(specifier);
+  if (!isBareSpecifier(name)) return servedURL(new URL(name, base));
+  if (!Object.hasOwn(NPM_MODULES, name)) {
+    const known = Object.keys(NPM_MODULES);
+    throw new Error(`The JavaScript module '${name}' is a bare npm specifier that this build did not bundle: add ` +
+      `the package to [tool.jsinterop.npm] in pyproject.toml and build again, or import a file by a path ` +
+      `starting with ./, ../ or / (the build bundled: ${known.length ? known.join(", ") : "no npm packages"}).`);
+  }
+  return assetURL(NPM_MODULES[name]);
 }

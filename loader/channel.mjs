@@ -3,7 +3,7 @@
 // by reference) and carries the calls JavaScript makes to Python through the PythonCallDispatcher
 // Python connects. The wire format is wire.mjs's; InteropHost holds the page's channels.
 
-import { servedURL } from "./assets.mjs";
+import { moduleURL } from "./assets.mjs";
 import { fromColumns, toColumns } from "./columns.mjs";
 import { describe, describeJS, pythonCall, pythonError } from "./errors.mjs";
 import { PyStream } from "./streams.mjs";
@@ -427,8 +427,9 @@ export class JSCallChannel {
     const root = this.objects.get(target);
     switch (kind) {
       case CallKind.IMPORT: {
-        // Relative to the document, like Blazor; a release serves the module under a hashed name.
-        return import(servedURL(new URL(String(args[0]), documentBase())).href);
+        // Relative to the document, like Blazor, or a bare npm specifier (the build's bundle of it); a
+        // release serves the module under a hashed name.
+        return import(moduleURL(args[0], documentBase()).href);
       }
       case CallKind.GET_VALUE:
       case CallKind.GET_VALUE_REF:

@@ -22,3 +22,10 @@ export const BOOT_FILES = Object.freeze({});
  * has none.
  */
 export const SNAPSHOT = null;
+
+/**
+ * Bare npm specifier -> development path of its ES module bundle (`"chart.js": "npm/chart.js.mjs"`),
+ * one per package of the app's [tool.jsinterop.npm] and each sub-path it documents (tools/npm.py);
+ * FILES maps the path further in a release.
+ */
+export const NPM_MODULES = Object.freeze({});

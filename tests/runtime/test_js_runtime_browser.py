@@ -223,7 +223,7 @@ def test_sync_invoke_of_a_promise_says_to_use_invoke_async(py):
 def test_import_is_relative_to_the_document_and_returns_a_module_reference(py):
     assert py("""
     m1 = await rt.invoke_async("import", "./interop-fixtures.mjs")
-    m2 = await rt.import_module("interop-fixtures.mjs")
+    m2 = await rt.import_module("./interop-fixtures.mjs")  # a name with no ./ is a bare npm specifier (tests/runtime/test_npm_browser.py)
     out = [type(m1).__name__, await m1.invoke_async("add", 1, 2), m2.invoke("add", 3, 4),
            rt.tracked_counts()["jsObjects"] - baseline["jsObjects"]]
     m1.dispose(); await m2.dispose_async()

@@ -42,17 +42,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsinterop.tool import hosting, release_layout, wheels
+from jsinterop.tool import hosting, npm, release_layout, wheels
+from jsinterop.tool.errors import BuildError
 from jsinterop.tool.paths import CHECKOUT, PACKAGE, PINS, SNAPSHOT_SCRIPT, cache_dir, loader_dir
 from jsinterop.tool.project import Project, load_project
 
 CACHE = cache_dir()
 LOCK_NAME = "pyodide-lock.json"
 WHEELS_DIR = "wheels"
-
-
-class BuildError(Exception):
-    """A build step failed; the message says which and why."""
 
 
 def sha256_of(path: Path) -> str:
@@ -410,18 +407,32 @@ def _build_files(dist: Dist, project: Project, test: bool) -> None:
     boot_files = {name: (package / name).read_bytes() for name in pins["pyodide"]["files"]}
     boot_files.update({f"{WHEELS_DIR}/{w.name}": w.read_bytes() for w in wheel_files})
 
+    # npm packages (jsinterop.tool.npm): one bundle per package, the map the loader resolves bare
+    # specifiers by, and the app's JS modules with their bare specifiers rewritten to the bundles.
+    app_js = {rel: p for rel, p in npm.js_modules(project.static_dir).items()
+              if is_site_file(Path(rel)) and not p.is_relative_to(project.app_dir)}
+    app_js.update({rel: p for rel, p in npm.js_modules(project.app_dir, project.app).items() if is_site_file(Path(rel))})
+    npm_site = npm.npm_site(project.root, project.npm, app_js)
+
     copy_tree(dist, export_types(project), "types", skip=(".complete",))
     # Collocated JS modules (app/page.py + app/page.js) are served at the package's path.
     for module, rel in site_files(project.app_dir, project.root):
-        if module.suffix == ".js" and is_site_file(rel):
-            dist.put_file(str(Path(project.app) / rel), module)
+        site_path = str(Path(project.app) / rel)
+        if module.suffix == ".js" and is_site_file(rel) and site_path not in npm_site.files:
+            dist.put_file(site_path, module)
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
-    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files)))
+    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
+                                                                       npm_modules=npm_site.modules))
     # The app's static folder: its pages, scripts and styles, nothing else (is_site_file).
     for p, rel in site_files(project.static_dir, project.root):
-        if p.is_relative_to(project.app_dir) or not is_site_file(rel):
+        if p.is_relative_to(project.app_dir) or not is_site_file(rel) or str(rel) in npm_site.files:
             continue
         dist.put_file(str(rel), p)
+    for rel, data in npm_site.files.items():  # the bundles, and the app's JS with its bare specifiers rewritten
+        if isinstance(data, bytes):
+            dist.put_bytes(rel, data)
+        else:
+            dist.put_file(rel, data)
 
 
 # --- The release ---------------------------------------------------------------------------------

@@ -125,7 +125,8 @@ def declared_module(path: str) -> str | None:
 
 # --- references ----------------------------------------------------------------------------------
 
-_JS_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(?P<q>["'])(?P<spec>\.\.?/[^"'\n]*)(?P=q)""")
+# `import"./x.mjs"` (no space) is how esbuild's minified bundles import a chunk for its side effects.
+_JS_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)(?P<q>["'])(?P<spec>\.\.?/[^"'\n]*)(?P=q)""")
 _JS_URL = re.compile(r"""\bnew\s+URL\(\s*(?P<q>["'])(?P<spec>\.\.?/[^"'\n]*)(?P=q)\s*,\s*import\.meta\.url\s*\)""")
 _HTML_ATTRIBUTE = re.compile(r"""\b(?:src|href)\s*=\s*(?P<q>["'])(?P<spec>[^"']*)(?P=q)""", re.IGNORECASE)
 _CSS_URL = re.compile(r"""\burl\(\s*(?P<q>["']?)(?P<spec>[^"')\s]+)(?P=q)\s*\)|@import\s+(?P<q2>["'])(?P<spec2>[^"']+)(?P=q2)""")
@@ -223,12 +224,16 @@ def boot_records(files: dict[str, bytes], served: Callable[[str], str] = lambda 
             for p, data in sorted(files.items()) if is_boot_file(p)}
 
 
-def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None) -> bytes:
+def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None,
+                  npm_modules: dict[str, str] | None = None) -> bytes:
     """``layout.mjs`` of a build, read by the loader's assets.mjs: development path -> served path
     (``FILES``; empty in the development build), the size and sha256 of each boot file by served path
-    (``BOOT_FILES``, from :func:`boot_records`), and the record of the release's memory snapshot
+    (``BOOT_FILES``, from :func:`boot_records`), the record of the release's memory snapshot
     (``SNAPSHOT``: its served ``path``, the Pyodide version and build id and the build digest it
-    belongs to, the packages and modules it holds, its size and sha256), or null."""
+    belongs to, the packages and modules it holds, its size and sha256), or null, and the bundles of
+    the app's npm packages (``NPM_MODULES``: bare specifier -> development path, from
+    ``jsinterop.tool.npm``; a release maps the paths through ``FILES``)."""
+    npm = json.dumps(dict(sorted((npm_modules or {}).items())), indent=2)
     body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
     records = "".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(boot_files.items()))
     record = json.dumps(snapshot, sort_keys=True) if snapshot else "null"
@@ -240,7 +245,18 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
             "/** Served path -> {bytes, sha256} of each boot file (the loader refuses one that does not match). */\n"
             f"export const BOOT_FILES = Object.freeze({{\n{records}}});\n\n"
             "/** The memory snapshot the loader restores Pyodide from, or null (see tools/snapshot.mjs). */\n"
-            f"export const SNAPSHOT = {record};\n").encode()
+            f"export const SNAPSHOT = {record};\n\n"
+            "/** Bare npm specifier -> development path of its ES module bundle ([tool.jsinterop.npm]). */\n"
+            f"export const NPM_MODULES = Object.freeze({npm});\n").encode()
+
+
+_NPM_MODULES = re.compile(r"^export const NPM_MODULES = Object\.freeze\((\{.*?\})\);$", re.S | re.M)
+
+
+def npm_modules_of(layout: bytes) -> dict[str, str]:
+    """The ``NPM_MODULES`` map of a layout module :func:`layout_module` wrote (empty if it has none)."""
+    found = _NPM_MODULES.search(layout.decode())
+    return json.loads(found.group(1)) if found else {}
 
 
 def loader_stub(hashed_loader: str) -> bytes:
@@ -390,7 +406,8 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
                     raise ReleaseError(f"the memory snapshot {dev_path} is not in the release")
                 record = {**info, "path": layout.served[dev_path]}
             data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS},
-                                 boot_records(layout.files, lambda p: layout.served.get(p, p)), record)
+                                 boot_records(layout.files, lambda p: layout.served.get(p, p)), record,
+                                 npm_modules_of(layout.files[LAYOUT]))  # the development build's map
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))

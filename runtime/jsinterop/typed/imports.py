@@ -56,9 +56,14 @@ def serve_imports(server: ImportServer | None) -> ImportServer | None:
     return previous
 
 
-async def load_js_module(name: str, url: str) -> Any:
+async def load_js_module(name: str, url: str | None = None) -> Any:
     """Load the ES module at ``url`` (relative to the document) under ``name``, for
-    ``@js_import(..., name)`` (JSHost.ImportAsync). Loading the same name twice loads it once."""
+    ``@js_import(..., name)`` (JSHost.ImportAsync). Loading the same name twice loads it once.
+
+    A ``url`` with no ``./``, ``../`` or ``/`` prefix (and no scheme) is a bare npm specifier: the
+    build's bundle of a package of ``[tool.jsinterop.npm]`` (``load_js_module("chart.js")``; without
+    ``url`` the name is the specifier)."""
+    url = name if url is None else url
     if _server is not None:
         return await _server.load_js_module(name, url)
     if name in _js_modules:
