@@ -34,16 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsinterop.tool import hosting, release_layout
+from jsinterop.tool.errors import BuildError  # defined there so that the build's steps can subclass it
 from jsinterop.tool.paths import CHECKOUT as ROOT
 from jsinterop.tool.paths import PINS, SNAPSHOT_SCRIPT, cache_dir, loader_dir
 
 CACHE = cache_dir()
 LOCK_NAME = "pyodide-lock.json"
 WHEELS_DIR = "wheels"
-
-
-class BuildError(Exception):
-    """A build step failed; the message says which and why."""
 
 
 def sha256_of(path: Path) -> str:
