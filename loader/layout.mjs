@@ -22,3 +22,9 @@ export const BOOT_FILES = Object.freeze({});
  * has none.
  */
 export const SNAPSHOT = null;
+
+/**
+ * Python packages the build ships but boot does not install (an app's `[tool.jsinterop] lazy`), nor
+ * what only they need: `Py.loadPackages()` (Python's `jsinterop.load_packages`) installs them.
+ */
+export const LAZY_PACKAGES = Object.freeze([]);

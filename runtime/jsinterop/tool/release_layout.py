@@ -223,12 +223,15 @@ def boot_records(files: dict[str, bytes], served: Callable[[str], str] = lambda 
             for p, data in sorted(files.items()) if is_boot_file(p)}
 
 
-def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None) -> bytes:
+def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None,
+                  lazy: Iterable[str] = ()) -> bytes:
     """``layout.mjs`` of a build, read by the loader's assets.mjs: development path -> served path
     (``FILES``; empty in the development build), the size and sha256 of each boot file by served path
-    (``BOOT_FILES``, from :func:`boot_records`), and the record of the release's memory snapshot
+    (``BOOT_FILES``, from :func:`boot_records`), the record of the release's memory snapshot
     (``SNAPSHOT``: its served ``path``, the Pyodide version and build id and the build digest it
-    belongs to, the packages and modules it holds, its size and sha256), or null."""
+    belongs to, the packages and modules it holds, its size and sha256), or null, and the Python
+    packages boot does not install (``LAZY_PACKAGES``: an app's ``lazy``, installed on demand by
+    ``jsinterop.load_packages``)."""
     body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
     records = "".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(boot_files.items()))
     record = json.dumps(snapshot, sort_keys=True) if snapshot else "null"
@@ -240,7 +243,9 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
             "/** Served path -> {bytes, sha256} of each boot file (the loader refuses one that does not match). */\n"
             f"export const BOOT_FILES = Object.freeze({{\n{records}}});\n\n"
             "/** The memory snapshot the loader restores Pyodide from, or null (see tools/snapshot.mjs). */\n"
-            f"export const SNAPSHOT = {record};\n").encode()
+            f"export const SNAPSHOT = {record};\n\n"
+            "/** Python packages the build ships and boot does not install (Py.loadPackages installs them). */\n"
+            f"export const LAZY_PACKAGES = Object.freeze({json.dumps(sorted(set(lazy)))});\n").encode()
 
 
 def loader_stub(hashed_loader: str) -> bytes:
@@ -369,7 +374,8 @@ def _place_fixed_names(layout: _Layout, pyodide_version: str, pyodide_files: Ite
         layout.place(LOCK, hashed_name(LOCK, content_hash(lock)), lock)
 
 
-def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None) -> str | None:
+def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None,
+                      lazy: Iterable[str] = ()) -> str | None:
     """Every other file but the entry points, named by its content after its references are
     rewritten, each after the files it refers to; returns the hashed loader's path."""
     pending = {p for p in layout.files if p not in layout.served and not is_entry(p)}
@@ -390,7 +396,7 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
                     raise ReleaseError(f"the memory snapshot {dev_path} is not in the release")
                 record = {**info, "path": layout.served[dev_path]}
             data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS},
-                                 boot_records(layout.files, lambda p: layout.served.get(p, p)), record)
+                                 boot_records(layout.files, lambda p: layout.served.get(p, p)), record, lazy)
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))
@@ -412,18 +418,20 @@ def _place_entries(layout: _Layout, hashed_loader: str | None, base_path: str) -
 
 
 def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: Iterable[str],
-                 base_path: str = "/", snapshot: tuple[str, dict] | None = None) -> list[ReleaseFile]:
+                 base_path: str = "/", snapshot: tuple[str, dict] | None = None,
+                 lazy: Iterable[str] = ()) -> list[ReleaseFile]:
     """The files of a release served at ``base_path``, from the files of a development build
     (development path -> bytes). ``404.html`` is ``index.html`` with ``<base href="base_path">``.
     ``snapshot`` is (development path in ``files``, record) of a memory snapshot: the layout module's
-    ``SNAPSHOT`` is the record with the snapshot's served ``path``."""
+    ``SNAPSHOT`` is the record with the snapshot's served ``path``. ``lazy`` is the layout module's
+    ``LAZY_PACKAGES`` (as in the development build's)."""
     if ENTRY_PAGE not in files:
         raise ReleaseError(f"the site has no {ENTRY_PAGE}: a release needs its entry page")
     if LOADER in files and LAYOUT not in files:
         raise ReleaseError(f"{LOADER} is there but {LAYOUT} is not: the loader cannot find its files")
     layout = _Layout(files)
     _place_fixed_names(layout, pyodide_version, pyodide_files)
-    hashed_loader = _place_by_content(layout, snapshot)
+    hashed_loader = _place_by_content(layout, snapshot, lazy)
     _place_entries(layout, hashed_loader, base_path)
     return sorted(layout.out.values(), key=lambda f: f.path)
 
