@@ -2,18 +2,21 @@
 pluggy, with tblib and pytest lazy (layout.mjs's LAZY_PACKAGES, as the build writes it for an app's
 ``[tool.jsinterop] lazy``). Boot leaves them out, and what only they need (pytest's iniconfig,
 packaging, pygments), but not pluggy, which the app needs itself; ``jsinterop.load_packages`` and
-``@page(..., packages=[...])`` install them from the site's own lock."""
+``@page(..., packages=[...])`` install them from the site's own lock. An app that lists micropip in
+its dependencies gets it shipped like any other, and ``micropip.install`` of a package the site ships
+takes it from the site's lock."""
 
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jsinterop.testing.browser import PageDriver
-from jsinterop.tool import build, release_layout
+from jsinterop.tool import build, pydeps, release_layout
 
 pytestmark = pytest.mark.browser
 
@@ -102,6 +105,7 @@ def test_a_page_with_packages_installs_them_before_it_first_renders(jsinterop_br
         seen = driver.run_python("""
         import asyncio, sys
         import js
+        from pyodide.ffi import create_proxy, to_js
         from jsinterop.components import Component, h, page
 
         rendered_with = []
@@ -117,18 +121,26 @@ def test_a_page_with_packages_installs_them_before_it_first_renders(jsinterop_br
             def render(self):
                 return h.p("never", id="lazy-broken")
 
+        added = []  # the class of every element added to the page, in order (a MutationObserver's record)
+
+        def record(mutations, _observer):
+            for mutation in mutations:
+                added.extend(node.className for node in mutation.addedNodes if node.nodeType == 1)
+
+        observer = js.MutationObserver.new(create_proxy(record))
+        observer.observe(js.document.body, to_js({"childList": True, "subtree": True}, dict_converter=js.Object.fromEntries))
+
         async def visit(route, done):
+            added.clear()
             js.history.pushState(None, "", route)
             js.dispatchEvent(js.PopStateEvent.new("popstate"))
-            states = []
-            for _ in range(2000):
-                if js.document.querySelector(".jsinterop-packages-loading") and "loading" not in states:
-                    states.append("loading")
+            for _ in range(2400):  # at most two minutes on a busy machine
                 if js.document.querySelector(done):
-                    states.append(js.document.querySelector(done).textContent)
-                    return states
-                await asyncio.sleep(0.005)
-            return states
+                    await asyncio.sleep(0)  # the observer's records of the last patch
+                    states = ["loading"] if "jsinterop-packages-loading" in added else []
+                    return states + [js.document.querySelector(done).textContent]
+                await asyncio.sleep(0.05)
+            return ["timed out", list(added)]
 
         chart = await visit("lazy-chart", "#lazy-chart")
         broken = await visit("lazy-broken", ".jsinterop-packages-failed")
@@ -140,6 +152,45 @@ def test_a_page_with_packages_installs_them_before_it_first_renders(jsinterop_br
         assert broken[0] == "loading" and "The page could not load no-such-package." in broken[1]
         assert "'no-such-package' is not in this site's pyodide-lock.json" in broken[1]
         assert never_rendered is True
+        final = driver.report()
+        assert final.violations == [] and final.uncaught == [], final
+    finally:
+        driver.close()
+
+
+@pytest.fixture(scope="module")
+def micropip_site(jsinterop_dist: Path, jsinterop_site, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The built site as the build makes it for an app that lists micropip in [project] dependencies:
+    micropip's wheel (from PyPI, through pydeps' lock and cache) in wheels/ and in the lock, the app
+    depending on it."""
+    python = build.load_pins()["pyodide"]["python"]
+    (micropip,) = pydeps.locked_wheels(tmp_path_factory.mktemp("app"), ["micropip"], python)
+    package = build.pyodide_files(build.load_pins())
+    shipped = sorted((jsinterop_dist / "wheels").glob("*.whl"))
+    lock = json.loads(build.lock_file(package / "pyodide-lock.json", [*shipped, micropip]))
+    lock["packages"]["app"]["depends"] += ["micropip"]
+    files = {**build.development_files(jsinterop_dist), f"wheels/{micropip.name}": micropip.read_bytes()}
+    layout = release_layout.layout_module({}, release_layout.boot_records(files))
+    return jsinterop_site({"pyodide-lock.json": json.dumps(lock), "layout.mjs": layout.decode(),
+                           f"wheels/{micropip.name}": micropip})
+
+
+def test_micropip_installs_a_package_the_site_ships_from_the_sites_lock(jsinterop_browser, micropip_site: str) -> None:
+    driver = open_page(jsinterop_browser, micropip_site)
+    try:
+        result = driver.run_python("""
+        import sys
+        import micropip
+        before = "tblib" in sys.modules
+        await micropip.install("tblib")
+        import tblib
+        [before, tblib.__name__, [p.name for p in micropip.list().values() if p.name == "tblib"]]
+        """, timeout=120)
+        assert result == [False, "tblib", ["tblib"]]
+        urls = driver.run("return performance.getEntriesByType('resource').map((e) => e.name);")
+        origins = {urllib.parse.urlsplit(url).netloc for url in urls}
+        assert origins == {urllib.parse.urlsplit(micropip_site).netloc}, urls  # no other origin
+        assert any(url.endswith(".whl") and "/tblib-" in url for url in urls)
         final = driver.report()
         assert final.violations == [] and final.uncaught == [], final
     finally:
