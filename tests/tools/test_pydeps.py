@@ -124,3 +124,11 @@ def test_a_lock_file_that_is_not_toml_fails_naming_it(tmp_path: Path) -> None:
     (tmp_path / "pylock.toml").write_text("lock-version = \n")
     with pytest.raises(pydeps.DependencyError, match=r"pylock.toml: not a valid lock file"):
         pydeps.locked_wheels(tmp_path, ["attrs"], PYTHON)
+
+
+def test_a_lazy_name_the_build_does_not_ship_is_refused_naming_it() -> None:
+    lock = {"packages": {"app": {}, "jsinterop": {}, "tblib": {}}}
+    pydeps.check_lazy(["TBLib"], lock)
+    with pytest.raises(pydeps.DependencyError, match=r"lazy names 'chart-lib', which the build does not ship "
+                                                     r"\(it ships app, jsinterop, tblib\)"):
+        pydeps.check_lazy(["tblib", "chart-lib"], lock)

@@ -304,3 +304,15 @@ def locked_wheels(project_root: Path, requirements: list[str], python: str) -> l
     downloaded into the per-user cache and checked by sha256. The build puts them into the site's
     ``wheels/`` and ``pyodide-lock.json``; the app's wheel names them in Requires-Dist."""
     return download(lock(project_root, requirements, python), Target(python))
+
+
+def check_lazy(lazy: Iterable[str], lock: dict) -> None:
+    """Refuse a ``[tool.jsinterop] lazy`` name that is not among the packages of the site's
+    pyodide-lock.json (``lock``, parsed): boot would install nothing less, and ``load_packages`` of it
+    would fail in the page."""
+    shipped = {normalize(name) for name in lock.get("packages", {})}
+    unknown = [name for name in lazy if normalize(name) not in shipped]
+    if unknown:
+        raise DependencyError(f"[tool.jsinterop] lazy names {', '.join(repr(n) for n in unknown)}, which the build "
+                              f"does not ship (it ships {', '.join(sorted(shipped))}): add it to [project] "
+                              "dependencies, or remove it from lazy")
