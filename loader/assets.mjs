@@ -3,12 +3,15 @@
 // development build that is the path itself; in a release (./build.sh release) the build's
 // layout.mjs maps it to a content-hashed or versioned path.
 
-import { BOOT_FILES, FILES, NPM_MODULES, SNAPSHOT } from "./layout.mjs";
+import { BOOT_FILES, FILES, LAZY_PACKAGES, NPM_MODULES, SNAPSHOT } from "./layout.mjs";
 
 /** The record of the release's memory snapshot (its `path` relative to dist/, the Pyodide `buildId`
  * and `pyodide` version it belongs to, the `build` it was made from, the `packages` and `modules` it
  * holds, its `bytes` and `sha256`), or null. */
 export const MEMORY_SNAPSHOT = SNAPSHOT ?? null;
+
+/** The Python packages boot leaves out (the app's lazy ones), for `Py.loadPackages()` to install. */
+export const LAZY = LAZY_PACKAGES ?? [];
 
 /** The folder this module was loaded from: the root of dist/. */
 export const DIST = new URL("./", import.meta.url);

@@ -18,6 +18,19 @@ export class BootError extends Error {
   }
 }
 
+/**
+ * `Py.loadPackages()` (Python's `jsinterop.load_packages`) could not install a package: it is not in
+ * the site's pyodide-lock.json (the build did not ship it), its wheel failed to download or verify, or
+ * installing it failed. `message` names the package; `packages` lists the names asked for.
+ */
+export class PackageLoadError extends Error {
+  constructor(message, { packages = [], cause = undefined } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "PackageLoadError";
+    this.packages = packages;
+  }
+}
+
 /** A short, safe description of any value for error messages. */
 export function describe(value) {
   if (value === undefined) return "undefined";

@@ -46,6 +46,13 @@ export declare class BootError extends Error {
   readonly pythonTraceback: string | null;
 }
 
+/** `loadPackages()` failed: the message names the package not in the site's lock, or that failed to load. */
+export declare class PackageLoadError extends Error {
+  readonly name: "PackageLoadError";
+  /** The package names asked for. */
+  readonly packages: readonly string[];
+}
+
 /** A JS object passed to Python by reference; it arrives there as a `JSObjectReference`. */
 export declare class JSObjectRef {
   readonly id: number;
@@ -124,6 +131,11 @@ export declare class PyRuntime {
    * `import type { AppCalcExports } from "./types/app.calc.js"`.
    */
   getPythonExports<T = Record<string, (...args: any[]) => any>>(moduleName: string): Promise<T>;
+  /**
+   * Installs packages the build shipped but boot did not (the app's lazy ones), with what they need;
+   * resolves to the names installed (none when all were). Rejects with a PackageLoadError naming the package.
+   */
+  loadPackages(names: readonly string[]): Promise<string[]>;
   /** Calls `callback` once `element` leaves the document (MutationObserver cleanup); returns a cancel function. */
   onElementRemoved(element: Node, callback: (element: Node) => void): () => void;
   /** Pass a JS object to Python by reference instead of by value. */

@@ -6,17 +6,18 @@
 // here evaluates strings as code: the page boots under
 // `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; form-action 'self'`.
 
-import { DIST, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
-import { BootError, pythonBootError } from "./errors.mjs";
+import { DIST, LAZY, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
+import { BootError, PackageLoadError, pythonBootError } from "./errors.mjs";
 import { fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
 import { attachDomPatcher } from "./dom-patcher.mjs";
 import { InteropHost, JSObjectRef } from "./channel.mjs";
-import { packageProviding, withDependencies } from "./lockfile.mjs";
+import { packageProviding, withDependencies, withoutLazyDependencies } from "./lockfile.mjs";
+import { loadPackages } from "./packages.mjs";
 import * as router from "./router.mjs";
 import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
 import { JSStreamRef, StreamSource } from "./streams.mjs";
 
-export { BootError, JSObjectRef, JSStreamRef };
+export { BootError, JSObjectRef, JSStreamRef, PackageLoadError };
 
 /** Pyodide's modules, by development path (assetURL knows where a release keeps them): imported. */
 const PYODIDE_MODULES = ["pyodide.mjs", "pyodide.asm.mjs"];
@@ -48,7 +49,7 @@ function componentHost(host) {
 /** The runtime object: the JavaScript-side namespace of jsinterop (Blazor's `DotNet`). */
 export class PyRuntime {
   /** @param {object} pyodide the Pyodide API  @param {string|null} app the app's module name */
-  constructor(pyodide, app, { debug = false, detailedErrors = false, maxDepth = undefined, jspi = true } = {}) {
+  constructor(pyodide, app, { debug = false, detailedErrors = false, maxDepth = undefined, jspi = true, lock = null } = {}) {
     /** The Pyodide API object returned by `loadPyodide()`. */
     this.pyodide = pyodide;
     /** The module name of the app this runtime started, or null. */
@@ -69,6 +70,8 @@ export class PyRuntime {
     this.bootTimings = null;
     /** Whether this boot restored Pyodide from the release's memory snapshot (see boot()). */
     this.fromSnapshot = false;
+    // The site's pyodide-lock.json as the build wrote it, for loadPackages (internal).
+    Object.defineProperty(this, "_lock", { value: lock });
     const interop = this._interop;
     /** Leak-hunting helpers. */
     this.debug = Object.freeze({
@@ -95,6 +98,17 @@ export class PyRuntime {
       subtree: true,
     });
     return () => observer.disconnect();
+  }
+
+  /**
+   * Installs Python packages the build shipped but boot did not (the app's `[tool.jsinterop] lazy`),
+   * with what they need, from the site's own pyodide-lock.json; resolves to the names it installed
+   * (none when they are installed already). Python's `jsinterop.load_packages()` calls it.
+   * Rejects with a `PackageLoadError` naming a package the site does not have or that failed to load.
+   */
+  loadPackages(names) {
+    if (!this._lock) return Promise.reject(new PackageLoadError("loadPackages(): this runtime was not booted from a site's pyodide-lock.json."));
+    return loadPackages(this.pyodide, this._lock, names);
   }
 
   /**
@@ -246,7 +260,8 @@ export async function boot(options = {}) {
     }
     let wheels;
     try {
-      wheels = withDependencies(lock, packages).map((e) => new URL(e.file_name, DIST).href);
+      // The app's lazy packages, and what only they need, wait for Py.loadPackages().
+      wheels = withDependencies(lock, packages, LAZY).map((e) => new URL(e.file_name, DIST).href);
     } catch (e) {
       throw new BootError(`${e.message} Rebuild dist/ with ./build.sh.`, { url: lockURL, cause: e });
     }
@@ -305,7 +320,7 @@ export async function boot(options = {}) {
       indexURL: new URL("./", wasmURL).href,  // Pyodide fetches indexURL + "pyodide.asm.wasm": the URL handed over
       stdLibURL: assetURL("python_stdlib.zip").href,
       createPyodideModule: asmModule.default,
-      lockFileContents: lock,
+      lockFileContents: withoutLazyDependencies(lock, LAZY),  // loadPackage(app) leaves them out too
       packageBaseUrl: DIST.href,
       ...pyodideOptions,
     };
@@ -347,7 +362,7 @@ export async function boot(options = {}) {
 
     stage("app");
     const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors),
-      maxDepth, jspi: jspi !== false });
+      maxDepth, jspi: jspi !== false, lock });
     runtime.fromSnapshot = fromSnapshot;
     globalThis.Py = runtime;
     const host = pyodide.pyimport("jsinterop.app_host");

@@ -29,3 +29,9 @@ export const SNAPSHOT = null;
  * FILES maps the path further in a release.
  */
 export const NPM_MODULES = Object.freeze({});
+
+/**
+ * Python packages the build ships but boot does not install (an app's `[tool.jsinterop] lazy`), nor
+ * what only they need: `Py.loadPackages()` (Python's `jsinterop.load_packages`) installs them.
+ */
+export const LAZY_PACKAGES = Object.freeze([]);

@@ -16,12 +16,17 @@ export function packageProviding(lock, moduleName) {
   return null;
 }
 
-/** Every lock entry `names` need, dependencies included, each once. Unknown names throw. */
-export function withDependencies(lock, names) {
+/**
+ * Every lock entry `names` need, dependencies included, each once. Unknown names throw. Packages
+ * named in `skip` (and what only they need) are left out, unless `names` names them.
+ */
+export function withDependencies(lock, names, skip = []) {
   const seen = new Map();
+  const skipped = new Set(skip.map(normalizeName));
+  for (const name of names) skipped.delete(normalizeName(name));
   const visit = (name, neededBy) => {
     const key = normalizeName(name);
-    if (seen.has(key)) return;
+    if (seen.has(key) || skipped.has(key)) return;
     const entry = lock.packages[key];
     if (!entry) {
       const by = neededBy ? ` (a dependency of '${neededBy}')` : "";
@@ -32,4 +37,20 @@ export function withDependencies(lock, names) {
   };
   for (const name of names) visit(name, null);
   return [...seen.values()];
+}
+
+/**
+ * The lock as Pyodide gets it at boot: the same packages, with the lazy ones (`lazy`) left out of every
+ * other package's `depends`, so that `loadPackage` installs them only when asked for by name
+ * (`Py.loadPackages`); what the lazy packages need is still listed in their own entries.
+ */
+export function withoutLazyDependencies(lock, lazy) {
+  if (!lazy.length) return lock;
+  const skipped = new Set(lazy.map(normalizeName));
+  const packages = {};
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    packages[key] = skipped.has(key) ? entry
+      : { ...entry, depends: (entry.depends || []).filter((dep) => !skipped.has(normalizeName(dep))) };
+  }
+  return { ...lock, packages };
 }

@@ -24,6 +24,7 @@ from .errors import (
     JSModuleNotLoadedError,
     JSObjectDisposedError,
     JSRecursionError,
+    PackageLoadError,
     PyObjectDisposedError,
     PyObjectReferenceError,
     SerializationError,
@@ -36,6 +37,7 @@ from .interop.invokables import js_invokable
 from .interop.runtime import JSObjectReference, JSRuntime
 from .interop.serialization import JSConverter, register_converter, unregister_converter
 from .interop.streams import JSReadStream, JSStreamReference, PyStreamReference
+from .packages import load_packages
 from .page import js_runtime
 from .typed.exports import js_export
 from .typed.imports import import_module, js_import, load_js_module
@@ -68,6 +70,7 @@ __all__ = [
     "JSRecursionError",
     "JSStreamReference",
     "Once",
+    "PackageLoadError",
     "Persistent",
     "PyObjectDisposedError",
     "PyObjectReference",
@@ -88,6 +91,7 @@ __all__ = [
     "js_invokable",
     "js_runtime",
     "load_js_module",
+    "load_packages",
     "register_converter",
     "release_callback",
     "unregister_converter",

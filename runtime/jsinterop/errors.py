@@ -36,6 +36,7 @@ __all__ = [
     "JSRecursionError",
     "MarkupError",
     "NotColumnar",
+    "PackageLoadError",
     "PyObjectDisposedError",
     "PyObjectReferenceError",
     "SerializationError",
@@ -169,6 +170,16 @@ class NotColumnar(Exception):
 
 class AppStartError(JSInteropError):
     """The app named by the page could not be imported or its ``main()`` failed."""
+
+
+class PackageLoadError(JSInteropError, ImportError):
+    """:func:`jsinterop.load_packages` could not install a package: the site does not ship it (it is not in
+    its pyodide-lock.json), or its wheel failed to download, verify or install. The message names the
+    package; ``packages`` lists the names asked for."""
+
+    def __init__(self, message: str, packages: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.packages = packages
 
 
 class StreamTooLargeError(JSInteropError, OSError):

@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import { BootError } from "../../loader/errors.mjs";
 import { checkResponse, expectedTypes, fetchVerified, handOver, integrityOf } from "../../loader/fetch-assets.mjs";
-import { normalizeName, packageProviding, withDependencies } from "../../loader/lockfile.mjs";
+import { normalizeName, packageProviding, withDependencies, withoutLazyDependencies } from "../../loader/lockfile.mjs";
 import { Sha256, WasmSha256, fallbackHasher, hasSubtleCrypto, sha256Hex } from "../../loader/sha256.mjs";
 import { pyodideSnapshot, snapshotBuild, snapshotProblem, wrapSnapshot } from "../../loader/snapshot-file.mjs";
 
@@ -79,6 +79,25 @@ test("a missing package or dependency is named", () => {
   assert.throws(() => withDependencies(lock, ["my-lib"]), {
     message: "The package 'missing-dep' (a dependency of 'my-lib') is not in pyodide-lock.json.",
   });
+});
+
+test("a boot skips the lazy packages and what only they need, and keeps what others need too", () => {
+  const shop = {
+    packages: {
+      app: { name: "app", depends: ["jsinterop", "chart", "Pluggy"], file_name: "wheels/app.whl" },
+      jsinterop: { name: "jsinterop", depends: [], file_name: "wheels/j.whl" },
+      chart: { name: "chart", depends: ["colors", "pluggy"], file_name: "wheels/c.whl" },
+      colors: { name: "colors", depends: [], file_name: "wheels/co.whl" },
+      pluggy: { name: "pluggy", depends: [], file_name: "wheels/pl.whl" },
+    },
+  };
+  assert.deepEqual(withDependencies(shop, ["jsinterop", "app"], ["Chart"]).map((e) => e.name), ["jsinterop", "app", "pluggy"]);
+  assert.deepEqual(withDependencies(shop, ["chart"], ["chart"]).map((e) => e.name), ["chart", "colors", "pluggy"]);
+  const forPyodide = withoutLazyDependencies(shop, ["Chart"]);
+  assert.deepEqual(forPyodide.packages.app.depends, ["jsinterop", "Pluggy"]);
+  assert.deepEqual(forPyodide.packages.chart.depends, ["colors", "pluggy"]);
+  assert.deepEqual(shop.packages.app.depends, ["jsinterop", "chart", "Pluggy"], "the lock itself is unchanged");
+  assert.equal(withoutLazyDependencies(shop, []), shop);
 });
 
 // --- resolving identifiers and running calls (Blazor's findObjectMember and CallDispatcher tests) --

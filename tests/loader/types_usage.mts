@@ -3,6 +3,7 @@
 import {
   boot,
   BootError,
+  PackageLoadError,
   PyRuntime,
   STAGES,
   type BootOptions,
@@ -27,6 +28,12 @@ try {
   if (e instanceof BootError) void [e.url, e.pythonType, e.pythonTraceback, e.message];
 }
 void globalThis.Py?.pyodide;
+try {
+  const installed: string[] = await rt.loadPackages(["tblib"]);
+  void installed;
+} catch (e) {
+  if (e instanceof PackageLoadError) void [e.packages.length, e.message];
+}
 const ref: JSObjectRef = rt.createJSObjectReference(document.body);
 const streamRef: JSStreamRef = rt.createJSStreamReference(new Blob(["x"]));
 const size: number | null = streamRef.length;

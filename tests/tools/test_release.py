@@ -287,6 +287,18 @@ def test_a_change_renames_the_file_and_every_file_that_refers_to_it():
                                     VERSION, [])
 
 
+def test_the_layout_module_lists_the_lazy_packages_in_both_forms():
+    development = release_layout.layout_module({}, {}, lazy=["tblib", "pytest", "tblib"])
+    assert b'export const LAZY_PACKAGES = Object.freeze(["pytest", "tblib"]);' in development
+    assert b"export const LAZY_PACKAGES = Object.freeze([]);" in release_layout.layout_module({}, {})
+    site = {"index.html": b'<html><head><script type="module" src="./jsinterop.mjs"></script></head></html>',
+            "jsinterop.mjs": b'import "./assets.mjs";\n', "assets.mjs": b'import "./layout.mjs";\n',
+            "layout.mjs": development}
+    (layout,) = [f for f in release_layout.release_tree(site, VERSION, [])  # the release keeps the build's list
+                 if development_name(f.path) == "layout.mjs"]
+    assert b'export const LAZY_PACKAGES = Object.freeze(["pytest", "tblib"]);' in layout.data
+
+
 # --- the release, served by nginx ----------------------------------------------------------------
 
 def test_nginx_serves_types_cache_headers_and_the_csp(release_server, release_dist):

@@ -5,19 +5,26 @@ Paths are relative to the document's base URI, so a site deployed under ``/some/
 ``/some/prefix/counter`` to ``@page("/counter")`` with no rebuild. In the browser
 (:mod:`jsinterop.components.browser`), same-origin links are intercepted and the History API changes
 the URL without reloading the page.
+
+``@page("/chart", packages=["chart-lib"])`` installs packages the build shipped but boot left out
+(an app's ``[tool.jsinterop] lazy``, :func:`jsinterop.load_packages`) before the page first renders:
+:class:`PackageGate` shows a loading state until they are installed, or an error naming the package.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from ..errors import PackageLoadError
+from ..interop.runtime import JSRuntime
+from ..packages import load_packages
 from .component import Component, inject
 from .elements import Node, h
 
-__all__ = ["NavigationManager", "NotFound", "Route", "Router", "match_route", "page", "routes"]
+__all__ = ["NavigationManager", "NotFound", "PackageGate", "Route", "Router", "match_route", "page", "routes"]
 
 _CONVERTERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "int": (r"-?\d+", int),
@@ -31,12 +38,13 @@ _PageClass = TypeVar("_PageClass", bound=type[Component])
 
 @dataclasses.dataclass(frozen=True)
 class Route:
-    """A route template and the component it renders."""
+    """A route template, the component it renders, and the packages it installs first."""
 
     template: str
     component: type[Component]
     pattern: re.Pattern[str]
     converters: dict[str, Callable[[str], Any]]
+    packages: tuple[str, ...] = ()
 
 
 _routes: list[Route] = []
@@ -61,9 +69,18 @@ def _compile(template: str) -> tuple[re.Pattern[str], dict[str, Callable[[str], 
     return re.compile(f"^{regex.rstrip('/') or ''}/?$"), converters
 
 
-def page(template: str) -> Callable[[_PageClass], _PageClass]:
-    """Register a component as the page for ``template`` (``"/counter"``, ``"/item/{id:int}"``)."""
+def page(template: str, packages: Iterable[str] = ()) -> Callable[[_PageClass], _PageClass]:
+    """Register a component as the page for ``template`` (``"/counter"``, ``"/item/{id:int}"``).
+
+    ``packages`` are Python packages the build shipped but boot left out (an app's lazy ones): the
+    router installs them (:func:`jsinterop.load_packages`) before the page first renders."""
     pattern, converters = _compile(template)
+    if isinstance(packages, str):
+        raise TypeError(f"@page({template!r}, packages=...) takes a list of package names, not the string "
+                        f"{packages!r}")
+    needed = tuple(packages)
+    if not all(isinstance(name, str) and name for name in needed):
+        raise TypeError(f"@page({template!r}, packages=...): every package name must be a non-empty str, got {needed!r}")
 
     def register(cls: _PageClass) -> _PageClass:
         if not (isinstance(cls, type) and issubclass(cls, Component)):
@@ -72,7 +89,7 @@ def page(template: str) -> Callable[[_PageClass], _PageClass]:
             if existing.template == template and existing.component is not cls:
                 raise ValueError(f"The route {template!r} is already the page of {existing.component.__name__}.")
         _routes[:] = [r for r in _routes if r.component is not cls or r.template != template]
-        _routes.append(Route(template, cls, pattern, converters))
+        _routes.append(Route(template, cls, pattern, converters, needed))
         return cls
 
     return register
@@ -152,4 +169,46 @@ class Router(Component):
         if found is None:
             return h.component(self.not_found, path=self.navigation.path)
         route, params = found
+        if route.packages:
+            return h.component(PackageGate, key=route.template, packages=route.packages, page=route.component,
+                               params=params)
         return h.component(route.component, key=route.template, **params)
+
+
+_installed: set[tuple[str, ...]] = set()
+"""The ``packages`` of routes already installed in this page: their pages render at once."""
+
+
+class PackageGate(Component):
+    """Renders ``page`` (with ``params``) once ``packages`` are installed (:func:`jsinterop.load_packages`);
+    until then a loading state (``.jsinterop-packages-loading``), and if they fail, an error naming the
+    package (``.jsinterop-packages-failed``). The router puts it in front of a page with ``packages``."""
+
+    js: JSRuntime = inject()
+    packages: tuple[str, ...] = ()
+    page: type[Component] | None = None
+    params: dict[str, Any] | None = None
+
+    def on_initialized(self) -> None:
+        self.error: PackageLoadError | None = None
+        self.ready = self.packages in _installed
+
+    async def on_initialized_async(self) -> None:
+        if self.ready:
+            return
+        try:
+            await load_packages(self.packages, self.js)
+        except PackageLoadError as e:
+            self.error = e
+            return
+        _installed.add(self.packages)
+        self.ready = True
+
+    def render(self):
+        if self.error is not None:
+            return h.div(h.strong(f"The page could not load {', '.join(self.packages)}."), h.p(str(self.error)),
+                         class_="jsinterop-packages-failed", role="alert")
+        if not self.ready:
+            return h.div(f"Loading {', '.join(self.packages)}...", class_="jsinterop-packages-loading",
+                         role="status", aria_busy="true")
+        return h.component(self.page, **(self.params or {}))

@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsinterop.tool import hosting, npm, release_layout, wheels
+from jsinterop.tool import hosting, npm, pydeps, release_layout, wheels
 from jsinterop.tool.errors import BuildError
 from jsinterop.tool.paths import CHECKOUT, PACKAGE, PINS, SNAPSHOT_SCRIPT, cache_dir, loader_dir
 from jsinterop.tool.project import Project, load_project
@@ -399,9 +399,13 @@ def _build_files(dist: Dist, project: Project, test: bool) -> None:
     python = pins["pyodide"]["python"]
     wheel_files = [pinned_wheel(pin, python) for pin in pins["test-wheel"]] if test else []
     wheel_files += own_wheels(project)
+    # The app's PyPI dependencies, locked in its pylock.toml (jsinterop.tool.pydeps).
+    wheel_files += pydeps.locked_wheels(project.root, project.browser_dependencies, python)
     for w in wheel_files:
         dist.put_file(f"{WHEELS_DIR}/{w.name}", w)
-    dist.put_bytes(LOCK_NAME, lock_file(package / LOCK_NAME, wheel_files))
+    lock = lock_file(package / LOCK_NAME, wheel_files)
+    pydeps.check_lazy(project.lazy, json.loads(lock))
+    dist.put_bytes(LOCK_NAME, lock)
     # For the loader's layout.mjs (below): the size and sha256 of every boot file, which the loader
     # checks each download against; the development build has no map (every file keeps its name).
     boot_files = {name: (package / name).read_bytes() for name in pins["pyodide"]["files"]}
@@ -422,7 +426,8 @@ def _build_files(dist: Dist, project: Project, test: bool) -> None:
             dist.put_file(site_path, module)
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
     dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
-                                                                       npm_modules=npm_site.modules))
+                                                                       npm_modules=npm_site.modules,
+                                                                       lazy=[wheels.canonical_name(n) for n in project.lazy]))
     # The app's static folder: its pages, scripts and styles, nothing else (is_site_file).
     for p, rel in site_files(project.static_dir, project.root):
         if p.is_relative_to(project.app_dir) or not is_site_file(rel) or str(rel) in npm_site.files:

@@ -21,13 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+
+from jsinterop.tool import pydeps
+from jsinterop.tool.wheels import canonical_name as normalize
+
 MANIFEST = "pyproject.toml"
 
 KEYS = ("app", "static", "base-path", "snapshot", "npm", "lazy", "worker", "prerender")
 """The keys ``[tool.jsinterop]`` may have; any other is an error naming it."""
 
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
-_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+PAGE_ENVIRONMENT = {"sys_platform": "emscripten", "platform_system": "Emscripten", "os_name": "posix",
+                    "platform_machine": "wasm32", "implementation_name": "cpython"}
+"""The environment markers of the page (Pyodide), for ``; sys_platform != "emscripten"`` and the like."""
 
 
 class ManifestError(ValueError):
@@ -42,8 +50,7 @@ def import_name(project_name: str) -> str:
 
 def requirement_name(requirement: str) -> str:
     """The normalized distribution name of a PEP 508 requirement (``"Attrs>=23; ..."`` -> ``attrs``)."""
-    found = _REQUIREMENT_NAME.match(requirement)
-    return re.sub(r"[-_.]+", "-", found.group(1)).lower() if found else requirement.strip().lower()
+    return normalize(pydeps.requirement_name(requirement))
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,17 @@ class Project:
     @property
     def browser_dependencies(self) -> list[str]:
         """``[project] dependencies`` the page needs from PyPI: all but jsinterop (the build ships it)
-        and those marked for the host only."""
-        return [r for r in self.dependencies if requirement_name(r) != "jsinterop" and "emscripten" not in r]
+        and those whose marker excludes the page (e.g. ``; sys_platform != "emscripten"``), without
+        their markers (pip would evaluate them against the host)."""
+        found = []
+        for text in self.dependencies:
+            requirement = Requirement(text)
+            if requirement.marker is not None and not requirement.marker.evaluate(PAGE_ENVIRONMENT):
+                continue
+            requirement.marker = None
+            if normalize(requirement.name) not in pydeps.PROVIDED:
+                found.append(str(requirement))
+        return found
 
 
 def _expect(where: str, key: str, value: Any, kind: type | tuple[type, ...], expected: str) -> Any:
@@ -111,6 +127,11 @@ def load_project(root: Path) -> Project:
                             f"got {name!r}")
     version = _expect(where, "version", project.get("version"), str, "a version string such as \"0.1.0\"")
     dependencies = _string_list(where, "dependencies", project.get("dependencies", []))
+    for text in dependencies:
+        try:
+            Requirement(text)
+        except InvalidRequirement as e:
+            raise ManifestError(f"{where}: `dependencies` has {text!r}, which is not a requirement (PEP 508): {e}") from None
 
     tool = data.get("tool", {}).get("jsinterop", {})
     where = f"{path}: [tool.jsinterop]"

@@ -225,14 +225,16 @@ def boot_records(files: dict[str, bytes], served: Callable[[str], str] = lambda 
 
 
 def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None,
-                  npm_modules: dict[str, str] | None = None) -> bytes:
+                  npm_modules: dict[str, str] | None = None, lazy: Iterable[str] = ()) -> bytes:
     """``layout.mjs`` of a build, read by the loader's assets.mjs: development path -> served path
     (``FILES``; empty in the development build), the size and sha256 of each boot file by served path
     (``BOOT_FILES``, from :func:`boot_records`), the record of the release's memory snapshot
     (``SNAPSHOT``: its served ``path``, the Pyodide version and build id and the build digest it
-    belongs to, the packages and modules it holds, its size and sha256), or null, and the bundles of
+    belongs to, the packages and modules it holds, its size and sha256), or null; the bundles of
     the app's npm packages (``NPM_MODULES``: bare specifier -> development path, from
-    ``jsinterop.tool.npm``; a release maps the paths through ``FILES``)."""
+    ``jsinterop.tool.npm``; a release maps the paths through ``FILES``); and the Python packages boot
+    does not install (``LAZY_PACKAGES``: an app's ``lazy``, installed on demand by
+    ``jsinterop.load_packages``)."""
     npm = json.dumps(dict(sorted((npm_modules or {}).items())), indent=2)
     body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
     records = "".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(boot_files.items()))
@@ -247,16 +249,25 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
             "/** The memory snapshot the loader restores Pyodide from, or null (see tools/snapshot.mjs). */\n"
             f"export const SNAPSHOT = {record};\n\n"
             "/** Bare npm specifier -> development path of its ES module bundle ([tool.jsinterop.npm]). */\n"
-            f"export const NPM_MODULES = Object.freeze({npm});\n").encode()
+            f"export const NPM_MODULES = Object.freeze({npm});\n\n"
+            "/** Python packages the build ships and boot does not install (Py.loadPackages installs them). */\n"
+            f"export const LAZY_PACKAGES = Object.freeze({json.dumps(sorted(set(lazy)))});\n").encode()
 
 
 _NPM_MODULES = re.compile(r"^export const NPM_MODULES = Object\.freeze\((\{.*?\})\);$", re.S | re.M)
+_LAZY_PACKAGES = re.compile(r"^export const LAZY_PACKAGES = Object\.freeze\((\[.*?\])\);$", re.S | re.M)
 
 
 def npm_modules_of(layout: bytes) -> dict[str, str]:
     """The ``NPM_MODULES`` map of a layout module :func:`layout_module` wrote (empty if it has none)."""
     found = _NPM_MODULES.search(layout.decode())
     return json.loads(found.group(1)) if found else {}
+
+
+def lazy_packages_of(layout: bytes) -> list[str]:
+    """The ``LAZY_PACKAGES`` of a layout module :func:`layout_module` wrote (empty if it has none)."""
+    found = _LAZY_PACKAGES.search(layout.decode())
+    return json.loads(found.group(1)) if found else []
 
 
 def loader_stub(hashed_loader: str) -> bytes:
@@ -407,7 +418,8 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
                 record = {**info, "path": layout.served[dev_path]}
             data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS},
                                  boot_records(layout.files, lambda p: layout.served.get(p, p)), record,
-                                 npm_modules_of(layout.files[LAYOUT]))  # the development build's map
+                                 npm_modules_of(layout.files[LAYOUT]),  # the development build's map
+                                 lazy_packages_of(layout.files[LAYOUT]))  # and its lazy packages
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))
@@ -433,7 +445,8 @@ def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: I
     """The files of a release served at ``base_path``, from the files of a development build
     (development path -> bytes). ``404.html`` is ``index.html`` with ``<base href="base_path">``.
     ``snapshot`` is (development path in ``files``, record) of a memory snapshot: the layout module's
-    ``SNAPSHOT`` is the record with the snapshot's served ``path``."""
+    ``SNAPSHOT`` is the record with the snapshot's served ``path``; ``NPM_MODULES`` and ``LAZY_PACKAGES``
+    are the development build's."""
     if ENTRY_PAGE not in files:
         raise ReleaseError(f"the site has no {ENTRY_PAGE}: a release needs its entry page")
     if LOADER in files and LAYOUT not in files:

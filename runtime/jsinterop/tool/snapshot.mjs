@@ -36,7 +36,12 @@ const indexURL = pathToFileURL(path.resolve(stage) + path.sep).href;
 const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
 // The loader's snapshot file format, from the stage: the same module the release serves.
 const { wrapSnapshot } = await import(new URL("snapshot-file.mjs", indexURL).href);
-const lock = JSON.parse(await readFile(path.join(stage, "pyodide-lock.json"), "utf8"));
+// The lazy packages (layout.mjs's LAZY_PACKAGES) stay out of the snapshot, as they stay out of a boot:
+// the lock Pyodide gets has them out of every other package's dependencies (lockfile.mjs, as the loader).
+const { LAZY_PACKAGES } = await import(new URL("layout.mjs", indexURL).href);
+const { withoutLazyDependencies } = await import(new URL("lockfile.mjs", indexURL).href);
+const lock = withoutLazyDependencies(JSON.parse(await readFile(path.join(stage, "pyodide-lock.json"), "utf8")),
+  LAZY_PACKAGES);
 let pyodide;
 try {
   pyodide = await loadPyodide({
