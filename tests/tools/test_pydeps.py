@@ -87,7 +87,7 @@ def test_an_unresolvable_requirement_fails_naming_it(tmp_path: Path, requirement
 
 def _pinned_tblib() -> Path:
     """A wheel already in the cache (the build's pinned tblib), served to pip as a file:// URL."""
-    pin = next(p for p in tomllib.loads(PINS.read_text())["wheel"] if p["name"] == "tblib")
+    pin = next(p for p in tomllib.loads(PINS.read_text())["test-wheel"] if p["name"] == "tblib")
     wheel = cache_dir() / "wheels" / pin["file"]
     assert pydeps.sha256_of(wheel) == pin["sha256"], "run the build first: it caches the pinned wheels"
     return wheel
