@@ -11,6 +11,7 @@ import { BootError, pythonBootError } from "./errors.mjs";
 import { fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
 import { attachDomPatcher } from "./dom-patcher.mjs";
 import { InteropHost, JSObjectRef } from "./channel.mjs";
+import { connectLiveReload } from "./live-reload.mjs";
 import { packageProviding, withDependencies } from "./lockfile.mjs";
 import * as router from "./router.mjs";
 import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
@@ -367,6 +368,7 @@ export async function boot(options = {}) {
     stage("ready");
     runtime.bootTimings = Object.freeze({ ...timings, ready: performance.now() });
     setBootState("ready");
+    connectLiveReload(runtime, app);  // only on the watching dev server (jsinterop serve)
     return runtime;
   } catch (e) {
     setBootState("failed");
