@@ -38,7 +38,7 @@ def top_level_names(names: list[str]) -> set[str]:
         top = name.split("/", 1)[0]
         if top.endswith((".dist-info", ".data")) or not top:
             continue
-        tops.add(top[: -len(".py")] if top.endswith(".py") and "/" not in name else top)
+        tops.add(top.removesuffix(".py"))
     return tops
 
 

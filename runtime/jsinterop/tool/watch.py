@@ -94,7 +94,7 @@ def update_for(changed: Iterable[str]) -> tuple[str, dict[str, Any]] | None:
         return None
     if wheels and not rest:
         return "python", {"wheels": wheels, "paths": paths}
-    if not wheels and all(p.endswith(".css") for p in rest):
+    if not wheels and all(p.endswith(".css") and not p.startswith("-") for p in rest):
         return "css", {"stylesheets": rest, "paths": paths}
     return "reload", {"paths": paths}
 
