@@ -22,3 +22,9 @@ export const BOOT_FILES = Object.freeze({});
  * has none.
  */
 export const SNAPSHOT = null;
+
+/**
+ * Development paths of the site's JS initializers (`*.lib.module.js` at its root), in the order boot()
+ * calls their `beforeStart(options)` and `afterStarted(Py)`.
+ */
+export const INITIALIZERS = Object.freeze([]);

@@ -392,9 +392,12 @@ def _build_files(dist: Dist) -> None:
                 if module.suffix == ".js":
                     dist.put_file(str(Path(spec["types"]) / rel), module)
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
-    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files)))
     # The sample site: its pages and assets (its Python package ships as the `app` wheel).
     copy_tree(dist, ROOT / "www", skip=("app", "pyproject.toml"))
+    # layout.mjs last (issue 19, JS initializers): it lists the site's *.lib.module.js files.
+    initializers = release_layout.initializer_modules(p.relative_to(dist.root).as_posix() for p in dist.written)
+    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
+                                                                       initializers=initializers))
 
 
 # --- The release ---------------------------------------------------------------------------------

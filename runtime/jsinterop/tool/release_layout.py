@@ -223,12 +223,27 @@ def boot_records(files: dict[str, bytes], served: Callable[[str], str] = lambda 
             for p, data in sorted(files.items()) if is_boot_file(p)}
 
 
-def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None) -> bytes:
+INITIALIZER_SUFFIX = ".lib.module.js"
+"""JS initializers (Blazor's ``<name>.lib.module.js``): a module with this suffix at the root of the site
+(the root of the app's static folder, or put there by a library) may export ``beforeStart(options)``
+and ``afterStarted(Py)``, which ``boot()`` calls."""
+
+
+def initializer_modules(paths: Iterable[str]) -> list[str]:
+    """The JS initializers among a site's development paths: every ``*.lib.module.js`` at the site's
+    root, in name order (the order ``boot()`` calls them in)."""
+    return sorted(p for p in paths if "/" not in p and p.endswith(INITIALIZER_SUFFIX) and p != INITIALIZER_SUFFIX)
+
+
+def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None,
+                  initializers: Iterable[str] = ()) -> bytes:
     """``layout.mjs`` of a build, read by the loader's assets.mjs: development path -> served path
     (``FILES``; empty in the development build), the size and sha256 of each boot file by served path
-    (``BOOT_FILES``, from :func:`boot_records`), and the record of the release's memory snapshot
+    (``BOOT_FILES``, from :func:`boot_records`), the record of the release's memory snapshot
     (``SNAPSHOT``: its served ``path``, the Pyodide version and build id and the build digest it
-    belongs to, the packages and modules it holds, its size and sha256), or null."""
+    belongs to, the packages and modules it holds, its size and sha256), or null, and the development
+    paths of the site's JS initializers (``INITIALIZERS``, from :func:`initializer_modules`), so the
+    loader imports exactly those, with no request that could 404."""
     body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
     records = "".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(boot_files.items()))
     record = json.dumps(snapshot, sort_keys=True) if snapshot else "null"
@@ -240,7 +255,9 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
             "/** Served path -> {bytes, sha256} of each boot file (the loader refuses one that does not match). */\n"
             f"export const BOOT_FILES = Object.freeze({{\n{records}}});\n\n"
             "/** The memory snapshot the loader restores Pyodide from, or null (see tools/snapshot.mjs). */\n"
-            f"export const SNAPSHOT = {record};\n").encode()
+            f"export const SNAPSHOT = {record};\n\n"
+            "/** Development paths of the JS initializers (*.lib.module.js at the site's root), in call order. */\n"
+            f"export const INITIALIZERS = Object.freeze({json.dumps(list(initializers))});\n").encode()
 
 
 def loader_stub(hashed_loader: str) -> bytes:
@@ -390,7 +407,8 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
                     raise ReleaseError(f"the memory snapshot {dev_path} is not in the release")
                 record = {**info, "path": layout.served[dev_path]}
             data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS},
-                                 boot_records(layout.files, lambda p: layout.served.get(p, p)), record)
+                                 boot_records(layout.files, lambda p: layout.served.get(p, p)), record,
+                                 initializer_modules(layout.files))
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))
