@@ -18,10 +18,16 @@ from jsinterop.tool.watch import LiveServer, live_server
 pytestmark = pytest.mark.browser
 
 
+try:  # the build of any app project (tool/project.py); before it, the build of this repository's www/
+    from jsinterop.tool.project import load_project
+except ImportError:
+    load_project = None
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of this repository's sample app (www/), with the rest of the checkout linked, so the build
-    builds the copy (the copy is what the tests edit)."""
+    """A copy of this repository's sample app (www/), which the tests edit; with the rest of the checkout
+    linked beside it for the build of this repository."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(build.ROOT / "www", root / "www", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
@@ -36,11 +42,15 @@ def live(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
     """The copy built and served with live reload, watching its app package and static folder."""
     dist = tmp_path_factory.mktemp("live") / "dist"
     patch = pytest.MonkeyPatch()
-    patch.setattr(build, "ROOT", project)  # the build of this repository, pointed at the copy
+    if load_project is not None:
+        app = load_project(project / "www")
+        rebuild = lambda: build.build(dist, app).changed  # noqa: E731
+    else:
+        patch.setattr(build, "ROOT", project)  # the build of this repository, pointed at the copy
+        rebuild = lambda: build.build(dist).changed  # noqa: E731
     try:
-        build.build(dist)
-        with live_server(dist, [project / "www" / "app", project / "www"], lambda: build.build(dist).changed,
-                         log=print) as server:
+        rebuild()
+        with live_server(dist, [project / "www" / "app", project / "www"], rebuild, log=print) as server:
             yield server
     finally:
         patch.undo()

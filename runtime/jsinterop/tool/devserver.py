@@ -72,9 +72,6 @@ _HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _ENVIRONMENT_META = b'<meta name="jsinterop-environment" content="Development">'
 """Added to every HTML page served: the loader then turns detailed errors on by default."""
 
-LIVE_RELOAD_META = "jsinterop-live-reload"
-"""The name of the meta tag (content: the event stream's URL) added to every page when the server has an
-event stream: the loader connects to it (loader/live-reload.mjs) only then."""
 
 
 def normalize_base_path(base_path: str) -> str:
@@ -245,8 +242,7 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         body = page.read_bytes()
         extra = _ENVIRONMENT_META
         if self.events is not None:
-            url = html.escape(self.base_path + EVENTS_PATH)
-            extra += f'<meta name="{LIVE_RELOAD_META}" content="{url}">'.encode()
+            extra += f'<meta name="jsinterop-live-reload" content="{html.escape(self.base_path + EVENTS_PATH)}">'.encode()
         if fallback and b"<base" not in body.lower():
             extra += f'<base href="{html.escape(self.base_path)}">'.encode()
         body = _HEAD_TAG.sub(lambda m: m.group(0) + extra, body, count=1)

@@ -106,7 +106,8 @@ class LiveServer:
     url: str
     hub: EventHub
     rebuilds: list[dict[str, Any]] = field(default_factory=list)
-    """One record per rebuild: ``sources`` (changed), ``seconds``, ``event`` (kind or None) or ``error``."""
+    """One record per rebuild: ``sources`` (changed), ``began`` (time.time()), ``seconds``, ``event`` (kind or
+    None) or ``error``."""
 
 
 def _watch_loop(watcher: SourceWatcher, rebuild: Callable[[], list[str]], server: LiveServer, stop: threading.Event,
@@ -117,7 +118,7 @@ def _watch_loop(watcher: SourceWatcher, rebuild: Callable[[], list[str]], server
             continue
         while not stop.wait(SETTLE) and (more := watcher.poll()):
             changed += more
-        started = time.monotonic()
+        started, began = time.monotonic(), time.time()
         try:
             site_changes = rebuild()
         except Exception as e:  # a dev loop outlives any failing build: the next save may fix it
@@ -129,7 +130,7 @@ def _watch_loop(watcher: SourceWatcher, rebuild: Callable[[], list[str]], server
             continue
         took = time.monotonic() - started
         update = update_for(site_changes)
-        record: dict[str, Any] = {"sources": [str(p) for p in changed], "seconds": took,
+        record: dict[str, Any] = {"sources": [str(p) for p in changed], "began": began, "seconds": took,
                                   "event": update[0] if update else None}
         server.rebuilds.append(record)
         if update is None:
