@@ -47,6 +47,16 @@ def test_the_watcher_sees_edits_additions_and_removals_but_not_caches(tmp_path):
     assert watcher.poll() == []
 
 
+def test_the_build_output_inside_a_watched_folder_is_not_watched(tmp_path):
+    touch(tmp_path / "index.html", "<p>\n")
+    (tmp_path / "dist").mkdir()
+    watcher = SourceWatcher([tmp_path], ignore=[tmp_path / "dist"])
+    touch(tmp_path / "dist" / "index.html", "<p>\n")
+    assert watcher.poll() == []
+    touch(tmp_path / "index.html", "<p>2\n")
+    assert watcher.poll() == [tmp_path / "index.html"]
+
+
 @pytest.mark.parametrize(("changed", "expected"), [
     ([], None),
     (["layout.mjs", "pyodide-lock.json", "types/app.typed_demo.d.ts"], None),

@@ -56,10 +56,12 @@ def _watched(path: Path, top: Path) -> bool:
 
 class SourceWatcher:
     """The files under ``sources`` (folders or files) and their modification times: :meth:`poll` says
-    which were added, changed or removed since the last look."""
+    which were added, changed or removed since the last look. Nothing under ``ignore`` is watched (the
+    build's output, when it is inside a watched folder: its own writes would trigger rebuilds)."""
 
-    def __init__(self, sources: Iterable[Path]) -> None:
-        self.sources = [Path(s) for s in sources]
+    def __init__(self, sources: Iterable[Path], ignore: Iterable[Path] = ()) -> None:
+        self.sources = [Path(s).resolve() for s in sources]
+        self.ignore = [Path(p).resolve() for p in ignore]
         self._seen = self.scan()
 
     def scan(self) -> dict[Path, tuple[int, int]]:
@@ -72,7 +74,7 @@ class SourceWatcher:
                     st = path.stat()
                 except OSError:
                     continue  # removed while we looked
-                if path.is_file():
+                if path.is_file() and not any(path.is_relative_to(i) for i in self.ignore):
                     found[path] = (st.st_mtime_ns, st.st_size)
         return found
 
@@ -152,7 +154,7 @@ def live_server(dist: Path, sources: list[Path], rebuild: Callable[[], list[str]
     server = make_server(dist, port=port, host=host, base_path=base_path, quiet=True, events=hub)
     real_host, real_port = server.server_address[:2]
     live = LiveServer(f"http://{real_host}:{real_port}{normalize_base_path(base_path)}", hub)
-    watcher = SourceWatcher(sources)
+    watcher = SourceWatcher(sources, ignore=[dist])
     stop = threading.Event()
     serving = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     watching = threading.Thread(target=_watch_loop, args=(watcher, rebuild, live, stop, interval, log),
