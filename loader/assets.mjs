@@ -3,7 +3,10 @@
 // development build that is the path itself; in a release (./build.sh release) the build's
 // layout.mjs maps it to a content-hashed or versioned path.
 
-import { BOOT_FILES, FILES, LAZY_PACKAGES, NPM_MODULES, SNAPSHOT } from "./layout.mjs";
+import { BOOT_FILES, FILES, INITIALIZERS, LAZY_PACKAGES, NPM_MODULES, SNAPSHOT } from "./layout.mjs";
+
+/** The development paths of the site's JS initializers (`*.lib.module.js` at its root), in call order. */
+export const INITIALIZER_MODULES = INITIALIZERS;
 
 /** The record of the release's memory snapshot (its `path` relative to dist/, the Pyodide `buildId`
  * and `pyodide` version it belongs to, the `build` it was made from, the `packages` and `modules` it

@@ -6,7 +6,7 @@
 // corrupt or cut-off file is reported by URL and reason, not as an opaque WebAssembly error (or a
 // hang) deep inside Pyodide. Pyodide then gets the verified bytes from memory (handOver).
 
-import { BootError } from "./errors.mjs";
+import { BootError, describe } from "./errors.mjs";
 import { fallbackHasher, hasSubtleCrypto, sha256Hex } from "./sha256.mjs";
 
 const JS_TYPES = ["text/javascript", "application/javascript", "application/x-javascript"];
@@ -56,6 +56,47 @@ export async function fetchJSON(url) {
   }
 }
 
+/** What `boot({loadBootResource})` is asked about, by kind: Pyodide's modules (imported: a URL only),
+ * its runtime files (`pyodide.asm.wasm`, `python_stdlib.zip`), the wheels, a release's memory snapshot. */
+export const BOOT_RESOURCE_KINDS = Object.freeze(["module", "runtime", "wheel", "snapshot"]);
+
+/**
+ * Where a boot file comes from: asks `loadBootResource(kind, name, defaultUrl)` (boot()'s option, or
+ * null) and resolves to `{url, response}`: the default URL, another same-origin URL it returned (a string
+ * or URL, resolved against the page), or a Response it returned (`url` stays the default, for messages
+ * and records). Nothing (undefined, null) means the default. A cross-origin URL is refused with a
+ * BootError naming it, as are a Response for a module (modules are imported by URL) and any other value.
+ */
+export async function bootResource(loadBootResource, kind, name, defaultUrl) {
+  if (loadBootResource === null || loadBootResource === undefined) return { url: defaultUrl, response: null };
+  let answer;
+  try {
+    answer = await loadBootResource(kind, name, defaultUrl);
+  } catch (e) {
+    throw new BootError(`Failed to load ${defaultUrl}: loadBootResource("${kind}", "${name}") threw: ${e?.message ?? e}`,
+      { url: defaultUrl, cause: e });
+  }
+  if (answer === undefined || answer === null) return { url: defaultUrl, response: null };
+  if (typeof answer === "string" || answer instanceof URL) {
+    const url = new URL(answer, globalThis.location?.href ?? defaultUrl);
+    const origin = new URL(defaultUrl).origin;
+    if (url.origin !== origin) {
+      throw new BootError(`loadBootResource returned ${url.href} for ${name}: a cross-origin URL is refused `
+        + `(boot files come from the site's origin, ${origin}; return a Response to supply other bytes)`, { url: url.href });
+    }
+    return { url: url.href, response: null };
+  }
+  if (typeof Response === "function" && answer instanceof Response) {
+    if (kind === "module") {
+      throw new BootError(`loadBootResource returned a Response for the module ${name}: modules are imported by URL, `
+        + "so return a same-origin URL (or nothing)", { url: defaultUrl });
+    }
+    return { url: defaultUrl, response: answer };
+  }
+  throw new BootError(`loadBootResource returned ${describe(answer)} for ${name}: return a same-origin URL, a Response, `
+    + "or nothing for the default", { url: defaultUrl });
+}
+
 /**
  * Downloads `url` and checks it against `record` (`{bytes, sha256}`, what the build recorded for the
  * file); resolves to its bytes. Rejects with a BootError `Failed to load <url>: <reason>` when the
@@ -65,14 +106,25 @@ export async function fetchJSON(url) {
  * or null; it runs after the size check and before the sha256 check.
  *
  * Where `crypto.subtle` is missing (an insecure origin) the sha256 is computed in WebAssembly (else in
- * JavaScript), chunk by chunk as the body arrives. Every boot file goes through here, whoever supplies the response.
+ * JavaScript), chunk by chunk as the body arrives. Every boot file goes through here, whoever supplies the response:
+ * `from` is what {@link bootResource} found (another URL to fetch, or a Response to read, whose Content-Type
+ * is checked only when it has one); the checks and messages are the same, and name where the bytes came from.
  */
-export async function fetchVerified(url, record, { onBytes = () => {}, signal = undefined, inspect = null } = {}) {
-  const fail = (reason, cause = undefined) => new BootError(`Failed to load ${url}: ${reason}`, { url, cause });
+export async function fetchVerified(url, record, { onBytes = () => {}, signal = undefined, inspect = null, from = null } = {}) {
+  const given = from?.response ? " (the Response loadBootResource gave)"
+    : from && from.url !== url ? ` (from ${from.url}, which loadBootResource gave)` : "";
+  const fail = (reason, cause = undefined) => new BootError(`Failed to load ${url}${given}: ${reason}`, { url, cause });
   if (!record || !Number.isSafeInteger(record.bytes) || typeof record.sha256 !== "string") {
     throw fail("the build recorded no size and sha256 for it, so it cannot be verified (rebuild dist/ with ./build.sh)");
   }
-  const response = await fetchChecked(url, signal);
+  let response;
+  if (from?.response) {
+    response = from.response;
+    if (!response.ok) throw fail(`HTTP ${response.status} ${response.statusText}`.trim());
+    if (response.headers.has("Content-Type")) checkResponse(url, response);
+  } else {
+    response = await fetchChecked(from?.url ?? url, signal);
+  }
   const data = new Uint8Array(record.bytes);
   const hasher = hasSubtleCrypto() ? null : await fallbackHasher();
   let loaded = 0;

@@ -33,6 +33,35 @@ export interface BootOptions {
   /** false: call Python through plain entry points even where WebAssembly stack switching (JSPI) exists
    * (calls that complete later then cannot block on a Promise). Default true. */
   jspi?: boolean;
+  /**
+   * Asked for each boot file before it is fetched (Blazor's loadBootResource): `kind` says what it is,
+   * `name` its path in the site (e.g. "pyodide.asm.wasm", "wheels/app-0.1.0-py3-none-any.whl"),
+   * `defaultUrl` where it would come from. Return another same-origin URL, a Response (not for a
+   * "module": modules are imported by URL), a Promise of either, or nothing for the default. What it
+   * gives passes the same size and sha256 checks as a normal download; a cross-origin URL is refused.
+   */
+  loadBootResource?: LoadBootResource | null;
+}
+
+/** What `loadBootResource` is asked about: Pyodide's modules, its runtime files (wasm, standard
+ * library), the wheels, a release's memory snapshot. */
+export type BootResourceKind = "module" | "runtime" | "wheel" | "snapshot";
+
+/** A boot file's source: a same-origin URL, a Response, or nothing (the default). */
+export type BootResource = string | URL | Response | null | undefined | void;
+
+/** `boot({loadBootResource})`: where a boot file comes from. */
+export type LoadBootResource = (kind: BootResourceKind, name: string, defaultUrl: string) => BootResource | Promise<BootResource>;
+
+/**
+ * A JS initializer: the exports of a `<name>.lib.module.js` at the site's root (listed by the build).
+ * boot() awaits every `beforeStart(options)`, in name order, before Pyodide loads (it may change the
+ * options, e.g. set `loadBootResource`), and every `afterStarted(Py)` once the app started. One that
+ * throws fails the boot with a BootError naming its file.
+ */
+export interface JSInitializer {
+  beforeStart?(options: BootOptions): void | Promise<void>;
+  afterStarted?(Py: PyRuntime): void | Promise<void>;
 }
 
 /** A boot failed: the message names the URL that failed to load or the Python exception raised. */
@@ -122,6 +151,8 @@ export declare class PyRuntime {
   readonly detailedErrors: boolean;
   /** Leak-hunting helpers. */
   readonly debug: { trackedCounts(): TrackedCounts };
+  /** On the watching dev server (`jsinterop serve`) only: the live updates applied so far, in order. */
+  readonly liveReloads?: readonly LiveReloadDetail[];
   /** Calls a `@js_invokable` function of a Python module (its dotted name); an `async def` is awaited. */
   invokeMethodAsync<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): Promise<T>;
   /** Calls a `@js_invokable` function synchronously; throws for an `async def`. */
@@ -164,10 +195,18 @@ export interface BootProgressDetail {
   label: string;
 }
 
+/** Detail of the `jsinterop:live-reload` events (dev server only): what an update did and its timings
+ * in ms (`rebuild` on the server, `download` of the verified wheel, `reimport` of the app). */
+export type LiveReloadDetail =
+  | { kind: "python"; rebuild: number; download: number; reimport: number }
+  | { kind: "css" }
+  | { kind: "build-failed" | "failed"; message: string };
+
 declare global {
   /** The runtime object, set by boot(). */
   var Py: PyRuntime | undefined;
   interface GlobalEventHandlersEventMap {
     "jsinterop:progress": CustomEvent<BootProgressDetail>;
+    "jsinterop:live-reload": CustomEvent<LiveReloadDetail>;
   }
 }

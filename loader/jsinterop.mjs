@@ -6,11 +6,13 @@
 // here evaluates strings as code: the page boots under
 // `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; form-action 'self'`.
 
-import { DIST, LAZY, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
+import { DIST, INITIALIZER_MODULES, LAZY, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
 import { BootError, PackageLoadError, pythonBootError } from "./errors.mjs";
-import { fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
+import { bootResource, fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
+import { runInitializers } from "./initializers.mjs";
 import { attachDomPatcher } from "./dom-patcher.mjs";
 import { InteropHost, JSObjectRef } from "./channel.mjs";
+import { connectLiveReload } from "./live-reload.mjs";
 import { packageProviding, withDependencies, withoutLazyDependencies } from "./lockfile.mjs";
 import { loadPackages } from "./packages.mjs";
 import * as router from "./router.mjs";
@@ -221,10 +223,18 @@ function warnNoSnapshot(reason) {
  *   parameter or result and the limit, before anything walks it.
  * @param {boolean} [options.jspi] false calls Python through plain (not promising) entry points even
  *   where WebAssembly stack switching (JSPI) exists; default true.
+ * @param {(kind: string, name: string, defaultUrl: string) => (string|URL|Response|null|undefined|Promise<string|URL|Response|null|undefined>)} [options.loadBootResource]
+ *   asked for each boot file (kind "module", "runtime", "wheel" or "snapshot"; `name` its development path):
+ *   may return another same-origin URL, a Response (not for a module), or nothing for the default; what it
+ *   gives passes the same size and sha256 checks as a normal download. A cross-origin URL is refused.
  * @param {boolean} [options.snapshot] false forces a normal boot in a release that has a memory
  *   snapshot. By default a release's snapshot is restored when it holds the packages the app needs;
  *   a snapshot that cannot be used (missing, corrupt, another Pyodide build, or failing to restore)
  *   gives a normal boot and one console warning saying why.
+ *
+ * The site's JS initializers (`*.lib.module.js` at its root, listed by the build) are imported first:
+ * each `beforeStart(options)` is awaited, in name order, before Pyodide loads (it may change `options`,
+ * e.g. set `loadBootResource`); each `afterStarted(Py)` once the app started, before the boot is ready.
  * @returns {Promise<PyRuntime>} the runtime, also set as `globalThis.Py`.
  * @throws {BootError} naming the URL that failed to load or the Python exception raised.
  */
@@ -250,6 +260,17 @@ export async function boot(options = {}) {
   };
   setBootState("booting");
   try {
+    const initializers = await Promise.all(INITIALIZER_MODULES.map(async (path) => {
+      const url = assetURL(path).href;
+      return { url, module: await importModule(url) };
+    }));
+    await runInitializers(initializers, "beforeStart", options);
+    const loadBootResource = options.loadBootResource ?? null;
+    if (loadBootResource !== null && typeof loadBootResource !== "function") {
+      throw new BootError(`boot(): options.loadBootResource must be a function, got ${typeof loadBootResource}.`);
+    }
+    const resource = (kind, name, url) => bootResource(loadBootResource, kind, name, url);
+
     stage("download");
     const lockURL = assetURL("pyodide-lock.json").href;
     const lock = await fetchJSON(lockURL);
@@ -259,9 +280,11 @@ export async function boot(options = {}) {
       if (entry && entry.name !== "jsinterop") packages.push(entry.name);
     }
     let wheels;
+    let wheelNames;
     try {
       // The app's lazy packages, and what only they need, wait for Py.loadPackages().
-      wheels = withDependencies(lock, packages, LAZY).map((e) => new URL(e.file_name, DIST).href);
+      wheelNames = withDependencies(lock, packages, LAZY).map((e) => e.file_name);
+      wheels = wheelNames.map((name) => new URL(name, DIST).href);
     } catch (e) {
       throw new BootError(`${e.message} Rebuild dist/ with ./build.sh.`, { url: lockURL, cause: e });
     }
@@ -274,6 +297,13 @@ export async function boot(options = {}) {
     // downloaded and checked against what the build recorded (size, sha256), then handed to Pyodide.
     const moduleURLs = PYODIDE_MODULES.map((f) => assetURL(f).href);
     const fileURLs = [...PYODIDE_DATA.map((f) => assetURL(f).href), ...wheels];
+    const sources = await Promise.all([
+      ...PYODIDE_MODULES.map((f, i) => resource("module", f, moduleURLs[i])),
+      ...PYODIDE_DATA.map((f, i) => resource("runtime", f, fileURLs[i])),
+      ...wheelNames.map((f, i) => resource("wheel", f, wheels[i])),
+      ...(record ? [resource("snapshot", record.path, snapshotURL)] : []),
+    ]);
+    const sourceOf = new Map([...moduleURLs, ...fileURLs, ...(record ? [snapshotURL] : [])].map((url, i) => [url, sources[i]]));
     const [start, label] = STAGES.download;
     const span = STAGES.start[0] - start;
     const loaded = new Map();
@@ -291,16 +321,17 @@ export async function boot(options = {}) {
       failed.abort(e);
       throw e;
     });
-    const modules = moduleURLs.map((url) => guard(importModule(url).then((m) => {
+    const modules = moduleURLs.map((url) => guard(importModule(sourceOf.get(url).url).then((m) => {
       onBytes(url)(bootRecord(url)?.bytes ?? 0);
       return m;
     })));
     const files = fileURLs.map((url) => guard(
-      fetchVerified(url, bootRecord(url), { onBytes: onBytes(url), signal: failed.signal })));
+      fetchVerified(url, bootRecord(url), { onBytes: onBytes(url), signal: failed.signal, from: sourceOf.get(url) })));
     const snapshotDownload = record
       ? fetchVerified(snapshotURL, record, {
         onBytes: onBytes(snapshotURL),
         signal: failed.signal,
+        from: sourceOf.get(snapshotURL),
         inspect: (data) => snapshotProblem(data, record),
       }).catch((e) => {
         if (!failed.signal.aborted) warnNoSnapshot(e.message);
@@ -379,9 +410,11 @@ export async function boot(options = {}) {
       restored.destroy();
       host.destroy();
     }
+    await runInitializers(initializers, "afterStarted", runtime);
     stage("ready");
     runtime.bootTimings = Object.freeze({ ...timings, ready: performance.now() });
     setBootState("ready");
+    connectLiveReload(runtime, app);  // only on the watching dev server (jsinterop serve)
     return runtime;
   } catch (e) {
     setBootState("failed");

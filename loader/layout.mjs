@@ -35,3 +35,9 @@ export const NPM_MODULES = Object.freeze({});
  * what only they need: `Py.loadPackages()` (Python's `jsinterop.load_packages`) installs them.
  */
 export const LAZY_PACKAGES = Object.freeze([]);
+
+/**
+ * Development paths of the site's JS initializers (`*.lib.module.js` at its root), in the order boot()
+ * calls their `beforeStart(options)` and `afterStarted(Py)`.
+ */
+export const INITIALIZERS = Object.freeze([]);

@@ -7,6 +7,8 @@ import {
   PyRuntime,
   STAGES,
   type BootOptions,
+  type JSInitializer,
+  type LoadBootResource,
   type JSObjectRef,
   type PyObjectRef,
   type PythonCallError,
@@ -77,3 +79,20 @@ if (timings !== null) {
   const total: number = timings.download + timings.start + timings.install + timings.app;
   void total;
 }
+
+// boot({loadBootResource}) and JS initializers (*.lib.module.js).
+const loadBootResource: LoadBootResource = (kind, name, defaultUrl) =>
+  kind === "wheel" ? fetch(defaultUrl) : kind === "runtime" ? `./mirror/${name}` : undefined;
+await boot({ app: "app", loadBootResource });
+await boot({ loadBootResource: async () => new URL("./x.wasm", location.href) });
+// @ts-expect-error a kind loadBootResource is never asked about
+await boot({ loadBootResource: (kind: "manifest") => undefined });
+// @ts-expect-error loadBootResource returns a URL, a Response or nothing
+await boot({ loadBootResource: () => 42 });
+const initializer: JSInitializer = {
+  beforeStart(options) { options.loadBootResource = loadBootResource; },
+  async afterStarted(py) { void py.pyodide.version; },
+};
+void initializer;
+addEventListener("jsinterop:live-reload", (e) => void (e.detail.kind === "python" ? e.detail.reimport : e.detail.kind));
+void rt.liveReloads?.length;

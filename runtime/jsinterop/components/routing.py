@@ -69,6 +69,12 @@ def _compile(template: str) -> tuple[re.Pattern[str], dict[str, Callable[[str], 
     return re.compile(f"^{regex.rstrip('/') or ''}/?$"), converters
 
 
+def _same_definition(old: type, new: type) -> bool:
+    """Whether ``new`` is ``old`` defined again: the same class of the same module, imported anew (live
+    reload re-imports an app's modules, whose pages then register again)."""
+    return (old.__module__, old.__qualname__) == (new.__module__, new.__qualname__)
+
+
 def page(template: str, packages: Iterable[str] = ()) -> Callable[[_PageClass], _PageClass]:
     """Register a component as the page for ``template`` (``"/counter"``, ``"/item/{id:int}"``).
 
@@ -85,11 +91,15 @@ def page(template: str, packages: Iterable[str] = ()) -> Callable[[_PageClass], 
     def register(cls: _PageClass) -> _PageClass:
         if not (isinstance(cls, type) and issubclass(cls, Component)):
             raise TypeError(f"@page({template!r}) applies to Component classes, not {cls!r}")
-        for existing in _routes:
-            if existing.template == template and existing.component is not cls:
+        route = Route(template, cls, pattern, converters)
+        for i, existing in enumerate(_routes):
+            if existing.template != template:
+                continue
+            if existing.component is not cls and not _same_definition(existing.component, cls):
                 raise ValueError(f"The route {template!r} is already the page of {existing.component.__name__}.")
-        _routes[:] = [r for r in _routes if r.component is not cls or r.template != template]
-        _routes.append(Route(template, cls, pattern, converters, needed))
+            _routes[i] = route  # the same page again, or its module imported again (live reload)
+            return cls
+        _routes.append(route)
         return cls
 
     return register

@@ -425,9 +425,6 @@ def _build_files(dist: Dist, project: Project, test: bool) -> None:
         if module.suffix == ".js" and is_site_file(rel) and site_path not in npm_site.files:
             dist.put_file(site_path, module)
     copy_tree(dist, loader_dir(), skip=(release_layout.LAYOUT,))
-    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
-                                                                       npm_modules=npm_site.modules,
-                                                                       lazy=[wheels.canonical_name(n) for n in project.lazy]))
     # The app's static folder: its pages, scripts and styles, nothing else (is_site_file).
     for p, rel in site_files(project.static_dir, project.root):
         if p.is_relative_to(project.app_dir) or not is_site_file(rel) or str(rel) in npm_site.files:
@@ -438,6 +435,12 @@ def _build_files(dist: Dist, project: Project, test: bool) -> None:
             dist.put_bytes(rel, data)
         else:
             dist.put_file(rel, data)
+    # layout.mjs last: it lists the site's JS initializers (*.lib.module.js at its root).
+    initializers = release_layout.initializer_modules(p.relative_to(dist.root).as_posix() for p in dist.written)
+    dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
+                                                                       npm_modules=npm_site.modules,
+                                                                       lazy=[wheels.canonical_name(n) for n in project.lazy],
+                                                                       initializers=initializers))
 
 
 # --- The release ---------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ It serves the folder the way the site must be served, so what works here works o
 - a path whose real location (after symbolic links) is outside the folder, and outside the extra roots
   it is given (``--extra-root DIR``), is a 404;
 - a client gets :data:`HEADER_TIMEOUT` seconds to send a request's line and headers (a response, however
-  long, is not cut).
+  long, is not cut);
+- with an :class:`~jsinterop.tool.live_events.EventHub` (``jsinterop serve``, :mod:`jsinterop.tool.watch`),
+  the event stream at ``<mount>_jsinterop/events`` and, in every page,
+  ``<meta name="jsinterop-live-reload" content="<its URL>">``, which tells the loader to connect to it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import urllib.parse
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
+
+from jsinterop.tool.live_events import EVENTS_PATH, EventHub
 
 __all__ = ["CONTENT_SECURITY_POLICY", "HEADER_TIMEOUT", "MIME_TYPES", "DevRequestHandler", "make_server",
            "running_server", "main"]
@@ -66,6 +71,7 @@ HEADER_TIMEOUT = 10.0
 _HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _ENVIRONMENT_META = b'<meta name="jsinterop-environment" content="Development">'
 """Added to every HTML page served: the loader then turns detailed errors on by default."""
+
 
 
 def normalize_base_path(base_path: str) -> str:
@@ -121,10 +127,14 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
     header_timeout: float | None = HEADER_TIMEOUT
     roots: tuple[str, ...] = ()
     """The real folders whose files may be served: ``directory`` and the extra roots."""
+    events: EventHub | None = None
+    """The live-reload event stream's hub, when the server has one."""
 
     def __init__(self, *args, base_path: str = "/", quiet: bool = False, csp: bool = True,
-                 header_timeout: float | None = HEADER_TIMEOUT, roots: tuple[str, ...] = (), **kwargs) -> None:
+                 header_timeout: float | None = HEADER_TIMEOUT, roots: tuple[str, ...] = (),
+                 events: EventHub | None = None, **kwargs) -> None:
         self.base_path = normalize_base_path(base_path)
+        self.events = events
         self.quiet = quiet
         self.csp = csp
         self.header_timeout = header_timeout
@@ -202,6 +212,9 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def _serve(self, head_only: bool) -> None:
+        if self.events is not None and urllib.parse.urlsplit(self.path).path == self.base_path + EVENTS_PATH:
+            self._send_events(self.events, head_only)
+            return
         kind, index = self._route()
         if kind == "404":
             self.send_error(404, "Not Found")
@@ -228,6 +241,8 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         ``<base href>`` of the mount so that its relative URLs resolve from any deep link."""
         body = page.read_bytes()
         extra = _ENVIRONMENT_META
+        if self.events is not None:
+            extra += f'<meta name="jsinterop-live-reload" content="{html.escape(self.base_path + EVENTS_PATH)}">'.encode()
         if fallback and b"<base" not in body.lower():
             extra += f'<base href="{html.escape(self.base_path)}">'.encode()
         body = _HEAD_TAG.sub(lambda m: m.group(0) + extra, body, count=1)
@@ -237,6 +252,26 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if not head_only:
             self.wfile.write(body)
+
+    def _send_events(self, events: EventHub, head_only: bool) -> None:
+        """The live-reload event stream (text/event-stream), open until the client leaves or the hub
+        closes; the connection is not reused after it."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if head_only:
+            return
+        stream = events.stream()
+        try:
+            for chunk in stream:
+                self.wfile.write(chunk)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page went away
+        finally:
+            stream.close()
 
     def do_GET(self) -> None:
         self._serve(head_only=False)
@@ -262,9 +297,10 @@ class DevServer(http.server.ThreadingHTTPServer):
 def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = "127.0.0.1",
                 base_path: str = "/", quiet: bool = False, csp: bool = True,
                 extra_roots: Iterable[str | os.PathLike[str]] = (),
-                header_timeout: float | None = HEADER_TIMEOUT) -> DevServer:
+                header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None) -> DevServer:
     """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port; ``csp=False``
-    sends no Content-Security-Policy (to test what a page does on a host that sends none).
+    sends no Content-Security-Policy (to test what a page does on a host that sends none); ``events``
+    gives it the live-reload event stream (see the module's docstring).
 
     Files are served from ``directory`` and, through symbolic links in it, from ``extra_roots`` (such
     as the ``dist/`` a test folder of links points into); a link that leads elsewhere is a 404. A
@@ -275,7 +311,7 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
     base_path = normalize_base_path(base_path)  # refused now rather than on every request
     roots = tuple(os.path.realpath(root) for root in (directory, *extra_roots))
     handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp,
-                      header_timeout=header_timeout, roots=roots)
+                      header_timeout=header_timeout, roots=roots, events=events)
     server = DevServer((host, port), handler)
     server.header_timeout = header_timeout
     return server
@@ -284,17 +320,20 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
 @contextlib.contextmanager
 def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0,
                    csp: bool = True, extra_roots: Iterable[str | os.PathLike[str]] = (),
-                   header_timeout: float | None = HEADER_TIMEOUT) -> Iterator[str]:
+                   header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None) -> Iterator[str]:
     """Serve ``directory`` on a background thread; yields the URL of the mount point. ``csp=False``
-    leaves the Content-Security-Policy header out."""
+    leaves the Content-Security-Policy header out; ``events`` adds the live-reload event stream (closed
+    when the server stops)."""
     server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp, extra_roots=extra_roots,
-                         header_timeout=header_timeout)
+                         header_timeout=header_timeout, events=events)
     thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     thread.start()
     try:
         host, real_port = server.server_address[:2]
         yield f"http://{host}:{real_port}{normalize_base_path(base_path)}"
     finally:
+        if events is not None:
+            events.close()  # its streams would hold their threads
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -224,17 +224,32 @@ def boot_records(files: dict[str, bytes], served: Callable[[str], str] = lambda 
             for p, data in sorted(files.items()) if is_boot_file(p)}
 
 
+INITIALIZER_SUFFIX = ".lib.module.js"
+"""JS initializers (Blazor's ``<name>.lib.module.js``): a module with this suffix at the root of the site
+(the root of the app's static folder, or put there by a library) may export ``beforeStart(options)``
+and ``afterStarted(Py)``, which ``boot()`` calls."""
+
+
+def initializer_modules(paths: Iterable[str]) -> list[str]:
+    """The JS initializers among a site's development paths: every ``*.lib.module.js`` at the site's
+    root, in name order (the order ``boot()`` calls them in)."""
+    return sorted(p for p in paths if "/" not in p and p.endswith(INITIALIZER_SUFFIX) and p != INITIALIZER_SUFFIX)
+
+
 def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None,
-                  npm_modules: dict[str, str] | None = None, lazy: Iterable[str] = ()) -> bytes:
+                  npm_modules: dict[str, str] | None = None, lazy: Iterable[str] = (),
+                  initializers: Iterable[str] = ()) -> bytes:
     """``layout.mjs`` of a build, read by the loader's assets.mjs: development path -> served path
     (``FILES``; empty in the development build), the size and sha256 of each boot file by served path
     (``BOOT_FILES``, from :func:`boot_records`), the record of the release's memory snapshot
     (``SNAPSHOT``: its served ``path``, the Pyodide version and build id and the build digest it
     belongs to, the packages and modules it holds, its size and sha256), or null; the bundles of
     the app's npm packages (``NPM_MODULES``: bare specifier -> development path, from
-    ``jsinterop.tool.npm``; a release maps the paths through ``FILES``); and the Python packages boot
+    ``jsinterop.tool.npm``; a release maps the paths through ``FILES``); the Python packages boot
     does not install (``LAZY_PACKAGES``: an app's ``lazy``, installed on demand by
-    ``jsinterop.load_packages``)."""
+    ``jsinterop.load_packages``); and the development paths of the site's JS initializers
+    (``INITIALIZERS``, from :func:`initializer_modules`), so the loader imports exactly those, with no
+    request that could 404."""
     npm = json.dumps(dict(sorted((npm_modules or {}).items())), indent=2)
     body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
     records = "".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(boot_files.items()))
@@ -251,7 +266,9 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
             "/** Bare npm specifier -> development path of its ES module bundle ([tool.jsinterop.npm]). */\n"
             f"export const NPM_MODULES = Object.freeze({npm});\n\n"
             "/** Python packages the build ships and boot does not install (Py.loadPackages installs them). */\n"
-            f"export const LAZY_PACKAGES = Object.freeze({json.dumps(sorted(set(lazy)))});\n").encode()
+            f"export const LAZY_PACKAGES = Object.freeze({json.dumps(sorted(set(lazy)))});\n\n"
+            "/** Development paths of the JS initializers (*.lib.module.js at the site's root), in call order. */\n"
+            f"export const INITIALIZERS = Object.freeze({json.dumps(list(initializers))});\n").encode()
 
 
 _NPM_MODULES = re.compile(r"^export const NPM_MODULES = Object\.freeze\((\{.*?\})\);$", re.S | re.M)
@@ -419,7 +436,8 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
             data = layout_module({k: v for k, v in layout.served.items() if k.split("/", 1)[0] not in HASH_FOLDER_TOPS},
                                  boot_records(layout.files, lambda p: layout.served.get(p, p)), record,
                                  npm_modules_of(layout.files[LAYOUT]),  # the development build's map
-                                 lazy_packages_of(layout.files[LAYOUT]))  # and its lazy packages
+                                 lazy_packages_of(layout.files[LAYOUT]),  # and its lazy packages
+                                 initializer_modules(layout.files))
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))
