@@ -70,7 +70,8 @@ def test_the_pyproject_has_the_app_s_tables(demo: Path) -> None:
     assert '# app = "demo"' in text and '# static = "www"' in text and "# snapshot = true" in text
     pytest_options = project["tool"]["pytest"]["ini_options"]
     assert pytest_options["pythonpath"] == ["."] and pytest_options["testpaths"] == ["tests"]
-    assert "--jsinterop-dist=dist" in pytest_options["addopts"] and "--dist-dir=dist" in pytest_options["addopts"]
+    assert "--jsinterop-dist=.jsinterop/test-dist" in pytest_options["addopts"]
+    assert "--dist-dir=.jsinterop/test-dist" in pytest_options["addopts"]  
     assert project["build-system"]["build-backend"] == "hatchling.build"
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["demo"]
     assert project["tool"]["mypy"]["strict"] is True and project["tool"]["mypy"]["files"] == ["demo", "tests"]

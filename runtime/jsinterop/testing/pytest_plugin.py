@@ -163,9 +163,7 @@ def pyodide_fixtures_on_shared_browser() -> tuple[Any, Any, Any]:
         """pytest-pyodide's Chrome runner, in a window of an existing browser that it does not own."""
 
         shared_driver = None
-        # pytest-pyodide gives loading Pyodide and each test 20 s; a busy machine (CI, a laptop building
-        # while it tests) can take longer than that to boot, so the bound is wider here.
-        script_timeout = 120
+        script_timeout = 120  # pytest-pyodide's 20 s is too short to boot Pyodide on a busy machine
 
         def get_driver(self, jspi: bool = False):
             driver = self.shared_driver
@@ -195,6 +193,8 @@ def pyodide_fixtures_on_shared_browser() -> tuple[Any, Any, Any]:
     @pytest.fixture(name="selenium")
     def selenium(selenium_module_scope):
         selenium_module_scope.driver.switch_to.window(selenium_module_scope.window)
+        # the browser is shared: a PageDriver.run_async(timeout=...) in between changed its script timeout
+        selenium_module_scope.set_script_timeout(SharedChromeRunner.script_timeout)
         with selenium_context_manager(selenium_module_scope) as runner:
             yield runner
 

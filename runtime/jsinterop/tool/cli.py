@@ -18,7 +18,7 @@ from jsinterop.tool.project import ManifestError, Project, load_project
 COMMANDS = {
     "new": "create a new app project in DIR (refuses a folder that is not empty)",
     "build": "build the app's site (development form) into dist/",
-    "serve": "build, then serve the site with the development server",
+    "serve": "build, then serve the site; a saved change rebuilds it and updates the open pages",
     "test": "install what the tests need (Chromium, its driver, the test packages), build, run pytest",
     "release": "build the production form of the site (hashed names, .br/.gz, nginx.conf, _headers)",
     "bench": "time a release of the app behind nginx (boot with a warm cache, bytes cold and warm)",
@@ -85,14 +85,21 @@ def command_test(args: argparse.Namespace, project: Project) -> int:
 
 
 def command_serve(args: argparse.Namespace, project: Project) -> int:
-    """``jsinterop serve``: build, then the development server."""
-    from jsinterop.tool import devserver  # the server: only this command starts it
+    """``jsinterop serve``: build, then the development server with live reload: the app's package,
+    its static folder and its pyproject.toml are watched, each change rebuilds the site (the manifest
+    read again) and the open pages update (jsinterop.tool.watch)."""
+    from jsinterop.tool import watch  # the server and watcher: only this command starts them
 
     dist = _dist(args, project)
     if build.run_command("build", project, dist) != 0:
         return 1
     base = args.base_path if args.base_path is not None else project.base_path
-    return devserver.main([str(dist), "--port", str(args.port), "--base-path", base])
+
+    def rebuild() -> list[str]:
+        return build.build(dist, load_project(project.root)).changed
+
+    return watch.watch_and_serve(dist, [project.app_dir, project.static_dir, project.manifest], rebuild,
+                                 args.port, base)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from jsinterop.tool.paths import TEMPLATES
+from jsinterop.tool.project import import_name
 
 __all__ = ["APP_TEMPLATE", "InvalidProjectNameError", "NewProjectError", "ProjectExistsError", "RESERVED_NAMES",
            "create_project", "import_name", "check_project_name"]
@@ -51,13 +52,6 @@ class ProjectExistsError(NewProjectError, FileExistsError):
 
 class InvalidProjectNameError(NewProjectError, ValueError):
     """The project's name is not a valid distribution name, or its import name is not usable."""
-
-
-def import_name(project_name: str) -> str:
-    """The import name of a project: lower case, each run of ``-`` and ``.`` one ``_``
-    (``My-App`` -> ``my_app``), as ``[tool.jsinterop] app`` defaults to (the same rule as
-    ``jsinterop.tool.project.import_name``)."""
-    return re.sub(r"[-.]+", "_", project_name).lower()
 
 
 def check_project_name(name: str) -> str:
