@@ -41,6 +41,10 @@ from pathlib import Path
 from jsinterop.tool.errors import BuildError
 from jsinterop.tool.paths import TOOL, cache_dir
 
+__all__ = ["LOCK_NAME", "SITE_FOLDER", "NpmError", "NpmSite", "UnresolvedSpecifierError", "bare_specifiers",
+           "bundle", "check_table", "documented_sub_paths", "entry_points", "esbuild", "installed", "is_bare",
+           "js_modules", "lock_matches", "npm_site", "package_json", "package_of", "rewrite_specifiers", "site_path"]
+
 SITE_FOLDER = "npm"
 """The site folder the bundles are served from."""
 
@@ -410,7 +414,3 @@ def npm_site(app_dir: Path, table: dict[str, str], app_js: dict[str, Path], cach
             files[rel] = rewrite_specifiers(rel, texts[rel], modules, table).encode()
     return NpmSite(files, modules)
 
-
-__all__ = ["LOCK_NAME", "SITE_FOLDER", "NpmError", "NpmSite", "UnresolvedSpecifierError", "bare_specifiers",
-           "bundle", "check_table", "documented_sub_paths", "entry_points", "esbuild", "installed", "is_bare",
-           "js_modules", "lock_matches", "npm_site", "package_json", "package_of", "rewrite_specifiers", "site_path"]
