@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import posixpath
 import re
@@ -357,10 +358,10 @@ def with_base(html: bytes, base_path: str) -> bytes:
     from the site's root folder whatever URL the page is served at (a client-side route)."""
     head = re.search(rb"<head(\s[^>]*)?>", html, re.IGNORECASE)
     if head is None:
-        raise ReleaseError(f"{ENTRY_PAGE} has no <head> to put a <base href> in")
+        raise ReleaseError(ENTRY_PAGE + " has no <head> to put a <base href> in")
     if re.search(rb"<base\s", html, re.IGNORECASE):
         return html
-    tag = f'<base href="{base_path}">'.encode()
+    tag = f'<base href="{html.escape(base_path)}">'.encode()
     return html[: head.end()] + tag + html[head.end():]
 
 
