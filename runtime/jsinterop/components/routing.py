@@ -91,7 +91,7 @@ def page(template: str, packages: Iterable[str] = ()) -> Callable[[_PageClass], 
     def register(cls: _PageClass) -> _PageClass:
         if not (isinstance(cls, type) and issubclass(cls, Component)):
             raise TypeError(f"@page({template!r}) applies to Component classes, not {cls!r}")
-        route = Route(template, cls, pattern, converters)
+        route = Route(template, cls, pattern, converters, needed)
         for i, existing in enumerate(_routes):
             if existing.template != template:
                 continue

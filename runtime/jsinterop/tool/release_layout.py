@@ -353,16 +353,16 @@ def _reaching(target: str, deps: dict[str, set[str]]) -> set[str]:
     return found
 
 
-def with_base(html: bytes, base_path: str) -> bytes:
+def with_base(page: bytes, base_path: str) -> bytes:
     """An HTML page with ``<base href="base_path">`` first in its head: its relative URLs then resolve
     from the site's root folder whatever URL the page is served at (a client-side route)."""
-    head = re.search(rb"<head(\s[^>]*)?>", html, re.IGNORECASE)
+    head = re.search(rb"<head(\s[^>]*)?>", page, re.IGNORECASE)
     if head is None:
         raise ReleaseError(ENTRY_PAGE + " has no <head> to put a <base href> in")
-    if re.search(rb"<base\s", html, re.IGNORECASE):
-        return html
+    if re.search(rb"<base\s", page, re.IGNORECASE):
+        return page
     tag = f'<base href="{html.escape(base_path)}">'.encode()
-    return html[: head.end()] + tag + html[head.end():]
+    return page[: head.end()] + tag + page[head.end():]
 
 
 def _text(path: str, data: bytes) -> str:
