@@ -421,7 +421,18 @@ def _mutations(wire: Any, tp: Any, steps: Steps) -> list[Place]:
 
 
 _REPLACEMENTS = json_like(any_ints, max_leaves=4)
-_FITTING_TYPES = _ANNOTATIONS[3].filter(lambda t: not _is_record(t) or collision(t) is None)
+def _collides(tp: Any, seen: frozenset[int] = frozenset()) -> bool:
+    """Whether a record anywhere in ``tp`` (inside an Optional, a list, a dict, a record) has two fields
+    that cross under one JS name: such a type cannot be sent at all, even as None."""
+    if id(tp) in seen:
+        return False
+    seen = seen | {id(tp)}
+    if _is_record(tp):
+        return collision(tp) is not None or any(_collides(t, seen) for _, _, t in record_fields(tp))
+    return any(_collides(t, seen) for t in typing.get_args(tp))
+
+
+_FITTING_TYPES = _ANNOTATIONS[3].filter(lambda t: not _collides(t))
 
 
 @reliable(300)

@@ -13,27 +13,20 @@ from pathlib import Path
 import pytest
 
 from jsinterop.tool import build
+from jsinterop.tool.paths import CHECKOUT
+from jsinterop.tool.project import load_project
 from jsinterop.tool.watch import LiveServer, live_server
 
 pytestmark = pytest.mark.browser
 
 
-try:  # the build of any app project (tool/project.py); before it, the build of this repository's www/
-    from jsinterop.tool.project import load_project
-except ImportError:
-    load_project = None
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of this repository's sample app (www/), which the tests edit; with the rest of the checkout
-    linked beside it for the build of this repository."""
+    """A copy of this repository's sample app (www/, an app project like any other), which the tests edit."""
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(build.ROOT / "www", root / "www", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copyfile(build.ROOT / name, root / name)
-    for name in ("runtime", "loader"):
-        (root / name).symlink_to(build.ROOT / name)
+    shutil.copytree(CHECKOUT / "www", root / "www", ignore=shutil.ignore_patterns("__pycache__"))
     return root
 
 
@@ -41,19 +34,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def live(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The copy built and served with live reload, watching its app package and static folder."""
     dist = tmp_path_factory.mktemp("live") / "dist"
-    patch = pytest.MonkeyPatch()
-    if load_project is not None:
-        app = load_project(project / "www")
-        rebuild = lambda: build.build(dist, app).changed  # noqa: E731
-    else:
-        patch.setattr(build, "ROOT", project)  # the build of this repository, pointed at the copy
-        rebuild = lambda: build.build(dist).changed  # noqa: E731
-    try:
-        rebuild()
-        with live_server(dist, [project / "www" / "app", project / "www"], rebuild, log=print) as server:
-            yield server
-    finally:
-        patch.undo()
+    app = load_project(project / "www")
+    rebuild = lambda: build.build(dist, app).changed  # noqa: E731
+    rebuild()
+    with live_server(dist, [app.app_dir, app.static_dir], rebuild, log=print) as server:
+        yield server
 
 
 def wait_for(page, script: str, timeout: float = 90) -> object:
