@@ -1,5 +1,5 @@
-// The sample's npm dependency ([tool.jsinterop.npm]: chart.js 4.5.0; SAMPLE_NPM in jsinterop/tool/build.py
-// until the build reads www/pyproject.toml, pinned by www/package-lock.json): the app's own JS
+// The sample's npm dependency (www/pyproject.toml's [tool.jsinterop.npm]: chart.js 4.5.0, pinned by
+// www/package-lock.json): the app's own JS
 // imports the package by its bare specifier, which the build rewrites to the URL of its bundle
 // (npm/chart.js/auto.mjs); Python imports it by name (`await js_runtime().import_module("chart.js")`).
 import { Chart } from "chart.js/auto";

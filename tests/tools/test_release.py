@@ -575,3 +575,21 @@ def test_deploy_twice_runs_the_new_code_and_keeps_unchanged_files_cached(jsinter
         assert timings[new_app] > 0
         # The previous release's files stay, for pages opened before the deploy.
         assert all((site / p).is_file() for p in first - second)
+
+
+def test_the_readme_nginx_example_is_a_valid_configuration_for_the_release(release_dist, tmp_path):
+    """The whole configuration the README shows (brotli's load_module line, the server block, the
+    release's nginx.conf included) passes `nginx -t`, with its paths pointed at a release."""
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```nginx\n(# The precompressed .br files.*?)```", readme, re.S).group(1)
+    conf = (example.replace("/srv/site", str(release_dist)).replace("/some/prefix", RELEASE_BASE.rstrip("/"))
+            .replace("listen 80;", f"listen 127.0.0.1:{nginx_server.free_port()};"))
+    if not Path(nginx_server.BROTLI_MODULE).exists():
+        conf = conf.replace(f"load_module {nginx_server.BROTLI_MODULE};", "")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "nginx.conf").write_text(conf)
+    proc = subprocess.run([nginx_server.nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                           "-g", f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "syntax is ok" in proc.stderr and "test is successful" in proc.stderr

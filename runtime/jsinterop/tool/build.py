@@ -263,16 +263,23 @@ def pinned_wheel(pin: dict, python: str) -> Path:
 
 
 def own_wheels(project: Project) -> list[Path]:
-    """jsinterop's wheel and the app's (:mod:`jsinterop.tool.wheels`), written into the cache under their
-    content's digest, so the lock and the snapshot caches key on them."""
-    made = [wheels.jsinterop_wheel(),
+    """jsinterop's wheel and the app's (:mod:`jsinterop.tool.wheels`), in the cache under their sources'
+    digest: jsinterop's is written once per state of the installed package (a rebuild after an edit of
+    the app writes only the app's), and the lock and snapshot caches key on their bytes."""
+    key = tree_digest([PACKAGE, loader_dir()])[:16]
+    cached = list((CACHE / "local-wheels" / f"jsinterop-{key}").glob("*.whl"))
+    made = [(cached[0].name, None) if len(cached) == 1 else wheels.jsinterop_wheel(),
             wheels.app_wheel(project.name, project.version, project.app_dir, project.dependencies)]
+    folders = [CACHE / "local-wheels" / f"jsinterop-{key}", None]
     paths = []
-    for name, data in made:
-        path = CACHE / "local-wheels" / hashlib.sha256(data).hexdigest()[:16] / name
-        if not path.is_file():
+    for (name, data), folder in zip(made, folders):
+        folder = folder or CACHE / "local-wheels" / hashlib.sha256(data).hexdigest()[:16]
+        path = folder / name
+        if data is not None and not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            tmp = path.with_suffix(".partial")
+            tmp.write_bytes(data)
+            tmp.replace(path)  # whole or not at all: a killed build leaves no half wheel
         paths.append(path)
     return paths
 
