@@ -382,3 +382,12 @@ def test_a_link_out_of_the_project_is_refused_naming_it(sources, built, tmp_path
         assert not (built / "readme.txt").is_symlink()
     finally:
         inside.unlink()
+
+
+def test_a_pyemscripten_wheel_gets_into_the_lock_under_its_own_name():
+    info = {"abi_version": "2026_0", "arch": "wasm32", "platform": "emscripten_5_0_3", "python": "3.14.2"}
+    name = "msgspec-0.23.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl"
+    assert build_tool.lock_alias(name, info) == "msgspec-0.23.0-cp314-cp314-emscripten_5_0_3_wasm32.whl"
+    assert build_tool.lock_alias("attrs-26.1.0-py3-none-any.whl", info) == "attrs-26.1.0-py3-none-any.whl"
+    # another ABI's wheel keeps its name, and pyodide-lock then refuses it (it cannot run in this Pyodide)
+    assert build_tool.lock_alias(name.replace("2026_0", "2025_0"), info) == name.replace("2026_0", "2025_0")

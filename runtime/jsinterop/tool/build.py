@@ -301,6 +301,18 @@ def export_types(project: Project) -> Path:
 
 # --- The lock file -----------------------------------------------------------------------------
 
+def lock_alias(wheel: str, info: dict) -> str:
+    """The name pyodide-lock is given for ``wheel``: PyPI's Pyodide wheels carry the platform tag
+    ``pyemscripten_<abi>_wasm32`` (e.g. msgspec's), which pyodide-lock 0.2.1 does not know; for the
+    lock's own ABI (``info["abi_version"]``) it is the platform the lock calls
+    ``<info["platform"]>_<arch>``, so the lock step sees that name (the bytes, and so the sha256, are
+    the same; the lock then names the file as it is)."""
+    pyemscripten = f"-pyemscripten_{info.get('abi_version')}_{info.get('arch', 'wasm32')}.whl"
+    if wheel.endswith(pyemscripten):
+        return wheel[: -len(pyemscripten)] + f"-{info['platform']}_{info.get('arch', 'wasm32')}.whl"
+    return wheel
+
+
 def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
     """pyodide-lock.json listing exactly the wheels dist/ ships, with their dependencies resolved.
 
@@ -324,11 +336,14 @@ def lock_file(base_lock: Path, wheels: list[Path]) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         (staging / WHEELS_DIR).mkdir()
-        for w in wheels:
-            shutil.copyfile(w, staging / WHEELS_DIR / w.name)
+        aliases = {lock_alias(w.name, lock["info"]): w.name for w in wheels}
+        for alias, name in aliases.items():
+            shutil.copyfile(next(w for w in wheels if w.name == name), staging / WHEELS_DIR / alias)
         try:
-            spec = add_wheels_to_spec(PyodideLockSpec.from_dict(lock), [staging / WHEELS_DIR / w.name for w in wheels],
+            spec = add_wheels_to_spec(PyodideLockSpec.from_dict(lock), [staging / WHEELS_DIR / a for a in aliases],
                                       base_path=staging)
+            for entry in spec.packages.values():  # each wheel under its own name again
+                entry.file_name = f"{WHEELS_DIR}/{aliases[Path(entry.file_name).name]}"
         except RuntimeError as e:  # "Requirement x from ... is not in this distribution."
             raise BuildError(f"pyodide-lock.json: {e} Add it to [project] dependencies (and lock it), or "
                              "mark it for the host only (; sys_platform != \"emscripten\")") from None
