@@ -56,3 +56,14 @@ def test_the_testing_extra_pins_the_dev_tools_and_the_page_gets_none_of_it() -> 
         assert pin == dev[pin.split("==")[0]] and marker == "sys_platform != 'emscripten'"
     lock = json.loads((ROOT / "dist" / "pyodide-lock.json").read_text())
     assert lock["packages"]["jsinterop"]["depends"] == []
+
+
+def test_the_fake_event_a_click_returns_is_exported() -> None:
+    from jsinterop.components import Component, Node, h
+    from jsinterop.testing import FakeEvent, render
+
+    class Button(Component):
+        def render(self) -> Node:
+            return h.button("go", id="go", on_click=lambda e: None)
+
+    assert isinstance(render(Button).find("#go").click(), FakeEvent)

@@ -4,6 +4,7 @@ helpers and the pytest plugin (:mod:`jsinterop.testing.pytest_plugin`)."""
 
 from .components import ElementHandle, RenderedComponent, render
 from .fake_runtime import ANY, FakeJSObject, FakeJSRuntime, Invocation, Setup, UnplannedInvocationError
+from .fakedom import FakeEvent
 
-__all__ = ["ANY", "ElementHandle", "FakeJSObject", "FakeJSRuntime", "Invocation", "RenderedComponent", "Setup",
-           "UnplannedInvocationError", "render"]
+__all__ = ["ANY", "ElementHandle", "FakeEvent", "FakeJSObject", "FakeJSRuntime", "Invocation", "RenderedComponent",
+           "Setup", "UnplannedInvocationError", "render"]

@@ -74,7 +74,9 @@ def jsinterop_dist(pytestconfig: pytest.Config) -> Path:
     dist = Path(pytestconfig.getoption("--jsinterop-dist")).resolve()
     missing = [name for name in ("jsinterop.mjs", "pyodide-lock.json") if not (dist / name).is_file()]
     if missing:
-        pytest.fail(f"{dist} is not a built site ({', '.join(missing)} missing): run ./build.sh first", pytrace=False)
+        pytest.fail(f"{dist} is not a built site ({', '.join(missing)} missing): run `jsinterop test`, which builds "
+                    "the site it tests (or `jsinterop build --test --dist DIR` and --jsinterop-dist=DIR; in the "
+                    "jsinterop repository, ./build.sh test)", pytrace=False)
     return dist
 
 
