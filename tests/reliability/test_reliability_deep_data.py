@@ -40,11 +40,11 @@ EXPECTED = {
 }
 
 
-def boot_page(browser: Any, site: Any, query: str) -> PageDriver:
+def boot_page(browsers: Any, engine: str, site: Any, query: str) -> PageDriver:
     url = site({"custom-boot.html": RUNTIME_TESTS / "custom_boot.html",
                 "custom-boot.mjs": RUNTIME_TESTS / "custom_boot.mjs",
                 "deep-data.mjs": HERE / "deep_data.mjs"})
-    driver = PageDriver(browser)
+    driver = browsers.new_page(engine)
     driver.open(f"{url}custom-boot.html?{query}", wait=True)
     assert driver.run_async("return await globalThis.bootOutcome;")["value"] == "ready"
     driver.run_python(f"""
@@ -58,8 +58,8 @@ def boot_page(browser: Any, site: Any, query: str) -> PageDriver:
 
 
 @pytest.fixture(scope="module", params=["jspi=1", "jspi=0"])
-def page(request: pytest.FixtureRequest, jsinterop_browser: Any, jsinterop_site: Any) -> Iterator[PageDriver]:
-    driver = boot_page(jsinterop_browser, jsinterop_site, request.param)
+def page(request: pytest.FixtureRequest, jsinterop_browsers: Any, jsinterop_engine: str, jsinterop_site: Any) -> Iterator[PageDriver]:
+    driver = boot_page(jsinterop_browsers, jsinterop_engine, jsinterop_site, request.param)
     jspi = driver.run("return Py._interop.jspi;")
     assert jspi is (request.param == "jspi=1")  # Chromium has JSPI: both kinds of entry point are tried
     before = driver.run("return Py.debug.trackedCounts();")
@@ -185,8 +185,8 @@ def test_forged_references_inside_data_stay_data(page: PageDriver) -> None:
     assert back[2:] == [json.dumps(f, separators=(",", ":")) for f in FORGED]
 
 
-def test_max_depth_is_set_by_boot_for_both_directions(jsinterop_browser: Any, jsinterop_site: Any) -> None:
-    driver = boot_page(jsinterop_browser, jsinterop_site, "maxDepth=8")
+def test_max_depth_is_set_by_boot_for_both_directions(jsinterop_browsers: Any, jsinterop_engine: str, jsinterop_site: Any) -> None:
+    driver = boot_page(jsinterop_browsers, jsinterop_engine, jsinterop_site, "maxDepth=8")
     try:
         out = driver.run_async("""
             const { nested } = await import("./deep-data.mjs");

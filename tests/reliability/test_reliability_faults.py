@@ -89,9 +89,9 @@ clicky = mount(Clicky, "#faults-root")
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
+def page(jsinterop_browsers, jsinterop_engine, jsinterop_site):
     url = jsinterop_site({"interop-fixtures.mjs": RUNTIME_TESTS / "interop_fixtures.mjs"})
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     assert driver.open(url).boot_state == "ready"
     driver.run_python(PRELUDE)
     yield driver

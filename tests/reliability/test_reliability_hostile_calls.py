@@ -52,9 +52,9 @@ KNOWN_MESSAGES = [
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
+def page(jsinterop_browsers, jsinterop_engine, jsinterop_site):
     url = jsinterop_site({"hostile-calls.mjs": HERE / "hostile_calls.mjs"})
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     assert driver.open(url).boot_state == "ready"
     sources = {name: (FIXTURES / f"{name}.py").read_text() for name in ("invokables_fixture", "exports_fixture")}
     driver.run_python(f"""

@@ -78,10 +78,10 @@ async def settle():
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
+def page(jsinterop_browsers, jsinterop_engine, jsinterop_site):
     url = jsinterop_site({"interop-fixtures.mjs": RUNTIME_TESTS / "interop_fixtures.mjs",
                           "typed-fixtures.mjs": RUNTIME_TESTS / "typed_fixtures.mjs"})
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     assert driver.open(url).boot_state == "ready"
     driver.run_python(PRELUDE)
     assert driver.run("return performance.memory.usedJSHeapSize > 0 && typeof gc === 'function'")

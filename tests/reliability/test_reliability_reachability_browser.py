@@ -51,11 +51,11 @@ return [rows, control];
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser: Any, jsinterop_site: Any) -> Iterator[PageDriver]:
+def page(jsinterop_browsers: Any, jsinterop_engine: Any, jsinterop_site: Any) -> Iterator[PageDriver]:
     """A booted page with reachability_fixture imported into its Python."""
     url = jsinterop_site({"custom-boot.html": RUNTIME_TESTS / "custom_boot.html",
                           "custom-boot.mjs": RUNTIME_TESTS / "custom_boot.mjs"})
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     driver.open(f"{url}custom-boot.html", wait=True)
     assert driver.run_async("return await globalThis.bootOutcome;")["value"] == "ready"
     driver.run_python(f"""

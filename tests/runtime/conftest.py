@@ -15,11 +15,11 @@ FIXTURES = Path(__file__).with_name("interop_fixtures.mjs")
 
 
 @pytest.fixture(scope="module")
-def interop_page(request, jsinterop_browser, jsinterop_site):
+def interop_page(request, jsinterop_browsers, jsinterop_engine, jsinterop_site):
     """A booted page with ``./interop-fixtures.mjs``, after running the module's ``PRELUDE``, which
     must define ``rt`` (the runtime under test) and ``baseline`` (its tracked counts)."""
     url = jsinterop_site({"interop-fixtures.mjs": FIXTURES})
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     report = driver.open(url)
     assert report.boot_state == "ready", report
     driver.run_python(request.module.PRELUDE)

@@ -34,16 +34,16 @@ def lazy_site(jsinterop_dist: Path, jsinterop_site) -> str:
     return jsinterop_site({"pyodide-lock.json": json.dumps(lock), "layout.mjs": layout.decode()})
 
 
-def open_page(browser, url: str) -> PageDriver:
-    driver = PageDriver(browser)
+def open_page(browsers, engine: str, url: str) -> PageDriver:
+    driver = browsers.new_page(engine)
     report = driver.open(url)
     assert report.boot_state == "ready", report
     return driver
 
 
 @pytest.fixture(scope="module")
-def lazy_page(jsinterop_browser, lazy_site: str) -> Iterator[PageDriver]:
-    driver = open_page(jsinterop_browser, lazy_site)
+def lazy_page(jsinterop_browsers, jsinterop_engine, lazy_site: str) -> Iterator[PageDriver]:
+    driver = open_page(jsinterop_browsers, jsinterop_engine, lazy_site)
     yield driver
     final = driver.report()
     driver.close()
@@ -99,8 +99,8 @@ def test_a_package_the_site_does_not_ship_raises_naming_it(lazy_page: PageDriver
     assert error[2] == ["no-such-package"]
 
 
-def test_a_page_with_packages_installs_them_before_it_first_renders(jsinterop_browser, lazy_site: str) -> None:
-    driver = open_page(jsinterop_browser, lazy_site)
+def test_a_page_with_packages_installs_them_before_it_first_renders(jsinterop_browsers, jsinterop_engine, lazy_site: str) -> None:
+    driver = open_page(jsinterop_browsers, jsinterop_engine, lazy_site)
     try:
         seen = driver.run_python("""
         import asyncio, sys
@@ -175,8 +175,8 @@ def micropip_site(jsinterop_dist: Path, jsinterop_site, tmp_path_factory: pytest
                            f"wheels/{micropip.name}": micropip})
 
 
-def test_micropip_installs_a_package_the_site_ships_from_the_sites_lock(jsinterop_browser, micropip_site: str) -> None:
-    driver = open_page(jsinterop_browser, micropip_site)
+def test_micropip_installs_a_package_the_site_ships_from_the_sites_lock(jsinterop_browsers, jsinterop_engine, micropip_site: str) -> None:
+    driver = open_page(jsinterop_browsers, jsinterop_engine, micropip_site)
     try:
         result = driver.run_python("""
         import sys

@@ -39,9 +39,9 @@ def site(jsinterop_site):
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser, site):
+def page(jsinterop_browsers, jsinterop_engine, site):
     """A page booted with the dev server's defaults (detailed errors on), with the fixture module."""
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     boot_custom(driver, site, "")
     yield driver
     report = driver.report()

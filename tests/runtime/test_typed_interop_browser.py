@@ -101,11 +101,11 @@ def missing() -> None: ...
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
+def page(jsinterop_browsers, jsinterop_engine, jsinterop_site):
     from jsinterop.testing.browser import PageDriver
 
     url = jsinterop_site({"typed-fixtures.mjs": HERE / "typed_fixtures.mjs"})
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     assert driver.open(url).boot_state == "ready"
     driver.run_python(PRELUDE)
     yield driver

@@ -1,55 +1,34 @@
-"""Headless Chromium for tests, driven by selenium, offline.
+"""The page harness of the browser tests, the same on every engine.
 
-:func:`launch_chromium` starts one browser (tests share it for a whole session). :class:`PageDriver`
-opens pages of a served ``dist/`` in its own browser window, records what a person would not want
-to see (Content-Security-Policy violations, console errors, uncaught exceptions and rejections)
-from before the page's first script runs, and waits for the loader's boot state.
+:class:`PageDriver` opens pages of a served site in a window of its own inside a shared browser,
+records what a person would not want to see (Content-Security-Policy violations, console errors,
+uncaught exceptions and rejections) from before the page's first script runs, and waits for the
+loader's boot state. Each engine drives it its own way (:mod:`jsinterop.testing.engines`: Chromium and
+WebKitGTK through selenium, Firefox through its own WebDriver BiDi).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import textwrap
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
-
-if TYPE_CHECKING:
-    # selenium is a test dependency: its type is named for type checkers only
-    from selenium.webdriver.chrome.webdriver import WebDriver as Chrome
+from typing import Any, Literal, overload
 
 __all__ = [
-    "CHROMIUM_FLAGS",
+    "OBSERVER_SCRIPT",
     "BootTimeout",
+    "EngineUnsupported",
     "PageDriver",
-    "PageReport",
     "PagePythonError",
+    "PageReport",
     "ResourceTiming",
-    "chromium_paths",
-    "launch_chromium",
 ]
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--js-flags=--expose-gc",
-    "--enable-precise-memory-info",  # performance.memory exact (not rounded), for the leak tests
-)
-"""Flags that work for headless Chromium on a machine without outside network."""
-
-# Installed in every new document before its own scripts (through the DevTools protocol, so the
-# page's Content-Security-Policy does not apply to it): records what went wrong, for the tests.
-_OBSERVER_SCRIPT = r"""
+OBSERVER_SCRIPT = r"""
 (() => {
+  if (globalThis.__jsinteropTestReport) return;  // installed twice (preloaded and served): keep the first
   const report = { violations: [], consoleErrors: [], consoleWarnings: [], uncaught: [], progress: [] };
   Object.defineProperty(globalThis, "__jsinteropTestReport", { value: report });
   addEventListener("securitypolicyviolation", (e) => report.violations.push(
@@ -63,6 +42,17 @@ _OBSERVER_SCRIPT = r"""
   console.warn = (...args) => { report.consoleWarnings.push(args.map(String).join(" ")); originalWarn(...args); };
 })();
 """
+"""Records what went wrong in a page, for the tests. Installed in every new document before its own
+scripts: by the engine where it can (Chromium's DevTools protocol, Firefox's BiDi preload scripts, to
+which the page's Content-Security-Policy does not apply), and as a same-origin script that the test
+server puts first in each page's ``<head>`` (WebKitGTK's driver can do neither)."""
+
+# The async wrapper every engine runs ``run_async`` scripts in: the last argument is the callback.
+ASYNC_WRAPPER = (
+    "const done = arguments[arguments.length - 1];"
+    "(async () => {{ {script} }})(...Array.from(arguments).slice(0, -1))"
+    ".then((value) => done({{ value }}), (e) => done({{ error: String(e?.message ?? e), name: e?.name ?? null }}));"
+)
 
 
 class PagePythonError(AssertionError):
@@ -73,31 +63,8 @@ class BootTimeout(AssertionError):
     """A page did not reach a final boot state ("ready" or "failed") in time."""
 
 
-def chromium_paths() -> tuple[str, str]:
-    """The Chromium binary and its chromedriver, from the environment or the usual Debian paths."""
-    binary = os.environ.get("SE_CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    driver = os.environ.get("SE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    for path, package in ((binary, "chromium"), (driver, "chromium-driver")):
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"{path} is missing: install Debian's {package} (./build.sh test does it).")
-    return binary, driver
-
-
-def launch_chromium(extra_flags: tuple[str, ...] = ()) -> Chrome:
-    """Start headless Chromium through chromedriver, without selenium-manager's network access."""
-    os.environ.setdefault("SE_OFFLINE", "true")
-    # selenium is a test dependency: imported only when a browser is launched
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver = chromium_paths()
-    options = Options()
-    options.binary_location = binary
-    for flag in (*CHROMIUM_FLAGS, *extra_flags):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(options=options, service=Service(driver))
+class EngineUnsupported(NotImplementedError):
+    """The engine's driver cannot do what the test asked (the message names the engine and the gap)."""
 
 
 @dataclass
@@ -136,27 +103,66 @@ class ResourceTiming:
         return self.transfer_size == 0
 
 
-class PageDriver:
-    """Opens pages in a window of its own inside a shared browser.
+class PageDriver(ABC):
+    """A window of its own inside a shared browser, on one engine (:attr:`engine`).
 
-    Other users of the same browser (such as pytest-pyodide's runner) keep their window; call
-    :meth:`activate` (done by :meth:`open`) before driving this one.
+    Other users of the same browser (such as pytest-pyodide's runner) keep their window; every
+    command first makes this window the active one. The engine's driver implements the few
+    primitives (navigation, running a script, a click, keystrokes); the rest is the same everywhere.
     """
 
-    def __init__(self, driver: Chrome) -> None:
-        self.driver = driver
-        self._previous = driver.current_window_handle
-        driver.switch_to.new_window("window")
-        self.handle = driver.current_window_handle
-        self._browser_errors: list[str] = []
-        driver.execute_cdp_cmd("Page.enable", {})
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _OBSERVER_SCRIPT})
-        driver.switch_to.window(self._previous)
+    engine: str = ""
+    """"chromium", "firefox" or "webkit"."""
 
+    def __init__(self) -> None:
+        self._logged: list[str] = []
+
+    @abstractmethod
     def activate(self) -> None:
-        """Make this driver's window the one selenium commands act on."""
-        if self.driver.current_window_handle != self.handle:
-            self.driver.switch_to.window(self.handle)
+        """Make this page's window the one the engine's commands act on."""
+
+    @abstractmethod
+    def _navigate(self, url: str) -> None:
+        """Load ``url`` in this window and return once its load event fired."""
+
+    @abstractmethod
+    def run(self, script: str, *args: Any) -> Any:
+        """Run synchronous JavaScript in the page (``return`` gives the result, as JSON-like data)."""
+
+    @abstractmethod
+    def _run_with_callback(self, script: str, args: tuple[Any, ...], timeout: float) -> Any:
+        """Run ``script`` with ``args`` plus a callback as its last argument; return what it was called with."""
+
+    @abstractmethod
+    def click(self, selector: str) -> None:
+        """Click the first element matching the CSS ``selector``, as a user does (a real pointer click,
+        so a submit button submits its form); no match is a :class:`LookupError`."""
+
+    @abstractmethod
+    def fill(self, selector: str, text: str) -> None:
+        """Replace the value of the input or textarea matching ``selector`` with ``text``, typed key by key
+        (each keystroke fires ``input``, as a user's typing does)."""
+
+    @abstractmethod
+    def screenshot(self, path: str) -> None:
+        """Save a PNG of the window."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close this window and give the browser back to whoever used it before."""
+
+    @abstractmethod
+    def accept_dialog(self, timeout: float = 10) -> str:
+        """Wait for the page's ``alert``/``confirm``/``prompt`` dialog, accept it and return its message."""
+
+    def clear_browser_cache(self) -> None:
+        """Empty the browser's HTTP cache: the next load is cold."""
+        raise EngineUnsupported(f"{self.engine}'s driver cannot empty the HTTP cache of a running browser")
+
+    def _browser_errors(self) -> list[str]:
+        """Errors the engine itself logged since the last call (failed requests, errors outside the page's
+        scripts); engines without a log give none."""
+        return []
 
     @overload
     def open(self, url: str, wait: Literal[True] = True, timeout: float = 90) -> PageReport: ...
@@ -170,9 +176,9 @@ class PageDriver:
     def open(self, url: str, wait: bool = True, timeout: float = 90) -> PageReport | None:
         """Navigate to ``url``; with ``wait``, wait for the boot to finish and return the report."""
         self.activate()
-        self._browser_errors.clear()
-        self.driver.get_log("browser")  # drop what earlier pages logged
-        self.driver.get(url)
+        self._browser_errors()  # drop what earlier pages logged
+        self._logged = []
+        self._navigate(url)
         return self.wait_for_boot(timeout) if wait else None
 
     def wait_for_boot(self, timeout: float = 90) -> PageReport:
@@ -187,25 +193,14 @@ class PageDriver:
                                   f"report: {self.report()}")
             time.sleep(0.05)
 
-    def run(self, script: str, *args: Any) -> Any:
-        """Run synchronous JavaScript in the page (``return`` gives the result)."""
-        self.activate()
-        return self.driver.execute_script(script, *args)
-
     def run_async(self, script: str, *args: Any, timeout: float = 60) -> Any:
-        """Run an async function body in the page and return what it resolves to.
+        """Run an async function body in the page and return what it resolves to, as ``{"value": ...}``.
 
-        Exceptions thrown in the page come back as ``{"error": message}`` so tests can assert on them.
+        Exceptions thrown in the page come back as ``{"error": message, "name": ...}`` so tests can
+        assert on them.
         """
         self.activate()
-        self.driver.set_script_timeout(timeout)
-        wrapper = (
-            "const done = arguments[arguments.length - 1];"
-            f"(async () => {{ {script} }})(...Array.from(arguments).slice(0, -1))"
-            ".then((value) => done({ value }), (e) => done({ error: String(e?.message ?? e), name: e?.name ?? null }));"
-        )
-        out = self.driver.execute_async_script(wrapper, *args)
-        return out
+        return self._run_with_callback(ASYNC_WRAPPER.format(script=script), args, timeout)
 
     def run_python(self, code: str, timeout: float = 60) -> Any:
         """Run Python in the booted page (``Py.pyodide.runPythonAsync``, so top-level ``await`` works)
@@ -229,27 +224,6 @@ class PageDriver:
             raise PagePythonError(out["error"])
         return out.get("value")
 
-    def _element(self, selector: str) -> Any:
-        """The one element matching the CSS ``selector``; a clear LookupError when none does."""
-        self.activate()
-        found = self.driver.find_elements("css selector", selector)
-        if not found:
-            raise LookupError(f"No element matches '{selector}' in {self.run('return location.pathname;')}")
-        return found[0]
-
-    def click(self, selector: str) -> None:
-        """Click the first element matching the CSS ``selector``, as a user does (a real pointer click,
-        so a submit button submits its form)."""
-        self._element(selector).click()
-
-    def fill(self, selector: str, text: str) -> None:
-        """Replace the value of the input or textarea matching ``selector`` with ``text``, typed key by key
-        (each keystroke fires ``input``, as a user's typing does)."""
-        element = self._element(selector)
-        element.click()
-        element.clear()
-        element.send_keys(text)
-
     def text(self, element_id: str) -> str:
         """The text content of the element with this id ('' when there is none)."""
         return str(self.run("return document.getElementById(arguments[0])?.textContent ?? '';", element_id))
@@ -263,14 +237,14 @@ class PageDriver:
         )
         data = json.loads(raw)
         r = data["report"] or {}
-        self._browser_errors += [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        self._logged += self._browser_errors()
         return PageReport(
             boot_state=data["state"],
             violations=r.get("violations", []),
             console_errors=r.get("consoleErrors", []),
             uncaught=r.get("uncaught", []),
             progress=[(float(f), str(label)) for f, label in r.get("progress", [])],
-            browser_errors=list(self._browser_errors),
+            browser_errors=list(self._logged),
             console_warnings=r.get("consoleWarnings", []),
         )
 
@@ -281,20 +255,3 @@ class PageDriver:
             ".map((e) => [e.name, e.transferSize, e.encodedBodySize, e.decodedBodySize]);"
         )
         return [ResourceTiming(url, int(t), int(e), int(d)) for url, t, e, d in entries]
-
-    def clear_browser_cache(self) -> None:
-        """Empty the browser's HTTP cache (for every window of the browser): the next load is cold."""
-        self.driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-
-    def screenshot(self, path: str) -> None:
-        """Save a PNG of the window."""
-        self.activate()
-        self.driver.save_screenshot(path)
-
-    def close(self) -> None:
-        """Close this window and give the browser back to whoever used it before."""
-        try:
-            self.activate()
-            self.driver.close()
-        finally:
-            self.driver.switch_to.window(self._previous)

@@ -1,9 +1,17 @@
-"""A pytest plugin to test a jsinterop app in headless Chromium, the way this project tests itself.
+"""A pytest plugin to test a jsinterop app in real browsers (Chromium, Firefox, WebKit), the way this
+project tests itself.
 
 Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
 
 - the ``browser`` mark, registered (``--strict-markers`` accepts it);
 - ``--jsinterop-dist DIR`` (default ``dist``): the built site to test.
+- ``--jsinterop-browser ENGINES`` (default ``chromium``): the engines to test on, a comma-separated list
+  of ``chromium``, ``firefox`` and ``webkit``. A browser test runs on the first one; a test marked
+  ``@pytest.mark.engines`` runs on each (``engines("chromium", "firefox")`` limits it to those,
+  ``engines(xfail={"webkit": "why"})`` expects it to fail there: ``xfail(strict=True)``).
+- ``jsinterop_engine``: the engine of the test ("chromium", "firefox" or "webkit").
+- ``jsinterop_browsers``: the session's browsers, one per engine, each started once on first use:
+  ``jsinterop_browsers.new_page(engine)`` opens a window (for fixtures wider than a test).
 - ``jsinterop_dist``: that folder, checked to be a build.
 - ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
   as ``./build.sh serve``), for the whole session.
@@ -13,9 +21,10 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
   of links into ``dist/`` passes it in ``extra_roots`` (the dev server serves no link that leads elsewhere).
 - ``jsinterop_site``: a function ``site(files, base_path="/", csp=True) -> url`` serving the built site
   plus extra files (``{"fixtures.mjs": "export ..."}`` or paths), for test modules and pages next to the app.
-- ``jsinterop_browser``: one headless Chromium for the whole session.
-- ``jsinterop_page``: a :class:`~jsinterop.testing.browser.PageDriver`, a fresh window in that
-  browser: ``report = jsinterop_page.open(jsinterop_server)`` boots the page and returns its
+- ``jsinterop_browser``: the session's headless Chromium, as a selenium WebDriver (pytest-pyodide's runner
+  shares it).
+- ``jsinterop_page``: a :class:`~jsinterop.testing.browser.PageDriver`, a fresh window in the browser of
+  the test's engine: ``report = jsinterop_page.open(jsinterop_server)`` boots the page and returns its
   :class:`~jsinterop.testing.browser.PageReport` (boot state, CSP violations, console errors);
   ``click(selector)`` and ``fill(selector, text)`` act as a user does.
 
@@ -40,7 +49,8 @@ import pytest
 
 from ..tool.devserver import running_server
 from ..typed.imports import serve_imports
-from .browser import PageDriver, launch_chromium
+from .browser import OBSERVER_SCRIPT, PageDriver
+from .engines import Browsers, parse_engines
 
 if TYPE_CHECKING:
     # selenium is a test dependency: its type is named for type checkers only
@@ -53,11 +63,39 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the ``browser`` mark (an app's tests mark what needs the browser and a build)."""
     config.addinivalue_line("markers", "browser: needs headless Chromium and a built site (jsinterop_page, "
                                        "pytest-pyodide's selenium)")
+    config.addinivalue_line("markers", "engines(*names, xfail={}): runs on every engine listed by "
+                                       "--jsinterop-browser, not only the first")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("jsinterop")
     group.addoption("--jsinterop-dist", default="dist", help="the built site to test (default: dist)")
+    group.addoption("--jsinterop-browser", default="chromium", metavar="ENGINES",
+                    help="browser engines to test on, comma-separated: chromium, firefox, webkit (default: "
+                         "chromium); tests marked `engines` run on each, other browser tests on the first")
+
+
+def selected_engines(config: pytest.Config) -> tuple[str, ...]:
+    """The engines ``--jsinterop-browser`` names, in its order."""
+    try:
+        return parse_engines(str(config.getoption("--jsinterop-browser")))
+    except ValueError as error:
+        raise pytest.UsageError(f"--jsinterop-browser: {error}") from None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``engines`` that uses a page (or ``jsinterop_engine``) runs once per selected engine."""
+    marker = metafunc.definition.get_closest_marker("engines")
+    if marker is None or "jsinterop_engine" not in metafunc.fixturenames:
+        return
+    engines = selected_engines(metafunc.config)
+    if marker.args:
+        engines = tuple(engine for engine in engines if engine in marker.args)
+    expected_failures: dict[str, str] = dict(marker.kwargs.get("xfail", {}))
+    params = [pytest.param(engine, id=engine, marks=[pytest.mark.xfail(strict=True, reason=expected_failures[engine])]
+                           if engine in expected_failures else [])
+              for engine in engines]
+    metafunc.parametrize("jsinterop_engine", params, indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +127,7 @@ def jsinterop_serve() -> Iterator[Callable[..., str]]:
         def serve(directory: str | Path, base_path: str = "/", csp: bool = True,
                   extra_roots: Iterable[str | Path] = ()) -> str:
             return stack.enter_context(running_server(directory, base_path=base_path, csp=csp,
-                                                      extra_roots=extra_roots))
+                                                      extra_roots=extra_roots, observer_script=OBSERVER_SCRIPT))
 
         yield serve
 
@@ -131,19 +169,31 @@ def jsinterop_site(jsinterop_dist: Path, jsinterop_serve: Callable[..., str],
 
 
 @pytest.fixture(scope="session")
-def jsinterop_browser() -> Iterator[Chrome]:
-    """One headless Chromium (a selenium WebDriver) for the whole session."""
-    driver = launch_chromium()
+def jsinterop_browsers() -> Iterator[Browsers]:
+    """The session's browsers, one per engine, each started on first use and closed at the end."""
+    browsers = Browsers()
     try:
-        yield driver
+        yield browsers
     finally:
-        driver.quit()
+        browsers.quit()
+
+
+@pytest.fixture(scope="session")
+def jsinterop_engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this test: its parameter under ``@pytest.mark.engines``, else the first one selected."""
+    return str(getattr(request, "param", None) or selected_engines(request.config)[0])
+
+
+@pytest.fixture(scope="session")
+def jsinterop_browser(jsinterop_browsers: Browsers) -> Chrome:
+    """The session's headless Chromium, as a selenium WebDriver."""
+    return jsinterop_browsers.chromium().driver
 
 
 @pytest.fixture
-def jsinterop_page(jsinterop_browser: Chrome) -> Iterator[PageDriver]:
-    """A fresh window of the session's browser; closed after the test."""
-    page = PageDriver(jsinterop_browser)
+def jsinterop_page(jsinterop_browsers: Browsers, jsinterop_engine: str) -> Iterator[PageDriver]:
+    """A fresh window of the session's browser of the test's engine; closed after the test."""
+    page = jsinterop_browsers.new_page(jsinterop_engine)
     try:
         yield page
     finally:

@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from jsinterop.testing.browser import PageDriver, launch_chromium
+from jsinterop.testing.browser import PageDriver
+from jsinterop.testing.engines.chromium import ChromiumPage, launch_chromium
 from jsinterop.tool import build, nginx_server
 from jsinterop.tool.devserver import running_server
 from jsinterop.tool.paths import CHECKOUT
@@ -41,7 +42,7 @@ RELEASE_CASES = [
 def run_bench(driver, dist: Path, quick: bool = False, timeout: float = 600) -> list[dict]:
     """Run the bench page of ``dist`` (served by the dev server) to the end and return its results."""
     with running_server(dist) as url:
-        page = PageDriver(driver)
+        page = ChromiumPage(driver)
         try:
             page.open(f"{url}bench/?autorun=1{'&quick=1' if quick else ''}", wait=False)
             deadline = time.monotonic() + timeout
@@ -82,7 +83,7 @@ def release_cases(driver, url: str, runs: int = 3) -> list[dict]:
     """:data:`RELEASE_CASES` for the release served at ``url`` (which must have a memory snapshot):
     ``runs`` pairs of a visit with an empty browser cache and a repeat visit, booting from the
     snapshot (the default) and normally (``?snapshot=off``), medians."""
-    page = PageDriver(driver)
+    page = ChromiumPage(driver)
     cold, warm, cold_off, warm_off = [], [], [], []
     off = url + ("&" if "?" in url else "?") + "snapshot=off"
     try:

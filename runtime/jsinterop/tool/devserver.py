@@ -68,6 +68,9 @@ MIME_TYPES: dict[str, str] = {
 HEADER_TIMEOUT = 10.0
 """Seconds a client has to send a request's line and headers before its connection is closed."""
 
+OBSERVER_PATH = "__jsinterop-test-observer.js"
+"""Where a server made with an ``observer_script`` serves it, under the mount point."""
+
 _HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _ENVIRONMENT_META = b'<meta name="jsinterop-environment" content="Development">'
 """Added to every HTML page served: the loader then turns detailed errors on by default."""
@@ -129,12 +132,15 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
     """The real folders whose files may be served: ``directory`` and the extra roots."""
     events: EventHub | None = None
     """The live-reload event stream's hub, when the server has one."""
+    observer_script: bytes | None = None
+    """A script (tests only) served at :data:`OBSERVER_PATH` and put first in every page's ``<head>``."""
 
     def __init__(self, *args, base_path: str = "/", quiet: bool = False, csp: bool = True,
                  header_timeout: float | None = HEADER_TIMEOUT, roots: tuple[str, ...] = (),
-                 events: EventHub | None = None, **kwargs) -> None:
+                 events: EventHub | None = None, observer_script: bytes | None = None, **kwargs) -> None:
         self.base_path = normalize_base_path(base_path)
         self.events = events
+        self.observer_script = observer_script
         self.quiet = quiet
         self.csp = csp
         self.header_timeout = header_timeout
@@ -215,6 +221,9 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         if self.events is not None and urllib.parse.urlsplit(self.path).path == self.base_path + EVENTS_PATH:
             self._send_events(self.events, head_only)
             return
+        if self.observer_script is not None and urllib.parse.urlsplit(self.path).path == self.base_path + OBSERVER_PATH:
+            self._send_bytes(self.observer_script, MIME_TYPES[".js"], head_only)
+            return
         kind, index = self._route()
         if kind == "404":
             self.send_error(404, "Not Found")
@@ -240,14 +249,20 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         """Serve a page marked as served by the development server; a fallback page also gets a
         ``<base href>`` of the mount so that its relative URLs resolve from any deep link."""
         body = page.read_bytes()
-        extra = _ENVIRONMENT_META
+        extra = b""
+        if self.observer_script is not None:  # first, so that it runs before any script of the page
+            extra += f'<script src="{html.escape(self.base_path + OBSERVER_PATH)}"></script>'.encode()
+        extra += _ENVIRONMENT_META
         if self.events is not None:
             extra += f'<meta name="jsinterop-live-reload" content="{html.escape(self.base_path + EVENTS_PATH)}">'.encode()
         if fallback and b"<base" not in body.lower():
             extra += f'<base href="{html.escape(self.base_path)}">'.encode()
         body = _HEAD_TAG.sub(lambda m: m.group(0) + extra, body, count=1)
+        self._send_bytes(body, MIME_TYPES[".html"], head_only)
+
+    def _send_bytes(self, body: bytes, content_type: str, head_only: bool) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", MIME_TYPES[".html"])
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head_only:
@@ -297,21 +312,26 @@ class DevServer(http.server.ThreadingHTTPServer):
 def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = "127.0.0.1",
                 base_path: str = "/", quiet: bool = False, csp: bool = True,
                 extra_roots: Iterable[str | os.PathLike[str]] = (),
-                header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None) -> DevServer:
+                header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None,
+                observer_script: str | None = None) -> DevServer:
     """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port; ``csp=False``
     sends no Content-Security-Policy (to test what a page does on a host that sends none); ``events``
     gives it the live-reload event stream (see the module's docstring).
 
     Files are served from ``directory`` and, through symbolic links in it, from ``extra_roots`` (such
     as the ``dist/`` a test folder of links points into); a link that leads elsewhere is a 404. A
-    client has ``header_timeout`` seconds (None: forever) to send a request's line and headers."""
+    client has ``header_timeout`` seconds (None: forever) to send a request's line and headers.
+    ``observer_script`` (tests only) is served at :data:`OBSERVER_PATH` under the mount and loaded first in
+    every page's ``<head>``: a same-origin script, so the strict CSP allows it, for engines whose driver
+    cannot install one before the page's scripts (WebKitGTK)."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build it first (./build.sh)")
     base_path = normalize_base_path(base_path)  # refused now rather than on every request
     roots = tuple(os.path.realpath(root) for root in (directory, *extra_roots))
     handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp,
-                      header_timeout=header_timeout, roots=roots, events=events)
+                      header_timeout=header_timeout, roots=roots, events=events,
+                      observer_script=None if observer_script is None else observer_script.encode())
     server = DevServer((host, port), handler)
     server.header_timeout = header_timeout
     return server
@@ -320,12 +340,13 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
 @contextlib.contextmanager
 def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0,
                    csp: bool = True, extra_roots: Iterable[str | os.PathLike[str]] = (),
-                   header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None) -> Iterator[str]:
+                   header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None,
+                   observer_script: str | None = None) -> Iterator[str]:
     """Serve ``directory`` on a background thread; yields the URL of the mount point. ``csp=False``
     leaves the Content-Security-Policy header out; ``events`` adds the live-reload event stream (closed
     when the server stops)."""
     server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp, extra_roots=extra_roots,
-                         header_timeout=header_timeout, events=events)
+                         header_timeout=header_timeout, events=events, observer_script=observer_script)
     thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     thread.start()
     try:
