@@ -32,6 +32,7 @@ from .errors import (
     UnsupportedTypeError,
 )
 from .interop.blocking import can_run_sync
+from .interop.capabilities import Capabilities, capabilities
 from .interop.dispatcher import PyObjectReference
 from .interop.invokables import js_invokable
 from .interop.runtime import JSObjectReference, JSRuntime
@@ -48,6 +49,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BigInt",
     "Blocking",
+    "Capabilities",
     "ConversionError",
     "DeserializationError",
     "DuplicateIdentifierError",
@@ -81,6 +83,7 @@ __all__ = [
     "UnsupportedTypeError",
     "__version__",
     "can_run_sync",
+    "capabilities",
     "host",
     "import_module",
     "is_browser",

@@ -13,9 +13,9 @@ APP = '''
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import assert_type
+from typing import Literal, assert_type
 
-from jsinterop import Blocking, Once, Persistent, js_import, release_callback
+from jsinterop import Blocking, Capabilities, Once, Persistent, capabilities, js_import, release_callback
 from jsinterop.components import Component, Node, h, page
 from jsinterop.testing import render
 from jsinterop.testing.browser import PageDriver, PageReport
@@ -55,6 +55,12 @@ def check(driver: PageDriver, url: str) -> None:
     on_tick(tick)
     total: int = later(lambda: None) + 1
     release_callback(tick)
+    caps = capabilities()
+    assert_type(caps, Capabilities)
+    assert_type(caps.engine, Literal["chromium", "firefox", "webkit", "node", "cpython", "other"])
+    assert_type(caps.missing, str | None)
+    if not caps.can_block and caps.engine == "webkit" and caps.missing is not None:
+        print(caps.missing.upper(), caps.jspi, caps.cross_origin_isolated, caps.shared_array_buffer, caps.worker)
     assert_type(ItemPage, type[ItemPage])  # @page keeps the class's own type
     assert_type(ItemPage.id, int)
     assert render(ItemPage, id=3).find("#item").text == f"item 3 {total}"
