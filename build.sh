@@ -5,8 +5,9 @@
 #   ./build.sh serve     build, then serve dist/ at http://127.0.0.1:${PORT:-8000}/
 #   ./build.sh release   build dist/ for production: content-hashed names, Pyodide under pyodide/<version>/,
 #                        .br/.gz siblings, nginx.conf and _headers (caching, MIME, CSP, fallback), 404.html
-#   ./build.sh test      install what the tests need (Chromium, chromedriver, nginx), build dist/ with the
-#                        test wheels (pytest, ... for @run_in_pyodide), run the suite
+#   ./build.sh test      install what the tests need (Chromium, chromedriver, Firefox ESR, WebKitGTK's driver,
+#                        xvfb, nginx), build dist/ with the test wheels (pytest, ... for @run_in_pyodide), run
+#                        the suite: browser tests on Chromium, those marked `engines` on Firefox and WebKit too
 #   ./build.sh bench     build, then run the benchmark page in headless Chromium (ratios vs raw Pyodide),
 #                        and time a release served by nginx (boot with a warm cache, bytes cold and warm)
 # `./build.sh` and `serve` write the development form of dist/ (plain names, served no-cache); `release`
@@ -95,6 +96,24 @@ ensure_chromium() {
     fi
 }
 
+# The other engines of the browser suite (tests marked `engines` run on each): Debian's Firefox ESR (driven
+# through its own WebDriver BiDi, no geckodriver) and WebKitGTK's driver with its MiniBrowser, on a virtual
+# screen (xvfb: MiniBrowser has no headless mode).
+ensure_engines() {
+    local missing=()
+    command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+    command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+    command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb xauth)
+    [ ${#missing[@]} = 0 ] && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "build.sh: installing ${missing[*]} with apt-get (the Firefox and WebKit runs of the browser tests)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+            || die "could not install ${missing[*]} with apt-get: install them, then run this again."
+    else
+        die "${missing[*]} missing: install Debian's firefox-esr, webkit2gtk-driver and xvfb (as root: apt-get install firefox-esr webkit2gtk-driver xvfb xauth), or test on Chromium only: ./build.sh test --jsinterop-browser=chromium"
+    fi
+}
+
 # nginx for the release tests and the bench: Debian's has gzip_static; libnginx-mod-http-brotli-static adds
 # brotli_static. Installed without starting the packaged service (the tests run their own nginx).
 NGINX_BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
@@ -145,7 +164,7 @@ case "$cmd" in
         exec "${jsinterop[@]}" release --project www --dist dist "$@"
         ;;
     test)
-        ensure_node; ensure_venv; ensure_node_modules; ensure_chromium; ensure_nginx
+        ensure_node; ensure_venv; ensure_node_modules; ensure_chromium; ensure_engines; ensure_nginx
         "${jsinterop[@]}" build --project www --dist dist --test
         exec "$venv/bin/python" -m pytest "$@"
         ;;

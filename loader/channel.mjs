@@ -429,7 +429,12 @@ export class JSCallChannel {
       case CallKind.IMPORT: {
         // Relative to the document, like Blazor, or a bare npm specifier (the build's bundle of it); a
         // release serves the module under a hashed name.
-        return import(moduleURL(args[0], documentBase()).href);
+        const url = moduleURL(args[0], documentBase()).href;
+        // Every engine's error names what failed (JavaScriptCore's says only "Importing a module script failed.")
+        return import(url).catch((e) => {
+          if (e instanceof Error && !String(e.message).includes(url)) e.message = `${e.message} (importing ${url})`;
+          throw e;
+        });
       }
       case CallKind.GET_VALUE:
       case CallKind.GET_VALUE_REF:

@@ -18,7 +18,7 @@ import pytest
 from jsinterop.tool.devserver import CONTENT_SECURITY_POLICY
 from jsinterop.testing.browser import PageDriver
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 STRICT = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; "
           "form-action 'self'")

@@ -19,7 +19,7 @@ import pytest
 
 from jsinterop.testing.browser import PageDriver
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 HERE = Path(__file__).parent
 FIXTURES = HERE.parent / "runtime"

@@ -13,7 +13,7 @@ from functools import partial
 import pytest
 
 from jsinterop.interop.blocking import BlockingFacts, blocking_problem
-from jsinterop.testing.browser import PageDriver, PagePythonError
+from jsinterop.testing.browser import OBSERVER_SCRIPT, PageDriver, PagePythonError
 from jsinterop.tool.devserver import DevRequestHandler, DevServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
@@ -22,8 +22,8 @@ CAPABILITIES = "import json, dataclasses, jsinterop; json.dumps(dataclasses.asdi
 
 
 @pytest.fixture(scope="module")
-def page(jsinterop_browser, jsinterop_site):
-    driver = PageDriver(jsinterop_browser)
+def page(jsinterop_browsers, jsinterop_engine, jsinterop_site):
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     assert driver.open(jsinterop_site({})).boot_state == "ready"
     yield driver
     report = driver.report()
@@ -114,7 +114,8 @@ class _IsolatingHandler(DevRequestHandler):
 @pytest.fixture(scope="module")
 def isolated_url(jsinterop_dist):
     root = os.path.realpath(jsinterop_dist)
-    server = DevServer(("127.0.0.1", 0), partial(_IsolatingHandler, directory=root, quiet=True, roots=(root,)))
+    server = DevServer(("127.0.0.1", 0), partial(_IsolatingHandler, directory=root, quiet=True, roots=(root,),
+                                                           observer_script=OBSERVER_SCRIPT.encode()))
     thread = threading.Thread(target=server.serve_forever, name="isolating-devserver", daemon=True)
     thread.start()
     try:
@@ -125,10 +126,10 @@ def isolated_url(jsinterop_dist):
         thread.join(timeout=5)
 
 
-def test_capabilities_of_a_cross_origin_isolated_page(jsinterop_browser, isolated_url, facts):
+def test_capabilities_of_a_cross_origin_isolated_page(jsinterop_browsers, jsinterop_engine, isolated_url, facts):
     # The site boots under COOP/COEP too; capabilities() then reports the isolation, and SharedArrayBuffer
     # as the engine gives it (measured: Chromium 156 and Firefox 153 define it, WebKitGTK 2.50 does not).
-    driver = PageDriver(jsinterop_browser)
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
     try:
         assert driver.open(isolated_url).boot_state == "ready"
         js = driver.run("return [globalThis.crossOriginIsolated, typeof SharedArrayBuffer];")

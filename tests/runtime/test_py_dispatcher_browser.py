@@ -10,7 +10,7 @@ import pytest
 
 from jsinterop.testing.browser import PageDriver
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 HERE = Path(__file__).parent
 M = "invokables_fixture"
@@ -167,6 +167,7 @@ def test_python_lends_an_object_to_a_js_call(page):
     """) == [1, "Helper", "Grace", 0, True]
 
 
+@pytest.mark.engines("chromium")  # gc() (--js-flags=--expose-gc) and the browser log: Chromium's only
 def test_forgotten_reference_is_finalized_and_reported_in_debug_mode(jsinterop_page, site):
     boot_custom(jsinterop_page, site, "debug=1")
     assert js(jsinterop_page, f"""

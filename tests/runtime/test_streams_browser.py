@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 PRELUDE = """
 import asyncio, io

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from releases import RELEASE_BASE, build_release
 
+from jsinterop.testing.browser import OBSERVER_SCRIPT
 from jsinterop.tool import nginx_server
 
 
@@ -22,6 +23,7 @@ def release_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def release_server(release_dist: Path) -> Iterator[nginx_server.NginxServer]:
-    """nginx on a free loopback port, with the release's nginx.conf in ``location /jsi/``."""
-    with nginx_server.serving(release_dist, RELEASE_BASE) as server:
+    """nginx on a free loopback port, with the release's nginx.conf in ``location /jsi/`` (its entry page
+    loads the test observer first, for the engines whose driver cannot install it)."""
+    with nginx_server.serving(release_dist, RELEASE_BASE, observer_script=OBSERVER_SCRIPT) as server:
         yield server

@@ -118,6 +118,7 @@ def _clean(report) -> None:
     assert report.violations == [] and report.console_errors == [] and report.uncaught == [], report
 
 
+@pytest.mark.engines
 def test_snapshot_boot_runs_the_app_and_everything_works(jsinterop_page, release_server):
     page = jsinterop_page
     report = page.open(release_server.url + "counter")

@@ -20,6 +20,7 @@ __all__ = [
     "OBSERVER_SCRIPT",
     "BootTimeout",
     "EngineUnsupported",
+    "ObserverMissing",
     "PageDriver",
     "PagePythonError",
     "PageReport",
@@ -33,8 +34,14 @@ OBSERVER_SCRIPT = r"""
   Object.defineProperty(globalThis, "__jsinteropTestReport", { value: report });
   addEventListener("securitypolicyviolation", (e) => report.violations.push(
     `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
-  addEventListener("error", (e) => report.uncaught.push(String(e.error?.stack ?? e.message)));
-  addEventListener("unhandledrejection", (e) => report.uncaught.push(String(e.reason?.stack ?? e.reason)));
+  // V8's stack starts with the message, SpiderMonkey's and JavaScriptCore's do not: keep both
+  const described = (error, message) => {
+    const stack = error?.stack === undefined ? undefined : String(error.stack);
+    const text = String(error instanceof Error ? `${error.name}: ${error.message}` : message ?? error);
+    return stack === undefined || stack.includes(String(error?.message ?? text)) ? stack ?? text : `${text}\n${stack}`;
+  };
+  addEventListener("error", (e) => report.uncaught.push(described(e.error, e.message)));
+  addEventListener("unhandledrejection", (e) => report.uncaught.push(described(e.reason, undefined)));
   addEventListener("jsinterop:progress", (e) => report.progress.push([e.detail.fraction, e.detail.label]));
   const original = console.error.bind(console);
   console.error = (...args) => { report.consoleErrors.push(args.map(String).join(" ")); original(...args); };
@@ -61,6 +68,10 @@ class PagePythonError(AssertionError):
 
 class BootTimeout(AssertionError):
     """A page did not reach a final boot state ("ready" or "failed") in time."""
+
+
+class ObserverMissing(AssertionError):
+    """A page has no test observer (OBSERVER_SCRIPT): what it did wrong could not be reported."""
 
 
 class EngineUnsupported(NotImplementedError):
@@ -236,7 +247,13 @@ class PageDriver(ABC):
             " report: r ?? null });"
         )
         data = json.loads(raw)
-        r = data["report"] or {}
+        if data["report"] is None:
+            raise ObserverMissing(
+                f"{self.run('return location.href;')} has no test observer, so nothing it did wrong would be seen: "
+                f"{self.engine}'s driver cannot install one, so serve the page with the test servers "
+                "(jsinterop_server, jsinterop_serve, jsinterop_site; nginx_server.serving(observer_script=...)), "
+                "which load OBSERVER_SCRIPT first")
+        r = data["report"]
         self._logged += self._browser_errors()
         return PageReport(
             boot_state=data["state"],

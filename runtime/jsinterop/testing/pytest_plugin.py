@@ -65,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "pytest-pyodide's selenium)")
     config.addinivalue_line("markers", "engines(*names, xfail={}): runs on every engine listed by "
                                        "--jsinterop-browser, not only the first")
+    selected_engines(config)  # a bad --jsinterop-browser stops the run before collection
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

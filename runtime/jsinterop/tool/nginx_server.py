@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jsinterop.tool import hosting
+from jsinterop.tool.devserver import OBSERVER_PATH
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 """Where Debian's libnginx-mod-http-brotli-static puts ngx_brotli's static module."""
@@ -60,10 +61,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_conf(dist: Path, include: Path, prefix: Path, port: int, base_path: str, brotli: bool) -> str:
+def server_conf(dist: Path, include: Path, prefix: Path, port: int, base_path: str, brotli: bool,
+                observer: Path | None = None) -> str:
     """A whole nginx configuration: one server on ``port`` whose location ``base_path`` serves ``dist``
     with ``include`` (the release's nginx.conf) inside it, and the bare prefix redirected to it, as the
-    include's own comment shows."""
+    include's own comment shows; ``observer`` (tests only) is served at the dev server's ``OBSERVER_PATH``."""
     temp = prefix / "temp"
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers as root can read a private temp folder
     module = f"load_module {BROTLI_MODULE};\n" if brotli else ""
@@ -85,13 +87,30 @@ http {{
         listen 127.0.0.1:{port};
         server_name localhost;
         {hosting.bare_prefix_redirect(base_path)}
-        location {base_path} {{
+        {_observer_location(base_path, observer)}location {base_path} {{
             alias {dist}/;
             include {include};
         }}
     }}
 }}
 """
+
+
+def _observer_location(base_path: str, observer: Path | None) -> str:
+    if observer is None:
+        return ""
+    return (f"location = {base_path}{OBSERVER_PATH} {{ alias {observer}; default_type text/javascript; "
+            "add_header Cache-Control no-cache; }\n        ")
+
+
+def with_observer(include: str, base_path: str) -> str:
+    """The release's nginx include, with the entry page loading the test observer first in its ``<head>``
+    (the include already rewrites that tag, to add the ``<base href>``)."""
+    tag = f'<head><script src=\\"{base_path}{OBSERVER_PATH}\\"></script>'
+    rewritten = include.replace('sub_filter "<head>" "<head>', f'sub_filter "<head>" "{tag}', 1)
+    if rewritten == include:
+        raise NginxError("the release's nginx.conf has no sub_filter of <head> to load the test observer from")
+    return rewritten
 
 
 def _wait_until_listening(proc: subprocess.Popen, port: int, prefix: Path, timeout: float) -> None:
@@ -107,11 +126,13 @@ def _wait_until_listening(proc: subprocess.Popen, port: int, prefix: Path, timeo
 
 
 @contextlib.contextmanager
-def serving(dist: Path, base_path: str = "/", timeout: float = 10) -> Iterator[NginxServer]:
+def serving(dist: Path, base_path: str = "/", timeout: float = 10,
+            observer_script: str | None = None) -> Iterator[NginxServer]:
     """Serve the release in ``dist`` with its nginx.conf under ``base_path`` until the block ends.
 
     Without ngx_brotli's static module the include's brotli lines are dropped (gzip_static alone)
-    and a warning says so."""
+    and a warning says so. ``observer_script`` (tests only; see the dev server's option of that name) is
+    loaded first by the entry page (index.html and the client-side routes), not by the other pages."""
     binary = nginx_binary()
     base = hosting.normalize_base_path(base_path)
     include = Path(dist).resolve() / "nginx.conf"
@@ -121,15 +142,23 @@ def serving(dist: Path, base_path: str = "/", timeout: float = 10) -> Iterator[N
     with tempfile.TemporaryDirectory(prefix="jsinterop-nginx-") as tmp:
         prefix = Path(tmp)
         (prefix / "temp").mkdir()
+        text = include.read_text()
+        observer = None
+        if observer_script is not None:
+            observer = prefix / "observer.js"
+            observer.write_text(observer_script)
+            text = with_observer(text, base)
         if not brotli:
             warnings.warn("nginx has no brotli_static module (libnginx-mod-http-brotli-static): serving .gz only",
                           stacklevel=2)
-            stripped = prefix / "nginx-gzip-only.conf"
-            stripped.write_text(hosting.without_brotli(include.read_text()))
-            include = stripped
+            text = hosting.without_brotli(text)
+        if text != include.read_text():
+            include = prefix / "nginx-include.conf"
+            include.write_text(text)
         for attempt in range(3):
             port = free_port()
-            (prefix / "nginx.conf").write_text(server_conf(Path(dist).resolve(), include, prefix, port, base, brotli))
+            (prefix / "nginx.conf").write_text(server_conf(Path(dist).resolve(), include, prefix, port, base, brotli,
+                                                                  observer))
             proc = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                                      "-e", str(prefix / "error.log")],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

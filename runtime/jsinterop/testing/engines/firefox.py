@@ -34,11 +34,12 @@ _PREFERENCES = {
     "dom.disable_open_during_load": False,
 }
 
+# The result as JSON; a key whose value is undefined is kept, as null (as WebDriver classic's serialization does).
 _RUN = ("async function (argsJSON) {{ const value = await (function () {{ {script} }}).apply(this, JSON.parse(argsJSON));"
-        " return JSON.stringify(value === undefined ? null : value) ?? 'null'; }}")
+        " return JSON.stringify(value === undefined ? null : value, (key, v) => (v === undefined ? null : v)) ?? 'null'; }}")
 _RUN_WITH_CALLBACK = ("async function (argsJSON) {{ const args = JSON.parse(argsJSON);"
                       " const value = await new Promise((done) => (function () {{ {script} }}).apply(this, [...args, done]));"
-                      " return JSON.stringify(value === undefined ? null : value) ?? 'null'; }}")
+                      " return JSON.stringify(value === undefined ? null : value, (key, v) => (v === undefined ? null : v)) ?? 'null'; }}")
 
 
 class PageScriptError(RuntimeError):
