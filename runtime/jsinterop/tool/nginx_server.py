@@ -9,6 +9,7 @@ and logs in a temporary folder, ``daemon off``), for the tests and the bench.
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import shutil
 import socket
@@ -106,8 +107,8 @@ def _observer_location(base_path: str, observer: Path | None) -> str:
 def with_observer(include: str, base_path: str) -> str:
     """The release's nginx include, with the entry page loading the test observer first in its ``<head>``
     (the include already rewrites that tag, to add the ``<base href>``)."""
-    tag = f'<head><script src=\\"{base_path}{OBSERVER_PATH}\\"></script>'
-    rewritten = include.replace('sub_filter "<head>" "<head>', f'sub_filter "<head>" "{tag}', 1)
+    tag = '<head><script src=\\"' + html.escape(base_path + OBSERVER_PATH) + '\\"></script>'
+    rewritten = include.replace('sub_filter "<head>" "<head>', 'sub_filter "<head>" "' + tag, 1)
     if rewritten == include:
         raise NginxError("the release's nginx.conf has no sub_filter of <head> to load the test observer from")
     return rewritten
