@@ -1,7 +1,11 @@
 """``jsinterop bench`` (and ./build.sh bench): open the app's benchmark page (``bench/`` of its built
 site, when it has one: the sample site does) in headless Chromium and run every case, then time a
 release of the app served by nginx (boot with a warm cache, bytes transferred cold and warm); print the
-table (case, ours, baseline, ratio, target, verdict) and write ``bench/results.json`` in the project."""
+table (case, ours, baseline, ratio, target, verdict) and write ``bench/results.json`` in the project.
+
+``--engines=chromium,firefox,webkit`` also runs the bench page (boot and interop cases, each against raw
+Pyodide on the same engine) on Firefox and WebKit, one table per engine; the release cases, which read
+Chromium's cache controls, run on Chromium only."""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from jsinterop.testing.browser import PageDriver
-from jsinterop.testing.engines.chromium import ChromiumPage, launch_chromium
+from jsinterop.testing.browser import OBSERVER_SCRIPT, PageDriver
+from jsinterop.testing.engines import Browsers, parse_engines
+from jsinterop.testing.engines.chromium import ChromiumPage
 from jsinterop.tool import build, nginx_server
 from jsinterop.tool.devserver import running_server
 from jsinterop.tool.paths import CHECKOUT
@@ -39,10 +44,9 @@ RELEASE_CASES = [
 """Cases measured on a release rather than on the bench page: what caching and compression buy."""
 
 
-def run_bench(driver, dist: Path, quick: bool = False, timeout: float = 600) -> list[dict]:
-    """Run the bench page of ``dist`` (served by the dev server) to the end and return its results."""
-    with running_server(dist) as url:
-        page = ChromiumPage(driver)
+def run_bench(page: PageDriver, dist: Path, quick: bool = False, timeout: float = 600) -> list[dict]:
+    """Run the bench page of ``dist`` (served by the dev server) to the end in ``page`` and return its results."""
+    with running_server(dist, observer_script=OBSERVER_SCRIPT) as url:
         try:
             page.open(f"{url}bench/?autorun=1{'&quick=1' if quick else ''}", wait=False)
             deadline = time.monotonic() + timeout
@@ -146,28 +150,43 @@ def table(results: list[dict]) -> str:
 
 def main(argv: list[str], project: Project | None = None, dist: Path | None = None) -> int:
     """Run the bench of ``project`` (default: the sample site) whose development build is ``dist``;
-    ``--quick`` in ``argv`` runs each case once."""
+    ``--quick`` in ``argv`` runs each case once, ``--engines=a,b`` runs the bench page on those engines too."""
     quick = "--quick" in argv
+    engines = ("chromium",)
+    for arg in argv:
+        if arg.startswith("--engines="):
+            engines = parse_engines(arg.split("=", 1)[1])
     project = project or build.sample_project()
     dist = dist or CHECKOUT / "dist"
-    driver = launch_chromium()
+    has_page = (dist / "bench" / "index.html").is_file()
+    per_engine: dict[str, list[dict]] = {}
+    browsers = Browsers()
     try:
-        results = run_bench(driver, dist, quick=quick) if (dist / "bench" / "index.html").is_file() else []
-        results += run_release_cases(driver, runs=1 if quick else 3, project=project)
+        for engine in engines:
+            per_engine[engine] = run_bench(browsers.new_page(engine), dist, quick=quick) if has_page else []
+        if "chromium" in engines:  # the release cases read Chromium's cache controls
+            per_engine["chromium"] += run_release_cases(browsers.chromium().driver, runs=1 if quick else 3,
+                                                        project=project)
     finally:
-        driver.quit()
-    print(table(results))
-    boot = next((r for r in results if r["id"] == "boot"), None)
-    if boot is not None:
-        print("\nour boot, median ms per stage: " + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items()))
+        browsers.quit()
+    for engine, results in per_engine.items():
+        if not results:
+            continue
+        print(f"\n{engine}\n" + table(results))
+        boot = next((r for r in results if r["id"] == "boot"), None)
+        if boot is not None:
+            print(f"\n{engine}: our boot, median ms per stage: "
+                  + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items()))
     # The sample's results go to the repository's bench/ (beside its history); an app's to its own.
     out = (CHECKOUT if project.root == (CHECKOUT / "www").resolve() else project.root) / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "results": results},
-                              indent=2))
+    record = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "results": per_engine.get("chromium", [])}
+    others = {engine: results for engine, results in per_engine.items() if engine != "chromium" and results}
+    if others:
+        record["engines"] = others
+    out.write_text(json.dumps(record, indent=2))
     print(f"\nwrote {build.shown(out)}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

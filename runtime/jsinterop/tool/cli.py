@@ -53,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
         if name == "test":
             sub.epilog = "Other arguments go to pytest, e.g. `jsinterop test -k counter -v`."
         if name == "bench":
-            sub.epilog = "`--quick` runs each case once."
+            sub.epilog = ("`--quick` runs each case once; `--engines=chromium,firefox,webkit` runs the bench page "
+                          "(boot and interop, against raw Pyodide on the same engine) on each.")
     return top
 
 
