@@ -170,6 +170,7 @@ case "$cmd" in
         ;;
     bench)
         ensure_node; ensure_venv; ensure_chromium; ensure_nginx
+        case " $* " in *" --engines="*) ensure_engines ;; esac
         exec "${jsinterop[@]}" bench --project www --dist dist "$@"
         ;;
     *)
