@@ -12,14 +12,13 @@ import contextlib
 import hashlib
 import os
 import re
-import threading
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from jsinterop.tool.devserver import DevRequestHandler, DevServer
+from jsinterop.testing.browser import OBSERVER_SCRIPT
+from jsinterop.tool.devserver import DevRequestHandler, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.reliability]
 
@@ -109,20 +108,10 @@ class _DroppingHandler(DevRequestHandler):
         self.close_connection = True
 
 
-@contextlib.contextmanager
-def dropping_server(directory: Path, drop: str, announce_length: bool) -> Iterator[str]:
+def dropping_server(directory: Path, drop: str, announce_length: bool) -> contextlib.AbstractContextManager[str]:
     """Serve ``directory`` at / on 127.0.0.1, cutting the connection halfway through ``drop``."""
     handler = type("Handler", (_DroppingHandler,), {"drop": drop, "announce_length": announce_length})
-    server = DevServer(("127.0.0.1", 0), partial(handler, directory=str(directory), base_path="/", quiet=True))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
+    return running_server(directory, handler_class=handler, observer_script=OBSERVER_SCRIPT)
 
 @pytest.mark.parametrize("which", ["pyodide.asm.wasm", "python_stdlib.zip", "wheel"])
 @pytest.mark.parametrize("length", ["Content-Length", "no Content-Length"])

@@ -6,15 +6,12 @@ page itself reports (navigator.userAgent, WebAssembly.Suspending, crossOriginIso
 from __future__ import annotations
 
 import json
-import os
-import threading
-from functools import partial
 
 import pytest
 
 from jsinterop.interop.blocking import BlockingFacts, blocking_problem
-from jsinterop.testing.browser import OBSERVER_SCRIPT, PageDriver, PagePythonError
-from jsinterop.tool.devserver import DevRequestHandler, DevServer
+from jsinterop.testing.browser import OBSERVER_SCRIPT, PagePythonError
+from jsinterop.tool.devserver import DevRequestHandler, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
@@ -113,18 +110,8 @@ class _IsolatingHandler(DevRequestHandler):
 
 @pytest.fixture(scope="module")
 def isolated_url(jsinterop_dist):
-    root = os.path.realpath(jsinterop_dist)
-    server = DevServer(("127.0.0.1", 0), partial(_IsolatingHandler, directory=root, quiet=True, roots=(root,),
-                                                           observer_script=OBSERVER_SCRIPT.encode()))
-    thread = threading.Thread(target=server.serve_forever, name="isolating-devserver", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
+    with running_server(jsinterop_dist, handler_class=_IsolatingHandler, observer_script=OBSERVER_SCRIPT) as url:
+        yield url
 
 def test_capabilities_of_a_cross_origin_isolated_page(jsinterop_browsers, jsinterop_engine, isolated_url, facts):
     # The site boots under COOP/COEP too; capabilities() then reports the isolation, and SharedArrayBuffer

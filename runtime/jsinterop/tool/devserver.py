@@ -313,7 +313,8 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
                 base_path: str = "/", quiet: bool = False, csp: bool = True,
                 extra_roots: Iterable[str | os.PathLike[str]] = (),
                 header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None,
-                observer_script: str | None = None) -> DevServer:
+                observer_script: str | None = None,
+                handler_class: type[DevRequestHandler] = DevRequestHandler) -> DevServer:
     """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port; ``csp=False``
     sends no Content-Security-Policy (to test what a page does on a host that sends none); ``events``
     gives it the live-reload event stream (see the module's docstring).
@@ -323,13 +324,14 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
     client has ``header_timeout`` seconds (None: forever) to send a request's line and headers.
     ``observer_script`` (tests only) is served at :data:`OBSERVER_PATH` under the mount and loaded first in
     every page's ``<head>``: a same-origin script, so the strict CSP allows it, for engines whose driver
-    cannot install one before the page's scripts (WebKitGTK)."""
+    cannot install one before the page's scripts (WebKitGTK). ``handler_class`` (tests) is a subclass of
+    :class:`DevRequestHandler` that answers some requests its own way."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build it first (./build.sh)")
     base_path = normalize_base_path(base_path)  # refused now rather than on every request
     roots = tuple(os.path.realpath(root) for root in (directory, *extra_roots))
-    handler = partial(DevRequestHandler, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp,
+    handler = partial(handler_class, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp,
                       header_timeout=header_timeout, roots=roots, events=events,
                       observer_script=None if observer_script is None else observer_script.encode())
     server = DevServer((host, port), handler)
@@ -341,12 +343,14 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
 def running_server(directory: str | os.PathLike[str], base_path: str = "/", port: int = 0,
                    csp: bool = True, extra_roots: Iterable[str | os.PathLike[str]] = (),
                    header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None,
-                   observer_script: str | None = None) -> Iterator[str]:
+                   observer_script: str | None = None,
+                   handler_class: type[DevRequestHandler] = DevRequestHandler) -> Iterator[str]:
     """Serve ``directory`` on a background thread; yields the URL of the mount point. ``csp=False``
     leaves the Content-Security-Policy header out; ``events`` adds the live-reload event stream (closed
     when the server stops)."""
     server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp, extra_roots=extra_roots,
-                         header_timeout=header_timeout, events=events, observer_script=observer_script)
+                         header_timeout=header_timeout, events=events, observer_script=observer_script,
+                         handler_class=handler_class)
     thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     thread.start()
     try:
