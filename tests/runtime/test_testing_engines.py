@@ -88,3 +88,16 @@ def test_nginx_loads_the_observer_from_the_entry_pages_head_rewrite():
         '<base href=\\"/jsi/\\">";\n}\n')
     with pytest.raises(NginxError, match="no sub_filter of <head>"):
         with_observer("location / {}\n", "/jsi/")
+
+
+def test_jsinterop_test_installs_the_engines_its_pytest_arguments_name(monkeypatch):
+    from jsinterop.tool import cli, prerequisites
+
+    assert cli.engines_named(["-k", "x", "--jsinterop-browser=chromium,Firefox"]) == ["chromium", "firefox"]
+    assert cli.engines_named(["--jsinterop-browser", "webkit"]) == ["webkit"]
+    assert cli.engines_named(["-x"]) == []
+    installed: list[list[str]] = []
+    monkeypatch.setattr(prerequisites.shutil, "which", lambda program: None)
+    monkeypatch.setattr(prerequisites, "_apt_install", lambda packages, what: installed.append(packages))
+    prerequisites.ensure_engines(["chromium", "firefox", "webkit"])
+    assert installed == [["firefox-esr"], ["webkit2gtk-driver", "xvfb", "xauth"]]

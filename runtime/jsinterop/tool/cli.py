@@ -73,10 +73,22 @@ def command_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def engines_named(pytest_args: list[str]) -> list[str]:
+    """The engines a ``--jsinterop-browser=a,b`` (or ``--jsinterop-browser a,b``) among pytest's arguments names."""
+    named: list[str] = []
+    for i, arg in enumerate(pytest_args):
+        if arg.startswith("--jsinterop-browser="):
+            named += arg.split("=", 1)[1].split(",")
+        elif arg == "--jsinterop-browser" and i + 1 < len(pytest_args):
+            named += pytest_args[i + 1].split(",")
+    return [name.strip().lower() for name in named if name.strip()]
+
+
 def command_test(args: argparse.Namespace, project: Project) -> int:
     """``jsinterop test [pytest args]``: the prerequisites, a build with the test wheels, then pytest in
     the project with the plugin's and pytest-pyodide's options pointing at that build."""
     prerequisites.ensure_chromium()
+    prerequisites.ensure_engines(engines_named(args.args))
     prerequisites.ensure_test_packages()
     dist = _dist(args, project, TEST_DIST)
     if build.run_command("build", project, dist, test=True) != 0:

@@ -45,6 +45,21 @@ def ensure_chromium() -> None:
         _apt_install(["chromium", "chromium-driver"], "headless Chromium (chromium and chromium-driver)")
 
 
+ENGINE_PACKAGES = {"firefox": ("firefox-esr", ["firefox-esr"]),
+                   "webkit": ("WebKitWebDriver", ["webkit2gtk-driver", "xvfb", "xauth"])}
+"""Per browser engine other than Chromium: the program that shows it is there, and Debian's packages."""
+
+
+def ensure_engines(engines: list[str]) -> None:
+    """The browsers of ``engines`` ("firefox", "webkit"; Chromium is ensure_chromium's), from Debian when
+    missing (root), else an error naming them."""
+    for engine in engines:
+        if engine in ENGINE_PACKAGES:
+            program, packages = ENGINE_PACKAGES[engine]
+            if shutil.which(program) is None or (engine == "webkit" and shutil.which("Xvfb") is None):
+                _apt_install(packages, f"the {engine} engine ({' '.join(packages)})")
+
+
 def testing_requirements() -> list[str]:
     """jsinterop's ``testing`` extra: the pinned packages an app's browser tests need."""
     found = []
