@@ -162,6 +162,7 @@ def test_missing_wasm_shows_the_failing_url(jsinterop_page, jsinterop_serve, jsi
     assert jsinterop_page.run("return document.getElementById('boot-error-details').hidden") is True
 
 
+@pytest.mark.engines("chromium")  # URL resolution, the same on every engine (time)
 @pytest.mark.parametrize(("path", "element", "text"), [
     ("", "is-browser", "True"), ("index.html", "is-browser", "True"), ("counter", "count", "Current count: 0"),
     ("deep/client/route", "app", "Not foundThere is nothing at /deep/client/route.Home"),
@@ -264,7 +265,7 @@ def test_counter_component_sample(jsinterop_page, jsinterop_server):
     assert page.run("return Py._interop.main.patcher.counts().listeners") == listeners_before - 1
     assert_clean(page.report())
 
-
+@pytest.mark.engines("chromium")  # the harness on every engine: tests/loader/test_engines_browser.py
 def test_page_driver_clicks_and_fills_as_a_user(jsinterop_page, jsinterop_server):
     page = jsinterop_page
     assert page.open(jsinterop_server + "counter").boot_state == "ready"

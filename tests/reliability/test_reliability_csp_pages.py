@@ -103,6 +103,7 @@ def check_clean(page: PageDriver, where: str) -> None:
     assert report.uncaught == [], f"{where}: uncaught {report.uncaught}"
 
 
+@pytest.mark.engines("chromium")  # time: every page's boot and interactions run per engine in test_boot_page.py
 def test_every_html_page_boots_and_works_under_the_policy(jsinterop_page, jsinterop_server, jsinterop_dist):
     pages = html_pages(jsinterop_dist)
     assert {"index.html", "call-python.html", "typed-interop.html", "bench/index.html"} <= set(pages)

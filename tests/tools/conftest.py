@@ -23,7 +23,14 @@ def release_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def release_server(release_dist: Path) -> Iterator[nginx_server.NginxServer]:
-    """nginx on a free loopback port, with the release's nginx.conf in ``location /jsi/`` (its entry page
-    loads the test observer first, for the engines whose driver cannot install it)."""
+    """nginx on a free loopback port, with the release's nginx.conf in ``location /jsi/``."""
+    with nginx_server.serving(release_dist, RELEASE_BASE) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def observed_release_server(release_dist: Path) -> Iterator[nginx_server.NginxServer]:
+    """The same, with the entry page loading the test observer first (for the engines whose driver cannot
+    install it: WebKitGTK)."""
     with nginx_server.serving(release_dist, RELEASE_BASE, observer_script=OBSERVER_SCRIPT) as server:
         yield server

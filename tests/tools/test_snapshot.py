@@ -119,9 +119,9 @@ def _clean(report) -> None:
 
 
 @pytest.mark.engines
-def test_snapshot_boot_runs_the_app_and_everything_works(jsinterop_page, release_server):
+def test_snapshot_boot_runs_the_app_and_everything_works(jsinterop_page, observed_release_server):
     page = jsinterop_page
-    report = page.open(release_server.url + "counter")
+    report = page.open(observed_release_server.url + "counter")
     _clean(report)
     assert report.console_warnings == [], report.console_warnings
     assert page.run("return Py.fromSnapshot") is True
