@@ -265,6 +265,7 @@ def test_counter_component_sample(jsinterop_page, jsinterop_server):
     assert page.run("return Py._interop.main.patcher.counts().listeners") == listeners_before - 1
     assert_clean(page.report())
 
+
 @pytest.mark.engines("chromium")  # the harness on every engine: tests/loader/test_engines_browser.py
 def test_page_driver_clicks_and_fills_as_a_user(jsinterop_page, jsinterop_server):
     page = jsinterop_page
