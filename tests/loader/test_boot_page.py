@@ -115,6 +115,7 @@ def test_boot_rejects_bad_options_with_a_clear_error(booted):
 
 
 @pytest.mark.reliability
+@pytest.mark.engines("chromium")  # a Python-side message, the same on every engine (time)
 def test_unknown_app_module_names_the_python_exception(jsinterop_page, jsinterop_server):
     jsinterop_page.open(jsinterop_server)
     out = jsinterop_page.run_async("""
