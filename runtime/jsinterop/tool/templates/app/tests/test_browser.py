@@ -1,6 +1,7 @@
-"""The built site in headless Chromium, under the strict Content-Security-Policy the dev server sends:
+"""The built site in a real browser, under the strict Content-Security-Policy the dev server sends:
 it boots, renders the home page, greets what a user types and counts a real click. It needs a build
-(`jsinterop test` makes one)."""
+(`jsinterop test` makes one). Marked `engines`: `jsinterop test --jsinterop-browser=chromium,firefox,webkit`
+runs it on each engine (headless Chromium alone by default)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ the next frame."""
 
 
 @pytest.mark.browser
+@pytest.mark.engines
 def test_the_page_boots_and_the_button_counts(jsinterop_page: PageDriver, jsinterop_server: str) -> None:
     report = jsinterop_page.open(jsinterop_server)
     assert report.boot_state == "ready", report
