@@ -40,8 +40,6 @@ def assert_clean(report):
 @pytest.fixture(scope="module")
 def booted(jsinterop_browsers, jsinterop_engine, jsinterop_server):
     """The sample page, booted once for the read-only checks of this module."""
-    from jsinterop.testing.browser import PageDriver
-
     page = jsinterop_browsers.new_page(jsinterop_engine)
     report = page.open(jsinterop_server)
     yield page, report

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from jsinterop.testing.browser import PageDriver
-
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent

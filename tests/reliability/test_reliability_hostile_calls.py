@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from jsinterop.testing.browser import PageDriver
-
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 HERE = Path(__file__).parent

@@ -143,7 +143,8 @@ def serving(dist: Path, base_path: str = "/", timeout: float = 10,
     with tempfile.TemporaryDirectory(prefix="jsinterop-nginx-") as tmp:
         prefix = Path(tmp)
         (prefix / "temp").mkdir()
-        text = include.read_text()
+        shipped = include.read_text()
+        text = shipped
         observer = None
         if observer_script is not None:
             observer = prefix / "observer.js"
@@ -153,7 +154,7 @@ def serving(dist: Path, base_path: str = "/", timeout: float = 10,
             warnings.warn("nginx has no brotli_static module (libnginx-mod-http-brotli-static): serving .gz only",
                           stacklevel=2)
             text = hosting.without_brotli(text)
-        if text != include.read_text():
+        if text != shipped:
             include = prefix / "nginx-include.conf"
             include.write_text(text)
         for attempt in range(3):
