@@ -101,3 +101,15 @@ def test_jsinterop_test_installs_the_engines_its_pytest_arguments_name(monkeypat
     monkeypatch.setattr(prerequisites, "_apt_install", lambda packages, what: installed.append(packages))
     prerequisites.ensure_engines(["chromium", "firefox", "webkit"])
     assert installed == [["firefox-esr"], ["webkit2gtk-driver", "xvfb", "xauth"]]
+
+
+def test_a_missing_engine_program_names_its_debian_package(monkeypatch, tmp_path):
+    from jsinterop.testing.engines.programs import program
+
+    with pytest.raises(FileNotFoundError, match=r"/usr/bin/no-such-browser is missing: install Debian's no-such-package"):
+        program(None, ("no-such-browser", "/usr/bin/no-such-browser"), "no-such-package")
+    monkeypatch.setenv("JSINTEROP_TEST_BROWSER", str(tmp_path / "gone"))
+    with pytest.raises(FileNotFoundError, match="gone is missing"):
+        program("JSINTEROP_TEST_BROWSER", ("sh",), "the-package")
+    monkeypatch.setenv("JSINTEROP_TEST_BROWSER", "")
+    assert program("JSINTEROP_TEST_BROWSER", ("sh",), "the-package").endswith("/sh")

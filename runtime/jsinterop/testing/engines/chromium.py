@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from typing import Any
 
 from ..browser import OBSERVER_SCRIPT
+from .programs import program
 from .selenium_page import SeleniumPage
 
 __all__ = ["CHROMIUM_FLAGS", "ChromiumBrowser", "ChromiumPage", "chromium_paths", "launch_chromium"]
@@ -29,13 +29,8 @@ CHROMIUM_FLAGS = (
 
 def chromium_paths() -> tuple[str, str]:
     """The Chromium binary and its chromedriver, from the environment or the usual Debian paths."""
-    binary = os.environ.get("SE_CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    driver = os.environ.get("SE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    for path, package in ((binary, "chromium"), (driver, "chromium-driver")):
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"{path} is missing: install Debian's {package} (./build.sh test does it).")
-    return binary, driver
-
+    return (program("SE_CHROME_PATH", ("chromium", "/usr/bin/chromium"), "chromium"),
+            program("SE_CHROMEDRIVER", ("chromedriver", "/usr/bin/chromedriver"), "chromium-driver"))
 
 def launch_chromium(extra_flags: tuple[str, ...] = ()) -> Any:
     """Start headless Chromium through chromedriver (a selenium WebDriver), without selenium-manager's

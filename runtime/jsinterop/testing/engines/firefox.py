@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 import time
@@ -15,6 +13,7 @@ from typing import Any
 
 from ..browser import OBSERVER_SCRIPT, PageDriver
 from .bidi import BiDiSession
+from .programs import program
 
 __all__ = ["FirefoxBrowser", "FirefoxPage", "PageScriptError", "firefox_path"]
 
@@ -48,11 +47,7 @@ class PageScriptError(RuntimeError):
 
 def firefox_path() -> str:
     """The Firefox binary, from ``JSINTEROP_FIREFOX`` or the usual Debian names."""
-    binary = os.environ.get("JSINTEROP_FIREFOX") or shutil.which("firefox-esr") or shutil.which("firefox") or "/usr/bin/firefox-esr"
-    if not os.path.exists(binary):
-        raise FileNotFoundError(f"{binary} is missing: install Debian's firefox-esr (./build.sh test does it).")
-    return binary
-
+    return program("JSINTEROP_FIREFOX", ("firefox-esr", "firefox", "/usr/bin/firefox-esr"), "firefox-esr")
 
 class FirefoxPage(PageDriver):
     """A Firefox window (a BiDi top-level browsing context)."""

@@ -9,11 +9,11 @@ browser cannot be emptied (a new session starts with an empty one).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from typing import Any
 
 from ..browser import EngineUnsupported
+from .programs import program
 from .selenium_page import SeleniumPage
 
 __all__ = ["WebKitBrowser", "WebKitPage", "webkit_paths"]
@@ -24,15 +24,9 @@ _MINIBROWSER = ("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
 
 def webkit_paths() -> tuple[str, str, str]:
     """WebKitWebDriver, MiniBrowser and Xvfb, from the environment or the usual Debian paths."""
-    driver = os.environ.get("JSINTEROP_WEBKIT_DRIVER") or shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"
-    browser = os.environ.get("JSINTEROP_WEBKIT_BROWSER") or next(
-        (path for path in _MINIBROWSER if os.path.exists(path)), _MINIBROWSER[0])
-    xvfb = shutil.which("Xvfb") or "/usr/bin/Xvfb"
-    for path, package in ((driver, "webkit2gtk-driver"), (browser, "webkit2gtk-driver"), (xvfb, "xvfb")):
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"{path} is missing: install Debian's {package} (./build.sh test does it).")
-    return driver, browser, xvfb
-
+    return (program("JSINTEROP_WEBKIT_DRIVER", ("WebKitWebDriver", "/usr/bin/WebKitWebDriver"), "webkit2gtk-driver"),
+            program("JSINTEROP_WEBKIT_BROWSER", _MINIBROWSER, "webkit2gtk-driver"),
+            program(None, ("Xvfb", "/usr/bin/Xvfb"), "xvfb"))
 
 class WebKitPage(SeleniumPage):
     """A WebKitGTK window. The observer comes from the test server, not the driver."""
