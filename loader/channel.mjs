@@ -46,7 +46,7 @@ export const JSPI = typeof WebAssembly === "object" && ("Suspending" in WebAssem
  * one, so that work may still block on a Promise (run_sync) as it could had Pyodide's event loop
  * started it. `onError` gets a failure.
  */
-function startPython(fn, args, onError, promising = JSPI) {
+export function startPython(fn, args, onError, promising = JSPI) {
   if (promising && fn.callPromising) fn.callPromising(...args).catch(onError);
   else fn(...args);
 }
@@ -527,28 +527,47 @@ export class JSCallChannel {
 
   #begin(callId, kind, start) {
     this.pending.set(callId, kind);
+    this.#outcome(kind, start, () => this.pending.delete(callId)).then(([succeeded, result]) => {
+      this.#complete(callId, succeeded, result);
+    }, () => {}); // abandoned or shut down: keep nothing
+  }
+
+  /**
+   * Runs `start()`, awaits what it returns and encodes it for `kind`: resolves to [succeeded, result],
+   * or rejects (with nothing to report) when `keep()` says the call is no longer wanted.
+   */
+  #outcome(kind, start, keep = () => true) {
     let promise;
     try {
       promise = Promise.resolve(start());
     } catch (e) {
       promise = Promise.reject(e);
     }
-    promise.then(
+    return promise.then(
       (value) => {
-        if (!this.pending.delete(callId)) return; // abandoned or shut down: keep nothing
-        let encoded;
+        if (!keep()) throw new Error("abandoned");
         try {
-          encoded = this.#encode(value, kind);
+          return [true, this.#encode(value, kind)];
         } catch (e) {
-          this.#complete(callId, false, errorResult(e));
-          return;
+          return [false, errorResult(e)];
         }
-        this.#complete(callId, true, encoded);
       },
       (e) => {
-        if (this.pending.delete(callId)) this.#complete(callId, false, errorResult(e));
+        if (!keep()) throw e;
+        return [false, errorResult(e)];
       },
     );
+  }
+
+  /**
+   * A call whose result is awaited before it is encoded (a Promise is waited for), for a caller that
+   * waits synchronously elsewhere (Python in a worker, through worker-bridge.mjs): resolves to what
+   * `invoke` returns, a primitive or a WireResult (maybe an error). `json` undefined: `args` are plain.
+   */
+  invokeAwaited(target, identifier, kind, json, buffers, markers, ...args) {
+    const start = () => this.#run(target, identifier, kind,
+      json === undefined ? args : decodeValue(json, buffers, markers, this));
+    return this.#outcome(kind, start).then(([, result]) => result);
   }
 
   /**

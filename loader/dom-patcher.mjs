@@ -10,7 +10,7 @@
 const XLINK = "http://www.w3.org/1999/xlink";
 
 /** The node id of the container the app renders into (dom.py's CONTAINER_ID). */
-const CONTAINER_ID = 0;
+export const CONTAINER_ID = 0;
 
 /** "<div id="x" class="a b">" for messages. */
 function describeElement(element) {

@@ -6,7 +6,7 @@
 // here evaluates strings as code: the page boots under
 // `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'self'; form-action 'self'`.
 
-import { DIST, INITIALIZER_MODULES, LAZY, MEMORY_SNAPSHOT, assetURL, bootRecord } from "./assets.mjs";
+import { DIST, INITIALIZER_MODULES, LAZY, MEMORY_SNAPSHOT, WORKER, assetURL, bootRecord } from "./assets.mjs";
 import { BootError, PackageLoadError, pythonBootError } from "./errors.mjs";
 import { bootResource, fetchJSON, fetchVerified, handOver } from "./fetch-assets.mjs";
 import { runInitializers } from "./initializers.mjs";
@@ -18,6 +18,7 @@ import { loadPackages } from "./packages.mjs";
 import * as router from "./router.mjs";
 import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
 import { JSStreamRef, StreamSource } from "./streams.mjs";
+import { bootInWorker } from "./worker-bridge.mjs";
 
 export { BootError, JSObjectRef, JSStreamRef, PackageLoadError };
 
@@ -48,19 +49,56 @@ function componentHost(host) {
   return host;
 }
 
+/** `pyodide.runPythonAsync(code)`, its result converted to JavaScript (a PyProxy is destroyed after). */
+export async function runPython(pyodide, code) {
+  const value = await pyodide.runPythonAsync(code);
+  if (!(pyodide.ffi?.PyProxy && value instanceof pyodide.ffi.PyProxy)) return value;
+  try {
+    return value.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  } finally {
+    value.destroy();
+  }
+}
+
+/** `jsinterop.tracked_counts()` of the Python runtime in `pyodide`, as a plain object. */
+export function pythonCounts(pyodide) {
+  const page = pyodide.pyimport("jsinterop.page");
+  const counts = page.tracked_counts();
+  try {
+    return counts.toJs({ dict_converter: Object.fromEntries });
+  } finally {
+    counts.destroy();
+    page.destroy();
+  }
+}
+
 /** The runtime object: the JavaScript-side namespace of jsinterop (Blazor's `DotNet`). */
 export class PyRuntime {
   /** @param {object} pyodide the Pyodide API  @param {string|null} app the app's module name */
-  constructor(pyodide, app, { debug = false, detailedErrors = false, maxDepth = undefined, jspi = true, lock = null } = {}) {
-    /** The Pyodide API object returned by `loadPyodide()`. */
-    this.pyodide = pyodide;
+  constructor(pyodide, app, { debug = false, detailedErrors = false, maxDepth = undefined, jspi = true, lock = null,
+    host = null, worker = null } = {}) {
+    if (worker) {
+      Object.defineProperty(this, "pyodide", {
+        get() {
+          throw new Error("Py.pyodide is not available in worker mode: Pyodide runs in the worker (boot({worker: true})), " +
+            "not in this page. Call Python with Py.invokeMethodAsync() or the exports of Py.getPythonExports().");
+        },
+      });
+    } else {
+      /** The Pyodide API object returned by `loadPyodide()`. */
+      this.pyodide = pyodide;
+    }
+    /** Whether Python runs in a Web Worker (boot({worker: true})): calls into it are asynchronous. */
+    this.worker = Boolean(worker);
+    // The page's side of worker mode (worker-bridge.mjs), or null (internal).
+    Object.defineProperty(this, "_worker", { value: worker });
     /** The module name of the app this runtime started, or null. */
     this.app = app;
     /** The URL of the dist/ folder everything was loaded from. */
     this.baseURL = DIST.href;
     // The channels Python's JSRuntime calls through (internal: not part of the API).
     Object.defineProperty(this, "_interop", {
-      value: componentHost(new InteropHost({ debug, detailedErrors, maxDepth, jspi, PyProxy: pyodide.ffi?.PyProxy ?? null })),
+      value: host ?? componentHost(new InteropHost({ debug, detailedErrors, maxDepth, jspi, PyProxy: pyodide.ffi?.PyProxy ?? null })),
     });
     /** Whether errors of calls into Python carry the Python traceback (`error.pythonStack`). */
     this.detailedErrors = detailedErrors;
@@ -79,6 +117,8 @@ export class PyRuntime {
     this.debug = Object.freeze({
       /** What the page's main channel tracks now: `{ jsObjects, pendingCalls }`. */
       trackedCounts: () => interop.main.counts(),
+      /** Python's own counts of the runtime's references (jsinterop.tracked_counts()), as a Promise. */
+      pythonCounts: () => (worker ? worker.request("counts", {}) : Promise.resolve(pythonCounts(pyodide))),
     });
   }
 
@@ -109,8 +149,19 @@ export class PyRuntime {
    * Rejects with a `PackageLoadError` naming a package the site does not have or that failed to load.
    */
   loadPackages(names) {
+    if (this._worker) return this._worker.request("loadPackages", { names: [...names] });
     if (!this._lock) return Promise.reject(new PackageLoadError("loadPackages(): this runtime was not booted from a site's pyodide-lock.json."));
     return loadPackages(this.pyodide, this._lock, names);
+  }
+
+  /**
+   * Runs Python source where Python runs (in worker mode: in the worker) with `runPythonAsync`;
+   * resolves to the value of its last expression, converted to JavaScript (`toJs`: dicts become plain
+   * objects). For tests and consoles: an app calls its `@js_invokable` functions instead.
+   */
+  runPythonAsync(code) {
+    if (this._worker) return this._worker.request("runPython", { code: String(code) });
+    return runPython(this.pyodide, String(code));
   }
 
   /**
@@ -126,6 +177,7 @@ export class PyRuntime {
    * `ex.app.calc.add(1, 2)`. The module must have been imported by Python.
    */
   async getPythonExports(moduleName) {
+    if (this._worker) return this._worker.pythonExports(moduleName);  // each returns a Promise
     return this._interop.main.pythonExports(moduleName);
   }
 
@@ -238,9 +290,163 @@ function warnNoSnapshot(reason) {
  * @returns {Promise<PyRuntime>} the runtime, also set as `globalThis.Py`.
  * @throws {BootError} naming the URL that failed to load or the Python exception raised.
  */
+/**
+ * Loads Pyodide, jsinterop and the app in this realm (the page, or the worker of worker mode) and
+ * starts the app: what boot() does between its initializers. `settings` are boot()'s checked options;
+ * `stage(name)` and `progress(fraction, label)` report the boot; `resource` is boot()'s
+ * loadBootResource applied; `makeHost(pyodide)` gives the interop host (default: the page's own).
+ * Sets and returns `globalThis.Py`, the runtime of this realm.
+ */
+export async function startRuntime(settings, { stage, progress, resource = (kind, name, url) => bootResource(null, kind, name, url), makeHost = null }) {
+  const { app, pyodideOptions, debug, detailedErrors, snapshot, maxDepth, jspi } = settings;
+  stage("download");
+  const lockURL = assetURL("pyodide-lock.json").href;
+  const lock = await fetchJSON(lockURL);
+  const packages = ["jsinterop"];
+  if (app) {
+    const entry = packageProviding(lock, app);
+    if (entry && entry.name !== "jsinterop") packages.push(entry.name);
+  }
+  let wheels;
+  let wheelNames;
+  try {
+    // The app's lazy packages, and what only they need, wait for Py.loadPackages().
+    wheelNames = withDependencies(lock, packages, LAZY).map((e) => e.file_name);
+    wheels = wheelNames.map((name) => new URL(name, DIST).href);
+  } catch (e) {
+    throw new BootError(`${e.message} Rebuild dist/ with ./build.sh.`, { url: lockURL, cause: e });
+  }
+  // The snapshot: used when the release has one holding every package this boot installs.
+  const record = snapshot !== false && MEMORY_SNAPSHOT
+    && packages.every((p) => MEMORY_SNAPSHOT.packages.includes(p)) ? MEMORY_SNAPSHOT : null;
+  const snapshotURL = record ? new URL(record.path, DIST).href : null;
+
+  // Everything is fetched once, in parallel: Pyodide's modules are imported, the other files are
+  // downloaded and checked against what the build recorded (size, sha256), then handed to Pyodide.
+  const moduleURLs = PYODIDE_MODULES.map((f) => assetURL(f).href);
+  const fileURLs = [...PYODIDE_DATA.map((f) => assetURL(f).href), ...wheels];
+  const sources = await Promise.all([
+    ...PYODIDE_MODULES.map((f, i) => resource("module", f, moduleURLs[i])),
+    ...PYODIDE_DATA.map((f, i) => resource("runtime", f, fileURLs[i])),
+    ...wheelNames.map((f, i) => resource("wheel", f, wheels[i])),
+    ...(record ? [resource("snapshot", record.path, snapshotURL)] : []),
+  ]);
+  const sourceOf = new Map([...moduleURLs, ...fileURLs, ...(record ? [snapshotURL] : [])].map((url, i) => [url, sources[i]]));
+  const [start, label] = STAGES.download;
+  const span = STAGES.start[0] - start;
+  const loaded = new Map();
+  let total = 0;
+  for (const url of [...moduleURLs, ...fileURLs]) total += bootRecord(url)?.bytes ?? 0;
+  total += record?.bytes ?? 0;
+  const onBytes = (url) => (n) => {
+    loaded.set(url, n);
+    let sum = 0;
+    for (const v of loaded.values()) sum += v;
+    progress(start + (total ? (span * Math.min(sum, total)) / total : 0), label);
+  };
+  const failed = new AbortController();  // the first failure stops the other downloads
+  const guard = (promise) => promise.catch((e) => {
+    failed.abort(e);
+    throw e;
+  });
+  const modules = moduleURLs.map((url) => guard(importModule(sourceOf.get(url).url).then((m) => {
+    onBytes(url)(bootRecord(url)?.bytes ?? 0);
+    return m;
+  })));
+  const files = fileURLs.map((url) => guard(
+    fetchVerified(url, bootRecord(url), { onBytes: onBytes(url), signal: failed.signal, from: sourceOf.get(url) })));
+  const snapshotDownload = record
+    ? fetchVerified(snapshotURL, record, {
+      onBytes: onBytes(snapshotURL),
+      signal: failed.signal,
+      from: sourceOf.get(snapshotURL),
+      inspect: (data) => snapshotProblem(data, record),
+    }).catch((e) => {
+      if (!failed.signal.aborted) warnNoSnapshot(e.message);
+      return null;
+    })
+    : Promise.resolve(null);
+  const [[pyodideModule, asmModule], data] = await Promise.all([Promise.all(modules), Promise.all(files)]);
+  let snapshotData = await snapshotDownload;
+
+  stage("start");
+  if (snapshotData && record.pyodide !== pyodideModule.version) {
+    warnNoSnapshot(`${snapshotURL}: it belongs to Pyodide ${record.pyodide}, this page loads Pyodide ${pyodideModule.version}`);
+    snapshotData = null;
+  }
+  const wasmURL = assetURL("pyodide.asm.wasm").href;
+  const pyodideConfig = {
+    indexURL: new URL("./", wasmURL).href,  // Pyodide fetches indexURL + "pyodide.asm.wasm": the URL handed over
+    stdLibURL: assetURL("python_stdlib.zip").href,
+    createPyodideModule: asmModule.default,
+    lockFileContents: withoutLazyDependencies(lock, LAZY),  // loadPackage(app) leaves them out too
+    packageBaseUrl: DIST.href,
+    ...pyodideOptions,
+  };
+  const undoHandOver = handOver(fileURLs.map((url, i) => [url, { data: data[i], sha256: bootRecord(url).sha256 }]));
+  let pyodide = null;
+  let fromSnapshot = false;
+  try {
+    if (snapshotData) {
+      try {
+        pyodide = await pyodideModule.loadPyodide({ ...pyodideConfig, _loadSnapshot: pyodideSnapshot(snapshotData) });
+      } catch (e) {
+        warnNoSnapshot(`restoring ${snapshotURL} failed: ${String(e?.message ?? e).split("\n")[0]}`);
+      }
+      snapshotData = null;
+    }
+    fromSnapshot = pyodide !== null;
+    if (!fromSnapshot) {
+      try {
+        pyodide = await pyodideModule.loadPyodide(pyodideConfig);
+      } catch (e) {
+        throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
+      }
+    }
+
+    stage("install");
+    const errors = [];
+    await pyodide.loadPackage(packages, {
+      messageCallback: () => {},
+      errorCallback: (message) => errors.push(message),
+    });
+    for (const name of packages) {
+      if (!(name in pyodide.loadedPackages)) {
+        throw new BootError(`Installing the Python package '${name}' failed: ${errors.join("; ") || "unknown error"}`);
+      }
+    }
+  } finally {
+    undoHandOver();
+  }
+
+  stage("app");
+  const runtime = new PyRuntime(pyodide, app, { debug, detailedErrors, maxDepth, jspi, lock,
+    host: makeHost ? makeHost(pyodide) : null });
+  runtime.fromSnapshot = fromSnapshot;
+  globalThis.Py = runtime;
+  const host = pyodide.pyimport("jsinterop.app_host");
+  const [connectPage, startApp, restored] = [host.connect_page, host.start_app, host.restored];
+  try {
+    if (fromSnapshot) restored();
+    connectPage();
+    if (app) await startApp(app);
+  } catch (e) {
+    throw pythonBootError(e, `Starting the app '${app}' failed`);
+  } finally {
+    connectPage.destroy();
+    startApp.destroy();
+    restored.destroy();
+    host.destroy();
+  }
+  return runtime;
+}
+
 export async function boot(options = {}) {
   const { app = null, onProgress = null, pyodideOptions = {}, debug = false, snapshot = true, maxDepth = 32,
     jspi = true } = options;
+  if (options.worker !== undefined && typeof options.worker !== "boolean") {
+    throw new BootError(`boot(): options.worker must be true or false, got ${JSON.stringify(options.worker) ?? String(options.worker)}.`);
+  }
   if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
     throw new BootError(`boot(): options.maxDepth must be a positive integer, got ${JSON.stringify(maxDepth) ?? String(maxDepth)}.`);
   }
@@ -269,147 +475,25 @@ export async function boot(options = {}) {
     if (loadBootResource !== null && typeof loadBootResource !== "function") {
       throw new BootError(`boot(): options.loadBootResource must be a function, got ${typeof loadBootResource}.`);
     }
-    const resource = (kind, name, url) => bootResource(loadBootResource, kind, name, url);
-
-    stage("download");
-    const lockURL = assetURL("pyodide-lock.json").href;
-    const lock = await fetchJSON(lockURL);
-    const packages = ["jsinterop"];
-    if (app) {
-      const entry = packageProviding(lock, app);
-      if (entry && entry.name !== "jsinterop") packages.push(entry.name);
-    }
-    let wheels;
-    let wheelNames;
-    try {
-      // The app's lazy packages, and what only they need, wait for Py.loadPackages().
-      wheelNames = withDependencies(lock, packages, LAZY).map((e) => e.file_name);
-      wheels = wheelNames.map((name) => new URL(name, DIST).href);
-    } catch (e) {
-      throw new BootError(`${e.message} Rebuild dist/ with ./build.sh.`, { url: lockURL, cause: e });
-    }
-    // The snapshot: used when the release has one holding every package this boot installs.
-    const record = snapshot !== false && MEMORY_SNAPSHOT
-      && packages.every((p) => MEMORY_SNAPSHOT.packages.includes(p)) ? MEMORY_SNAPSHOT : null;
-    const snapshotURL = record ? new URL(record.path, DIST).href : null;
-
-    // Everything is fetched once, in parallel: Pyodide's modules are imported, the other files are
-    // downloaded and checked against what the build recorded (size, sha256), then handed to Pyodide.
-    const moduleURLs = PYODIDE_MODULES.map((f) => assetURL(f).href);
-    const fileURLs = [...PYODIDE_DATA.map((f) => assetURL(f).href), ...wheels];
-    const sources = await Promise.all([
-      ...PYODIDE_MODULES.map((f, i) => resource("module", f, moduleURLs[i])),
-      ...PYODIDE_DATA.map((f, i) => resource("runtime", f, fileURLs[i])),
-      ...wheelNames.map((f, i) => resource("wheel", f, wheels[i])),
-      ...(record ? [resource("snapshot", record.path, snapshotURL)] : []),
-    ]);
-    const sourceOf = new Map([...moduleURLs, ...fileURLs, ...(record ? [snapshotURL] : [])].map((url, i) => [url, sources[i]]));
-    const [start, label] = STAGES.download;
-    const span = STAGES.start[0] - start;
-    const loaded = new Map();
-    let total = 0;
-    for (const url of [...moduleURLs, ...fileURLs]) total += bootRecord(url)?.bytes ?? 0;
-    total += record?.bytes ?? 0;
-    const onBytes = (url) => (n) => {
-      loaded.set(url, n);
-      let sum = 0;
-      for (const v of loaded.values()) sum += v;
-      progress(start + (total ? (span * Math.min(sum, total)) / total : 0), label);
-    };
-    const failed = new AbortController();  // the first failure stops the other downloads
-    const guard = (promise) => promise.catch((e) => {
-      failed.abort(e);
-      throw e;
-    });
-    const modules = moduleURLs.map((url) => guard(importModule(sourceOf.get(url).url).then((m) => {
-      onBytes(url)(bootRecord(url)?.bytes ?? 0);
-      return m;
-    })));
-    const files = fileURLs.map((url) => guard(
-      fetchVerified(url, bootRecord(url), { onBytes: onBytes(url), signal: failed.signal, from: sourceOf.get(url) })));
-    const snapshotDownload = record
-      ? fetchVerified(snapshotURL, record, {
-        onBytes: onBytes(snapshotURL),
-        signal: failed.signal,
-        from: sourceOf.get(snapshotURL),
-        inspect: (data) => snapshotProblem(data, record),
-      }).catch((e) => {
-        if (!failed.signal.aborted) warnNoSnapshot(e.message);
-        return null;
-      })
-      : Promise.resolve(null);
-    const [[pyodideModule, asmModule], data] = await Promise.all([Promise.all(modules), Promise.all(files)]);
-    let snapshotData = await snapshotDownload;
-
-    stage("start");
-    if (snapshotData && record.pyodide !== pyodideModule.version) {
-      warnNoSnapshot(`${snapshotURL}: it belongs to Pyodide ${record.pyodide}, this page loads Pyodide ${pyodideModule.version}`);
-      snapshotData = null;
-    }
-    const wasmURL = assetURL("pyodide.asm.wasm").href;
-    const pyodideConfig = {
-      indexURL: new URL("./", wasmURL).href,  // Pyodide fetches indexURL + "pyodide.asm.wasm": the URL handed over
-      stdLibURL: assetURL("python_stdlib.zip").href,
-      createPyodideModule: asmModule.default,
-      lockFileContents: withoutLazyDependencies(lock, LAZY),  // loadPackage(app) leaves them out too
-      packageBaseUrl: DIST.href,
-      ...pyodideOptions,
-    };
-    const undoHandOver = handOver(fileURLs.map((url, i) => [url, { data: data[i], sha256: bootRecord(url).sha256 }]));
-    let pyodide = null;
-    let fromSnapshot = false;
-    try {
-      if (snapshotData) {
-        try {
-          pyodide = await pyodideModule.loadPyodide({ ...pyodideConfig, _loadSnapshot: pyodideSnapshot(snapshotData) });
-        } catch (e) {
-          warnNoSnapshot(`restoring ${snapshotURL} failed: ${String(e?.message ?? e).split("\n")[0]}`);
-        }
-        snapshotData = null;
+    const settings = { app, pyodideOptions, debug: Boolean(debug), detailedErrors: Boolean(detailedErrors), snapshot,
+      maxDepth, jspi: jspi !== false };
+    let runtime;
+    if (options.worker ?? WORKER) {  // read after beforeStart: an initializer may set it
+      if (loadBootResource !== null) {
+        throw new BootError("boot(): options.loadBootResource cannot be used in worker mode: the worker downloads the " +
+          "boot files itself, and a function cannot be sent to it. Boot without worker: true, or drop loadBootResource.");
       }
-      fromSnapshot = pyodide !== null;
-      if (!fromSnapshot) {
-        try {
-          pyodide = await pyodideModule.loadPyodide(pyodideConfig);
-        } catch (e) {
-          throw new BootError(`Starting Pyodide failed: ${e.message}`, { cause: e });
-        }
-      }
-
-      stage("install");
-      const errors = [];
-      await pyodide.loadPackage(packages, {
-        messageCallback: () => {},
-        errorCallback: (message) => errors.push(message),
+      runtime = await bootInWorker(settings, {
+        stage,
+        progress,
+        makeRuntime: (host, bridge) => new PyRuntime(null, app, { ...settings, host: componentHost(host), worker: bridge }),
       });
-      for (const name of packages) {
-        if (!(name in pyodide.loadedPackages)) {
-          throw new BootError(`Installing the Python package '${name}' failed: ${errors.join("; ") || "unknown error"}`);
-        }
-      }
-    } finally {
-      undoHandOver();
+    } else {
+      const resource = (kind, name, url) => bootResource(loadBootResource, kind, name, url);
+      runtime = await startRuntime(settings, { stage, progress, resource });
     }
-
-    stage("app");
-    const runtime = new PyRuntime(pyodide, app, { debug: Boolean(debug), detailedErrors: Boolean(detailedErrors),
-      maxDepth, jspi: jspi !== false, lock });
-    runtime.fromSnapshot = fromSnapshot;
     globalThis.Py = runtime;
-    const host = pyodide.pyimport("jsinterop.app_host");
-    const [connectPage, startApp, restored] = [host.connect_page, host.start_app, host.restored];
-    try {
-      if (fromSnapshot) restored();
-      connectPage();
-      if (app) await startApp(app);
-    } catch (e) {
-      throw pythonBootError(e, `Starting the app '${app}' failed`);
-    } finally {
-      connectPage.destroy();
-      startApp.destroy();
-      restored.destroy();
-      host.destroy();
-    }
+
     await runInitializers(initializers, "afterStarted", runtime);
     stage("ready");
     runtime.bootTimings = Object.freeze({ ...timings, ready: performance.now() });

@@ -34,6 +34,12 @@ export const CallKind = Object.freeze({
   GET_VALUE_REF: 7,
 });
 
+/**
+ * Set in a synchronous call's kind when the caller waits for a Promise the call returns (Python in a
+ * worker, blocking on the page: `Blocking[T]`, `invoke(..., blocking=True)`); the page awaits it.
+ */
+export const AWAIT_FLAG = 0x100;
+
 /** The deepest nesting of arrays and objects a value may have to cross, as System.Text.Json's MaxDepth. */
 export const DEFAULT_MAX_DEPTH = 32;
 

@@ -55,9 +55,12 @@ async function start() {
   }
   // ?snapshot=off boots without the release's memory snapshot (to compare, or as an escape hatch).
   const snapshot = new URLSearchParams(location.search).get("snapshot") !== "off";
+  // <meta name="jsinterop-worker" content="true"> boots Python in a Web Worker (false: on this page's thread).
+  const worker = document.querySelector('meta[name="jsinterop-worker"]')?.content;
   await loader.boot({
     app,
     snapshot,
+    ...(worker === "true" || worker === "false" ? { worker: worker === "true" } : {}),
     onProgress(fraction, label) {
       $("boot-progress").value = fraction;
       $("boot-label").textContent = `${label}… ${Math.round(fraction * 100)}%`;

@@ -29,6 +29,7 @@ from .errors import (
     PyObjectReferenceError,
     SerializationError,
     StreamTooLargeError,
+    SynchronousCallUnavailableError,
     UnsupportedTypeError,
 )
 from .interop.blocking import can_run_sync
@@ -80,6 +81,7 @@ __all__ = [
     "PyStreamReference",
     "SerializationError",
     "StreamTooLargeError",
+    "SynchronousCallUnavailableError",
     "UnsupportedTypeError",
     "__version__",
     "can_run_sync",

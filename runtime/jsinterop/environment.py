@@ -26,6 +26,7 @@ __all__ = [
     "is_browser",
     "is_node",
     "is_worker",
+    "waits_on_page",
 ]
 
 Engine = Literal["chromium", "firefox", "webkit", "node", "cpython", "other"]
@@ -137,6 +138,16 @@ def has_jspi() -> bool:
     ``WebAssembly.Suspender``) exists here: the same test as ``JSPI`` in the loader's channel.mjs."""
     wasm = _global("WebAssembly")
     return wasm is not None and any(getattr(wasm, name, None) is not None for name in ("Suspending", "Suspender"))
+
+
+def waits_on_page() -> bool:
+    """Whether Python runs in the worker of worker mode and can wait synchronously for the page
+    (SharedArrayBuffer and Atomics: the page is cross-origin isolated). Asked on every call: it is
+    False until the loader's worker host exists."""
+    if host() is not Host.BROWSER_WORKER:
+        return False
+    channel = getattr(getattr(_global("Py"), "_interop", None), "main", None)
+    return getattr(channel, "canAwaitOnPage", None) is True
 
 
 @cache

@@ -31,6 +31,7 @@ __all__ = [
     "JSInteropError",
     "JSModuleNotLoadedError",
     "JSDisconnectedException",
+    "SynchronousCallUnavailableError",
     "JSException",
     "JSObjectDisposedError",
     "JSRecursionError",
@@ -79,6 +80,13 @@ class JSDisconnectedException(JSInteropError):
     def __init__(self, message: str = "The JavaScript runtime has been shut down; no more calls can be made.") -> None:
         super().__init__(message)
         self.message = message
+
+
+class SynchronousCallUnavailableError(JSException, RuntimeError):
+    """Python in worker mode's worker made a synchronous call into the page (``invoke``, ``get_value``,
+    a ``@js_import`` stub, ``Blocking[T]``) where the worker cannot wait for the page: the page is not
+    cross-origin isolated (no ``SharedArrayBuffer``). The message names the headers to send; the
+    asynchronous calls (``invoke_async``...) work regardless."""
 
 
 class JSRecursionError(JSException, RecursionError):

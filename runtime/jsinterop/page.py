@@ -34,7 +34,14 @@ def js_runtime() -> JSRuntime:
         from .pyodide.host import interop_host
         from .pyodide.transport import PyodideTransport
 
-        _page_runtime = JSRuntime(PyodideTransport(interop_host().main))
+        interop = interop_host()
+        _page_runtime = JSRuntime(PyodideTransport(interop.main))
+        if getattr(interop, "workerMode", False) is True:
+            # Worker mode: stubs call the page's functions through the runtime (typed imports need the page).
+            from .typed.imports import serve_imports
+            from .typed.page_imports import PageImports
+
+            serve_imports(PageImports(_page_runtime))
     return _page_runtime
 
 

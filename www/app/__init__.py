@@ -68,6 +68,7 @@ NAV = [
     ("error-boundary", "Error boundary"),
     ("call-python.html", "Call Python from JavaScript"),
     ("typed-interop.html", "Typed interop"),
+    ("worker.html", "Python in a worker"),
     ("boot-error.html", "A failed boot"),
 ]
 

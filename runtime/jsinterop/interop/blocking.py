@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..environment import ENGINE_NAMES, Engine, engine, has_jspi
+from ..environment import ENGINE_NAMES, Engine, engine, has_jspi, waits_on_page
 
 __all__ = ["BlockingFacts", "blocking_error", "blocking_facts", "blocking_problem", "block_on", "can_run_sync",
            "promising_entry", "require_blocking"]
@@ -27,6 +27,9 @@ class BlockingFacts:
     engine: Engine
     jspi: bool
     promising_entry: bool
+    waits_on_page: bool = False
+    """Python runs in worker mode's worker and can wait for the page with Atomics (the page is
+    cross-origin isolated): a call into the page can block without JSPI."""
 
 
 def promising_entry() -> bool:
@@ -39,9 +42,10 @@ def promising_entry() -> bool:
     return bool(pyodide_can_run_sync())
 
 
-def blocking_facts() -> BlockingFacts:
-    """The facts here and now (the entry point is asked again on every call)."""
-    return BlockingFacts(engine(), has_jspi(), promising_entry())
+def blocking_facts(local: bool = False) -> BlockingFacts:
+    """The facts here and now (the entry point is asked again on every call); ``local``: for a
+    Promise or coroutine of Python's own realm, which Atomics cannot wait for (only JSPI can)."""
+    return BlockingFacts(engine(), has_jspi(), promising_entry(), not local and waits_on_page())
 
 
 def _where(name: Engine) -> str:
@@ -58,16 +62,19 @@ def blocking_problem(facts: BlockingFacts) -> str | None:
     if facts.engine == "cpython":
         return ("this is CPython, not a browser, so there is no JavaScript Promise to wait for; " + _AWAIT_INSTEAD
                 + ", or, in a test, answer a Blocking[...] stub with FakeJSRuntime's setup_import.")
+    if facts.waits_on_page:
+        return None
     if not facts.jspi:
         if facts.engine == "node":
             return ("this Node.js has no JSPI (WebAssembly.Suspending); run a Node.js that ships it (or node "
                     "--experimental-wasm-jspi), or " + _AWAIT_INSTEAD + ".")
         if facts.engine == "webkit":
-            later = "blocking on WebKit/Safari comes with worker mode (Atomics in a cross-origin isolated worker)"
+            later = ("on WebKit/Safari, a call into the page blocks in worker mode (boot({worker: true}): Atomics in "
+                     "a cross-origin isolated worker)")
         else:
-            later = ("blocking without JSPI comes with worker mode (Atomics in a cross-origin isolated worker), as "
-                     "on WebKit/Safari")
-        return f"{_where(facts.engine)} has no JSPI (WebAssembly.Suspending); {later}; until then, {_AWAIT_INSTEAD}."
+            later = ("without JSPI, a call into the page blocks in worker mode (boot({worker: true}): Atomics in a "
+                     "cross-origin isolated worker), as on WebKit/Safari")
+        return f"{_where(facts.engine)} has no JSPI (WebAssembly.Suspending); {later}; otherwise, {_AWAIT_INSTEAD}."
     if not facts.promising_entry:
         return (f"{_where(facts.engine)} has JSPI, but this call's Python entry point is synchronous (runPython, or "
                 "a plain synchronous call from JavaScript); enter Python through a promising one (runPythonAsync, "
@@ -82,24 +89,28 @@ def blocking_error(identifier: str, problem: str) -> RuntimeError:
         f"Python entry point started with runPythonAsync or callPromising: {problem}")
 
 
-def can_run_sync() -> bool:
-    """Whether Python can block here on a JS Promise: JSPI in the engine, and a promising entry point
-    (``runPythonAsync``/``callPromising``). False on CPython and in browsers without JSPI (WebKit today)."""
-    return blocking_problem(blocking_facts()) is None
+def can_run_sync(local: bool = False) -> bool:
+    """Whether a call into the page can block here (a ``Blocking[T]`` stub, ``invoke(..., blocking=True)``):
+    JSPI in the engine and a promising entry point (``runPythonAsync``/``callPromising``), or worker
+    mode on a cross-origin isolated page (Atomics, with or without JSPI). ``local=True`` asks about a
+    Promise or coroutine made where Python runs (in a worker: the worker's own), which only JSPI can
+    wait for. False on CPython."""
+    return blocking_problem(blocking_facts(local)) is None
 
 
-def require_blocking(identifier: str) -> None:
+def require_blocking(identifier: str, local: bool = False) -> None:
     """Raise a clear error (``RuntimeError``, naming what the engine or the entry point lacks) unless
-    Python can block on a Promise here."""
-    problem = blocking_problem(blocking_facts())
+    Python can block here (see :func:`can_run_sync`)."""
+    problem = blocking_problem(blocking_facts(local))
     if problem is not None:
         raise blocking_error(identifier, problem)
 
 
 def block_on(awaitable: Any, identifier: str) -> Any:
-    """The result of ``awaitable`` (a coroutine or a JS Promise), waited for synchronously."""
+    """The result of ``awaitable`` (a coroutine or a JS Promise of this realm), waited for
+    synchronously (JSPI: in a worker, a call into the page waits with Atomics instead, elsewhere)."""
     try:
-        require_blocking(identifier)
+        require_blocking(identifier, local=True)
     except RuntimeError:
         if hasattr(awaitable, "close"):  # a coroutine that will never run: no "never awaited" warning
             awaitable.close()

@@ -76,6 +76,15 @@ class JSTransport(ABC):
         ``plain`` says every argument is a primitive (str, int in the safe range, float, bool, None).
         """
 
+    def awaits_on_page(self) -> bool:
+        """Whether :meth:`invoke_awaited` works here: a synchronous call can wait for the Promise the
+        JavaScript returns (worker mode, where the page awaits it while the worker waits with Atomics)."""
+        return False
+
+    def invoke_awaited(self, target: int, identifier: str, kind: CallKind, args: Sequence[Any], plain: bool) -> Any:
+        """As :meth:`invoke`, awaiting a Promise the call returns (only where :meth:`awaits_on_page`)."""
+        raise NotImplementedError("this transport cannot wait for a Promise synchronously")
+
     @abstractmethod
     def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: Sequence[Any],
                      plain: bool) -> None:
@@ -222,8 +231,15 @@ class JSRuntime(_JSCalls):
         asks to wait for it synchronously, which needs :func:`jsinterop.can_run_sync` (JSPI).
         """
         if blocking:
-            return block_on(self.invoke_async(identifier, *args, returns=returns), identifier)
+            return self._call_blocking(GLOBAL_TARGET, identifier, args, returns)
         return self._call_sync(GLOBAL_TARGET, identifier, args, returns)
+
+    def _call_blocking(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any) -> Any:
+        """A synchronous call that waits for the Promise the function returns: in worker mode the page
+        awaits it while the worker waits (Atomics); elsewhere Python blocks on it (JSPI)."""
+        if self._transport.awaits_on_page():
+            return self._call_sync(target, identifier, args, returns, awaited=True)
+        return block_on(self._call_async(target, identifier, args, returns, None), identifier)
 
     async def import_module(self, path: str, timeout: float | None = None) -> JSObjectReference:
         """Load an ES module (a URL relative to the document's base URI) and return a reference to it."""
@@ -249,12 +265,13 @@ class JSRuntime(_JSCalls):
         return [serialize(a, f"args[{i}]") for i, a in enumerate(args)]
 
     def _call_sync(self, target: int, identifier: str, args: tuple[Any, ...], returns: Any,
-                   kind: CallKind | None = None) -> Any:
+                   kind: CallKind | None = None, awaited: bool = False) -> Any:
         if self._disconnected:
             raise JSDisconnectedException()
         kind = self._kind_for(identifier, target, returns, kind)
         plain = is_plain(args)
-        result = self._transport.invoke(target, identifier, kind, args if plain else self._serialized(args), plain)
+        call = self._transport.invoke_awaited if awaited else self._transport.invoke
+        result = call(target, identifier, kind, args if plain else self._serialized(args), plain)
         if returns is None and kind is CallKind.INVOKE:
             return result
         return self._result(result, kind, returns)
@@ -406,8 +423,11 @@ class JSObjectReference(_JSCalls, Disposable, WireReference):
     def _caller(self) -> tuple[JSRuntime, int]:
         return self._runtime, self.live_id()
 
-    def invoke(self, identifier: str, *args: Any, returns: Any = None) -> Any:
-        """Call a function of this object (method, arrow-function field or ``function`` field) synchronously."""
+    def invoke(self, identifier: str, *args: Any, returns: Any = None, blocking: bool = False) -> Any:
+        """Call a function of this object (method, arrow-function field or ``function`` field) synchronously;
+        ``blocking=True`` waits for a Promise it returns, as :meth:`JSRuntime.invoke` does."""
+        if blocking:
+            return self._runtime._call_blocking(self.live_id(), identifier, args, returns)
         return self._runtime._call_sync(self.live_id(), identifier, args, returns)
 
     def dispose(self) -> None:

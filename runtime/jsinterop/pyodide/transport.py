@@ -15,7 +15,7 @@ from typing import Any
 import js
 from pyodide.ffi import JsProxy, create_proxy, jsnull, to_js
 
-from ..errors import DeserializationError, JSException, JSRecursionError
+from ..errors import DeserializationError, JSException, JSRecursionError, SynchronousCallUnavailableError
 from ..interop.call_depth import sync_nesting
 from ..interop.dispatcher import PyDispatcher, PyObjectReference
 from ..interop.runtime import CallKind, JSObjectReference, JSRuntime, JSTransport
@@ -24,7 +24,7 @@ from ..interop.streams import PyStreamReference, PyStreamRegistry
 from ..typed.marshalling import persistent_callback_count
 from .dispatch import PythonCallDispatcher
 from .host import interop_host
-from .wire import FFI_SMALL_INT, ArgumentTooDeep, decode, encode
+from .wire import AWAIT_FLAG, FFI_SMALL_INT, ArgumentTooDeep, decode, encode
 
 __all__ = ["PyodideTransport"]
 
@@ -115,6 +115,8 @@ class PyodideTransport(JSTransport):
             info = json.loads(result.json)
             if info["name"] == "RecursionError":  # nested synchronous calls went too deep, further in
                 raise JSRecursionError(info["message"], info["name"], info.get("stack"))
+            if info["name"] == "SynchronousCallUnavailableError":  # worker mode, the page not isolated
+                raise SynchronousCallUnavailableError(info["message"], info["name"], info.get("stack"))
             raise JSException(info["message"], info["name"], info.get("stack"))
         try:
             return self.decode(result.json, result.buffers, result.markers)
@@ -124,12 +126,22 @@ class PyodideTransport(JSTransport):
     # --- JSTransport ---------------------------------------------------------------------------
 
     def invoke(self, target: int, identifier: str, kind: CallKind, args: Sequence[Any], plain: bool) -> Any:
+        return self._invoke(target, identifier, kind.value, args, plain)
+
+    def _invoke(self, target: int, identifier: str, kind: int, args: Sequence[Any], plain: bool) -> Any:
         with sync_nesting:
             if plain:
-                result = self._invoke_plain(target, identifier, kind.value, *self._js_args(args))
+                result = self._invoke_plain(target, identifier, kind, *self._js_args(args))
             else:
-                result = self._invoke_json(target, identifier, kind.value, *self.encoded(args))
+                result = self._invoke_json(target, identifier, kind, *self.encoded(args))
         return self.decode_result(result)
+
+    def awaits_on_page(self) -> bool:
+        """Whether this channel is worker mode's and can wait for the page to await a Promise (Atomics)."""
+        return getattr(self.channel, "canAwaitOnPage", None) is True
+
+    def invoke_awaited(self, target: int, identifier: str, kind: CallKind, args: Sequence[Any], plain: bool) -> Any:
+        return self._invoke(target, identifier, kind.value | AWAIT_FLAG, args, plain)
 
     def begin_invoke(self, call_id: int, target: int, identifier: str, kind: CallKind, args: Sequence[Any],
                      plain: bool) -> None:

@@ -47,6 +47,10 @@ PY_STREAM = "__pyStream"
 PY_OBJECT = "__pyObjectId"
 """A Python object lent to JavaScript: its id in the dispatcher's table."""
 ELEMENT = "__jsinteropElement"
+
+AWAIT_FLAG = 0x100
+"""Set in a synchronous call's kind (wire.mjs's AWAIT_FLAG) when worker mode's worker waits, with Atomics,
+for the page to await the Promise the call returns (``Blocking[T]``, ``invoke(..., blocking=True)``)."""
 """A rendered component element: its node id in the DOM patcher."""
 TOO_DEEP = "__jsinteropTooDeep"
 """A value JavaScript cut at the nesting limit: the index of the argument (-1: a result)."""
