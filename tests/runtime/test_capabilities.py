@@ -25,11 +25,12 @@ AWAIT = "await the call instead (invoke_async, or a stub returning Awaitable[...
 
 CPYTHON = ("this is CPython, not a browser, so there is no JavaScript Promise to wait for; " + AWAIT
            + ", or, in a test, answer a Blocking[...] stub with FakeJSRuntime's setup_import.")
-WEBKIT_NO_JSPI = ("this browser (WebKit) has no JSPI (WebAssembly.Suspending); blocking on WebKit/Safari comes with "
-                  "worker mode (Atomics in a cross-origin isolated worker); until then, " + AWAIT + ".")
-FIREFOX_NO_JSPI = ("this browser (Firefox) has no JSPI (WebAssembly.Suspending); blocking without JSPI comes with "
-                   "worker mode (Atomics in a cross-origin isolated worker), as on WebKit/Safari; until then, "
-                   + AWAIT + ".")
+WEBKIT_NO_JSPI = ("this browser (WebKit) has no JSPI (WebAssembly.Suspending); on WebKit/Safari, a call into the page "
+                  "blocks in worker mode (boot({worker: true}): Atomics in a cross-origin isolated worker); otherwise, "
+                  + AWAIT + ".")
+FIREFOX_NO_JSPI = ("this browser (Firefox) has no JSPI (WebAssembly.Suspending); without JSPI, a call into the page "
+                   "blocks in worker mode (boot({worker: true}): Atomics in a cross-origin isolated worker), as on "
+                   "WebKit/Safari; otherwise, " + AWAIT + ".")
 NODE_NO_JSPI = ("this Node.js has no JSPI (WebAssembly.Suspending); run a Node.js that ships it (or node "
                 "--experimental-wasm-jspi), or " + AWAIT + ".")
 
@@ -55,6 +56,9 @@ def sync_entry(where: str) -> str:
         (BlockingFacts("firefox", False, False), FIREFOX_NO_JSPI),
         (BlockingFacts("node", False, False), NODE_NO_JSPI),
         (BlockingFacts("cpython", False, False), CPYTHON),
+        # worker mode on an isolated page: a call into the page waits with Atomics, JSPI or not
+        (BlockingFacts("webkit", False, False, waits_on_page=True), None),
+        (BlockingFacts("firefox", True, False, waits_on_page=True), None),
     ],
 )
 def test_blocking_problem_per_engine_and_entry_point(facts, expected):

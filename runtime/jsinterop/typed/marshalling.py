@@ -116,6 +116,8 @@ class Marshaller:
     blocking: bool = False
     simple: bool = False
     """True when ``to_js`` never registers a release (primitives): calls can skip that bookkeeping."""
+    awaitable: bool = False
+    """True for ``Awaitable[T]``: a Promise on the JS side, awaited by Python."""
     exact: type | None = None
     """A type whose values cross unchanged both ways (``to_js`` and ``from_js`` are the identity for
     them; for int, only below 2**31 in absolute value): lets a call skip the converter calls."""
@@ -603,7 +605,7 @@ def _awaitable(tp: Any, where: str) -> Marshaller:
             return inner.from_js(await v)
         return awaited()
 
-    return Marshaller(to_js, from_js, f"Promise<{inner.ts}>")
+    return Marshaller(to_js, from_js, f"Promise<{inner.ts}>", awaitable=True)
 
 
 def promise_of(awaitable: Any, inner: Marshaller) -> Any:

@@ -4,7 +4,8 @@ A stub cannot hold the page's function (it lives in another thread), so each cal
 general path: the arguments cross as wire data (what :meth:`JSRuntime.invoke` accepts), the page
 runs the function on its ``globalThis`` (or the module :func:`load_js_module` loaded there), and the
 worker waits for the answer with Atomics (the page must be cross-origin isolated). A ``Blocking[T]``
-result is awaited by the page while the worker waits. A primitive result (``bool``, ``int``,
+result is awaited by the page while the worker waits; an ``Awaitable[T]`` one is an asynchronous call
+(a message: no isolation needed). A primitive result (``bool``, ``int``,
 ``float``, ``str``) is checked as the page's stubs check it; other results are the wire's values
 (a ``JSObjectReference`` annotation gives a reference).
 """
@@ -42,6 +43,8 @@ class PageImports:
                                              f"await jsinterop.load_js_module('{stub.module}', <its URL>) first.")
             caller, identifier = module, stub.identifier
         result = stub.result
+        if result.awaitable:  # the caller awaits it: the page's Promise, by message
+            return caller.invoke_async(identifier, *args)
         if result.exact is type(None) and not result.blocking:
             caller.invoke_void(identifier, *args)
             return None

@@ -1,0 +1,307 @@
+"""Worker mode in real pages of the built site, under the strict CSP, on every engine: the sample's
+worker.html boots Python in a module worker (``<meta name="jsinterop-worker" content="true">``); the
+page keeps its ``Py``; Python's calls reach the page's globalThis, asynchronously always and
+synchronously (Atomics) where the page is cross-origin isolated and the engine gives SharedArrayBuffer
+(Chromium and Firefox; WebKitGTK does not, and says so)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jsinterop.testing.browser import OBSERVER_SCRIPT
+from jsinterop.tool.devserver import DevRequestHandler, running_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
+
+
+class _IsolatingHandler(DevRequestHandler):
+    """The dev server's answers (the strict CSP included), plus COOP same-origin and COEP require-corp."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
+
+
+class _PlainHandler(DevRequestHandler):
+    """The dev server's answers without COOP/COEP, whatever the build says (GitHub Pages' case)."""
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() not in ("cross-origin-opener-policy", "cross-origin-embedder-policy"):
+            super().send_header(keyword, value)
+
+
+def _site(root: Path, dist: Path) -> Path:
+    """The built site, linked into ``root``, plus the routed app booted in a worker (worker-app.html)."""
+    for path in dist.rglob("*"):
+        if path.is_file():
+            target = root / path.relative_to(dist)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    index = (dist / "index.html").read_text()
+    marker = '<meta name="jsinterop-app"'
+    assert marker in index
+    (root / "worker-app.html").write_text(index.replace(marker, '<meta name="jsinterop-worker" content="true">\n    '
+                                                        + marker, 1))
+    return root
+
+
+@pytest.fixture(scope="module")
+def site_root(jsinterop_dist, tmp_path_factory):
+    return _site(tmp_path_factory.mktemp("worker-site"), jsinterop_dist)
+
+
+@pytest.fixture(scope="module")
+def isolated_url(site_root, jsinterop_dist):
+    with running_server(site_root, handler_class=_IsolatingHandler, observer_script=OBSERVER_SCRIPT,
+                        extra_roots=[jsinterop_dist]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(jsinterop_browsers, jsinterop_engine, isolated_url):
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
+    assert driver.open(isolated_url + "worker.html").boot_state == "ready"
+    # the sample modules the tests call (their invokables and exports exist once they are imported)
+    assert python(driver, "import app.call_python, app.interop, app.typed_demo; 1") == {"value": 1}
+    yield driver
+    report = driver.report()
+    driver.close()
+    assert report.violations == [] and report.uncaught == [], report
+
+
+def python(driver, code: str):
+    """Runs ``code`` in the worker (Py.runPythonAsync); its value, or {"error", "name"}."""
+    return driver.run_async("return await Py.runPythonAsync(arguments[0]);", code)
+
+
+def wait_for(driver, condition: str) -> None:
+    """Polls the JS expression ``condition`` on the page until it is true (at most 30 s)."""
+    got = driver.run_async(f"""const t0 = performance.now();
+        while (!({condition})) {{
+          if (performance.now() - t0 > 30000) return false;
+          await new Promise((r) => setTimeout(r, 50));
+        }}
+        return true;""")
+    assert got == {"value": True}, (condition, got)
+
+
+def syncs(engine: str) -> bool:
+    """Whether the worker can wait on an isolated page: SharedArrayBuffer (not in WebKitGTK 2.50)."""
+    return engine != "webkit"
+
+
+def test_python_runs_in_a_worker_and_the_page_keeps_its_py(page):
+    assert page.run("return [Py.worker, typeof Py.invokeMethodAsync, crossOriginIsolated];") == [True, "function", True]
+    facts = python(page, "import jsinterop; [jsinterop.is_worker(), jsinterop.is_browser()]")
+    assert facts == {"value": [True, True]}
+    error = page.run("try { Py.pyodide; return null; } catch (e) { return e.message; }")
+    assert "worker mode" in error and "invokeMethodAsync" in error
+
+
+def test_invoke_method_async_and_the_refused_synchronous_call(page):
+    assert python(page, "import app.call_python; 1") == {"value": 1}
+    assert page.run_async('return await Py.invokeMethodAsync("app.call_python", "return_array");') == {"value": [11, 12, 13]}
+    error = page.run('try { Py.invokeMethod("app.call_python", "return_array"); return null; } catch (e) { return e.message; }')
+    assert error.startswith("Py.invokeMethod() cannot call Python synchronously in worker mode") and "deadlock" in error
+
+
+def test_exports_return_promises(page):
+    code = "import app.typed_demo, app.interop; 1"
+    assert python(page, code) == {"value": 1}
+    got = page.run_async("""const ex = await Py.getPythonExports("app.typed_demo");
+        const sum = ex.app.typed_demo.add(40, 2);
+        return [sum instanceof Promise, await sum];""")
+    assert got == {"value": [True, 42]}
+
+
+def test_synchronous_calls_reach_the_page(page, jsinterop_engine):
+    code = """
+from jsinterop import JSObjectReference, SynchronousCallUnavailableError, js_runtime
+rt = js_runtime()
+try:
+    title = rt.get_value("document.title")
+    element = rt.invoke("document.getElementById", "ticks", returns=JSObjectReference)
+    element.set_value("textContent", "written by the worker")
+    element.dispose()
+    answer = title
+except SynchronousCallUnavailableError as e:
+    answer = "unavailable: " + str(e)
+answer
+"""
+    answer = python(page, code)["value"]
+    if syncs(jsinterop_engine):
+        assert answer == "Python in a worker · jsinterop sample"
+        assert page.text("ticks") == "written by the worker"
+    else:
+        assert answer.startswith("unavailable: A synchronous call from Python in the worker to the page "
+                                 "('document.title') waits with SharedArrayBuffer")
+        assert "does not provide even though the page is cross-origin isolated" in answer
+
+
+def test_a_blocking_call_is_awaited_by_the_page(page, jsinterop_engine):
+    page.run("globalThis.later = (x) => new Promise((resolve) => setTimeout(() => resolve(x * 2), 20));")
+    code = """
+import jsinterop
+from jsinterop import js_import, Blocking
+
+@js_import("globalThis.later")
+def later(x: int) -> Blocking[int]: ...
+
+try:
+    answer = [jsinterop.js_runtime().invoke("later", 4, blocking=True), later(5), jsinterop.can_run_sync(),
+              jsinterop.can_run_sync(local=True)]
+except Exception as e:
+    answer = type(e).__name__ + ": " + str(e)
+answer
+"""
+    answer = python(page, code)["value"]
+    if syncs(jsinterop_engine):
+        # Atomics lets the worker wait for the page; a Promise of the worker itself still needs JSPI.
+        assert answer == [8, 10, True, jsinterop_engine != "webkit"]
+    else:
+        assert answer.startswith("RuntimeError: Waiting synchronously for 'later'") and "worker mode" in answer
+
+
+def test_a_typed_import_is_called_on_the_page(page, jsinterop_engine):
+    code = """
+from jsinterop import js_import, SynchronousCallUnavailableError
+
+@js_import("globalThis.Math.max")
+def biggest(a: float, b: float) -> float: ...
+
+try:
+    answer = biggest(2.5, 7)
+except SynchronousCallUnavailableError:
+    answer = "unavailable"
+answer
+"""
+    assert python(page, code) == {"value": 7.0 if syncs(jsinterop_engine) else "unavailable"}
+
+
+@pytest.mark.engines("chromium", "firefox")  # WebKitGTK has no SharedArrayBuffer: no call blocks, none deadlocks
+def test_a_call_into_python_while_it_blocks_is_a_deadlock_error(page, jsinterop_engine):
+    page.run("""globalThis.askPython = () => Py.invokeMethodAsync("app.call_python", "return_array");""")
+    code = """
+from jsinterop import JSException, js_runtime
+try:
+    js_runtime().invoke("askPython", blocking=True)
+    answer = "no error"
+except JSException as e:
+    answer = str(e)
+answer
+"""
+    answer = python(page, code)["value"]
+    assert answer.startswith("JSInteropDeadlockError: Python in the worker is blocked in a synchronous call to "
+                             "'askPython'"), answer
+    # and the runtime keeps working
+    assert page.run_async('return await Py.invokeMethodAsync("app.call_python", "return_array");') == {"value": [11, 12, 13]}
+
+
+def test_hostile_and_deep_payloads_through_the_worker(page, jsinterop_engine):
+    assert python(page, "import app.interop; 1") == {"value": 1}
+    deep = page.run_async("""let v = 1; for (let i = 0; i < 5000; i++) v = [v];
+        try { await Py.invokeMethodAsync("app.interop", "double", v); return "no error"; }
+        catch (e) { return e.message; }""")["value"]
+    assert "maximum depth of 32" in deep or "nesting" in deep, deep
+    code = """
+import json
+from jsinterop import DeserializationError, SynchronousCallUnavailableError, js_runtime
+try:
+    js_runtime().invoke("JSON.parse", "[" * 5000 + "]" * 5000)
+    answer = "no error"
+except DeserializationError as e:
+    answer = "refused: " + str(e)
+except SynchronousCallUnavailableError:
+    answer = "unavailable"
+answer
+"""
+    answer = python(page, code)["value"]
+    if syncs(jsinterop_engine):
+        assert answer.startswith("refused: ") and "depth" in answer, answer
+    assert page.run_async('return await Py.invokeMethodAsync("app.call_python", "return_array");') == {"value": [11, 12, 13]}
+
+
+def test_a_long_computation_leaves_the_page_responsive(page, jsinterop_engine):
+    # 2 s of Python in the worker: the page's thread stays free (a timer keeps firing) and, where the
+    # worker can wait on the page, it writes its progress into the page every 100 ms.
+    got = page.run_async("""
+        let beats = 0;
+        const timer = setInterval(() => beats++, 50);
+        const t0 = performance.now();
+        document.getElementById("run").click();
+        while (!/^(done|Synchronous)/.test(document.getElementById("result").textContent)) {
+          await new Promise((r) => setTimeout(r, 50));
+          if (performance.now() - t0 > 60000) break;
+        }
+        clearInterval(timer);
+        return [beats, document.getElementById("result").textContent, document.getElementById("ticks").textContent];
+    """)["value"]
+    beats, result, ticks = got
+    assert beats >= 20, got  # ~40 expected: the page's timer ran while Python computed
+    if syncs(jsinterop_engine):
+        assert result.startswith("done: ") and ticks.endswith("iterations"), got
+        assert int(result.split()[1]) >= 10, got  # about one update every 100 ms
+    else:
+        assert result.startswith("SynchronousCallUnavailableError"), got
+
+
+def test_nothing_leaks_after_calls(page):
+    before = page.run("return Py.debug.trackedCounts();")
+    for _ in range(3):
+        page.run_async('return await Py.invokeMethodAsync("app.call_python", "return_array");')
+    after = page.run("return Py.debug.trackedCounts();")
+    assert after == before
+    counts = page.run_async("return await Py.debug.pythonCounts();")["value"]
+    assert counts["pythonPendingCalls"] == 0 and counts["pendingPyCalls"] == 0
+
+
+def test_components_render_and_route_in_a_worker(jsinterop_browsers, jsinterop_engine, isolated_url):
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
+    try:
+        assert driver.open(isolated_url + "worker-app.html").boot_state == "ready"
+        assert driver.run("return Py.worker;") is True
+        wait_for(driver, "document.querySelector('nav a[href=\"counter\"]') !== null")
+        driver.run("document.querySelector('nav a[href=\"counter\"]').click();")
+        wait_for(driver, "location.pathname.endsWith('/counter') && document.querySelector('#app main button') !== null")
+        before = driver.run("return document.querySelector('#app main').textContent;")
+        driver.run("document.querySelector('#app main button').click();")
+        wait_for(driver, f"document.querySelector('#app main').textContent !== {json.dumps(before)}")
+        report = driver.report()
+    finally:
+        driver.close()
+    assert report.violations == [] and report.uncaught == [], report
+
+
+def test_without_isolation_async_works_and_sync_names_the_headers(jsinterop_browsers, jsinterop_engine, site_root,
+                                                                  jsinterop_dist):
+    with running_server(site_root, handler_class=_PlainHandler, observer_script=OBSERVER_SCRIPT,
+                        extra_roots=[jsinterop_dist]) as url:
+        driver = jsinterop_browsers.new_page(jsinterop_engine)
+        try:
+            assert driver.open(url + "worker.html").boot_state == "ready"
+            assert driver.run("return crossOriginIsolated;") is False
+            assert python(driver, "import app.call_python; 1") == {"value": 1}
+            assert driver.run_async('return await Py.invokeMethodAsync("app.call_python", "return_array");') == {
+                "value": [11, 12, 13]}
+            code = """
+from jsinterop import SynchronousCallUnavailableError, js_runtime
+import asyncio
+try:
+    js_runtime().get_value("document.title")
+    answer = "no error"
+except SynchronousCallUnavailableError as e:
+    answer = str(e)
+[answer, await js_runtime().get_value_async("document.title")]
+"""
+            answer, title = python(driver, code)["value"]
+            report = driver.report()
+        finally:
+            driver.close()
+    assert "Cross-Origin-Opener-Policy: same-origin" in answer and "Cross-Origin-Embedder-Policy: require-corp" in answer
+    assert title == "Python in a worker · jsinterop sample"
+    assert report.violations == [] and report.uncaught == [], report
+    assert json.dumps(answer)  # a plain string crossed
