@@ -118,7 +118,7 @@ export class PyRuntime {
       /** What the page's main channel tracks now: `{ jsObjects, pendingCalls }`. */
       trackedCounts: () => interop.main.counts(),
       /** Python's own counts of the runtime's references (jsinterop.tracked_counts()), as a Promise. */
-      pythonCounts: () => (worker ? worker.request("counts", {}) : Promise.resolve(pythonCounts(pyodide))),
+      pythonCounts: () => (worker ? worker.pythonCounts() : Promise.resolve(pythonCounts(pyodide))),
     });
   }
 

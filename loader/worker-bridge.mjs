@@ -138,6 +138,16 @@ export class WorkerBridge {
     });
   }
 
+  /**
+   * `jsinterop.tracked_counts()` of the worker's Python, with the page's side counted here, where the
+   * page's channel holds it (the worker reads it only when it can wait on the page).
+   */
+  async pythonCounts() {
+    const counts = await this.request("counts", {});
+    const { jsObjects, pendingCalls, pendingPulls, pendingPyCalls } = this.#host.main.counts();
+    return { ...counts, jsObjects, pendingCalls, pendingPulls, pendingPyCalls };
+  }
+
   /** The `@js_export` functions of a Python module in the worker: each returns a Promise. */
   async pythonExports(moduleName) {
     const entries = await this.request("exports", { module: moduleName });

@@ -137,7 +137,8 @@ answer
         assert answer == "Python in a worker · jsinterop sample"
         assert page.text("ticks") == "written by the worker"
     else:
-        assert answer.startswith("unavailable: A synchronous call from Python in the worker to the page "
+        assert answer.startswith("unavailable: SynchronousCallUnavailableError: A synchronous call from Python in the "
+                                 "worker to the page "
                                  "('document.title') waits with SharedArrayBuffer")
         assert "does not provide even though the page is cross-origin isolated" in answer
 

@@ -83,10 +83,11 @@ class App(Component):
         )
 
 
-def main() -> None:
+async def main() -> None:
     """Render the site; on CPython (no browser) just say where we run."""
     if not is_browser():
         print(f"app: not in a browser (host: {host().value})")
         return
-    js_runtime().invoke("console.log", "app booted in", host().value)  # Python calls a JavaScript function
+    # Python calls a JavaScript function (awaited: it works in worker mode without cross-origin isolation too)
+    await js_runtime().invoke_void_async("console.log", "app booted in", host().value)
     mount(App, "#app")
