@@ -605,13 +605,15 @@ export class JSCallChannel {
     };
   }
 
-  /** Release everything; later calls fail. `notifyPython` reports the disconnection first. */
-  shutdown(notifyPython = false) {
+  /**
+   * Release everything; later calls fail. `notifyPython` reports the disconnection first; `gone()`
+   * makes the error of each pending call into Python.
+   */
+  shutdown(notifyPython = false, gone = () => new Error("The Python runtime has been shut down.")) {
     if (this.closed) return;
     this.closed = true;
     this.pending.clear();
     this.objects.clear();
-    const gone = () => new Error("The Python runtime has been shut down.");
     for (const pull of this.pulls.values()) pull.reject(gone());
     this.pulls.clear();
     for (const call of this.pyCalls.values()) call.reject(gone());

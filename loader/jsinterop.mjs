@@ -18,7 +18,7 @@ import { loadPackages } from "./packages.mjs";
 import * as router from "./router.mjs";
 import { pyodideSnapshot, snapshotProblem } from "./snapshot-file.mjs";
 import { JSStreamRef, StreamSource } from "./streams.mjs";
-import { bootInWorker } from "./worker-bridge.mjs";
+import { PythonWorker, bootInWorker } from "./worker-bridge.mjs";
 
 export { BootError, JSObjectRef, JSStreamRef, PackageLoadError };
 
@@ -152,6 +152,31 @@ export class PyRuntime {
     if (this._worker) return this._worker.request("loadPackages", { names: [...names] });
     if (!this._lock) return Promise.reject(new PackageLoadError("loadPackages(): this runtime was not booted from a site's pyodide-lock.json."));
     return loadPackages(this.pyodide, this._lock, names);
+  }
+
+  /**
+   * Starts Python module `module` in a worker of its own (the .NET web-worker template's case: heavy
+   * work off a main-thread app): resolves, once its `main()` (if any) has run, to a `PythonWorker`
+   * whose `invokeMethodAsync(identifier, ...args)` calls its `@js_invokable` functions and whose
+   * `dispose()` stops it. Python's `jsinterop.workers.start_worker(module)` calls it.
+   */
+  async startWorker(module, { debug = this._interop.debug, maxDepth = this._interop.maxDepth } = {}) {
+    if (typeof module !== "string" || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(module)) {
+      throw new TypeError(`startWorker() needs a Python module name like "app.heavy", got ${JSON.stringify(module) ?? String(module)}.`);
+    }
+    const settings = { app: module, pyodideOptions: {}, debug, detailedErrors: this.detailedErrors, snapshot: true,
+      maxDepth, jspi: true };
+    let runtime = null;
+    const noop = () => {};
+    await bootInWorker(settings, {
+      stage: noop,
+      progress: noop,
+      makeRuntime: (host, bridge) => {
+        runtime = new PyRuntime(null, module, { ...settings, host: componentHost(host), worker: bridge });
+        return runtime;
+      },
+    });
+    return new PythonWorker(module, runtime, runtime._worker);
   }
 
   /**

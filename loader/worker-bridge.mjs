@@ -219,7 +219,7 @@ export class WorkerBridge {
     this.gone = why;
     for (const request of this.#requests.values()) request.reject(disconnectedError(why));
     this.#requests.clear();
-    for (const channel of this.#channels.values()) channel.shutdown(false);
+    for (const channel of this.#channels.values()) channel.shutdown(false, () => disconnectedError(why));
     this.#channels.clear();
   }
 
@@ -227,6 +227,51 @@ export class WorkerBridge {
   terminate() {
     this.#worker.terminate();
     this.fail("terminated");
+  }
+}
+
+/**
+ * A Python worker a page (or its main-thread Python) started with `Py.startWorker(module)`: module
+ * `module` runs in a worker of its own (its `main()`, if any, has run); its `@js_invokable` functions
+ * are called with `invokeMethodAsync`. `dispose()` stops it: pending calls fail with an Error named
+ * JSDisconnectedException, and what the page lent to it is released.
+ */
+export class PythonWorker {
+  #runtime;
+  #bridge;
+
+  constructor(module, runtime, bridge) {
+    /** The Python module the worker runs. */
+    this.module = module;
+    this.#runtime = runtime;
+    this.#bridge = bridge;
+  }
+
+  /** Whether the worker is gone (disposed, or failed). */
+  get disposed() {
+    return this.#bridge.gone !== null;
+  }
+
+  /** Calls the `@js_invokable` function `identifier` of the worker's module; resolves to its result. */
+  invokeMethodAsync(identifier, ...args) {
+    if (this.#bridge.gone) return Promise.reject(disconnectedError(this.#bridge.gone));
+    return this.#runtime.invokeMethodAsync(this.module, identifier, ...args);
+  }
+
+  /** The `@js_export` functions of the worker's module (or of `moduleName`): each returns a Promise. */
+  getPythonExports(moduleName = this.module) {
+    if (this.#bridge.gone) return Promise.reject(disconnectedError(this.#bridge.gone));
+    return this.#bridge.pythonExports(moduleName);
+  }
+
+  /** Runs Python source in the worker (as Py.runPythonAsync). */
+  runPythonAsync(code) {
+    return this.#runtime.runPythonAsync(code);
+  }
+
+  /** Stops the worker; idempotent. */
+  dispose() {
+    if (!this.#bridge.gone) this.#bridge.terminate();
   }
 }
 
@@ -343,6 +388,11 @@ export async function bootInWorker(settings, { stage, progress, makeRuntime }) {
     throw new BootError(`boot(): in worker mode the options are sent to the worker, and one of them cannot be: ${e.message}`);
   }
   worker.postMessage({ op: "boot", options, page: pageFacts() });
-  await started;
+  try {
+    await started;
+  } catch (e) {
+    bridge.terminate();  // a worker whose boot failed keeps nothing alive
+    throw e;
+  }
   return runtime;
 }

@@ -306,3 +306,50 @@ except SynchronousCallUnavailableError as e:
     assert title == "Python in a worker · jsinterop sample"
     assert report.violations == [] and report.uncaught == [], report
     assert json.dumps(answer)  # a plain string crossed
+
+
+def test_a_main_thread_app_offloads_to_a_python_worker(jsinterop_browsers, jsinterop_engine, isolated_url):
+    # The .NET web-worker template's case: main-thread Python starts a named Python worker, awaits its
+    # invokables, and disposes it; a pending call then fails with JSDisconnectedException.
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
+    try:
+        assert driver.open(isolated_url + "call-python.html").boot_state == "ready"
+        assert driver.run("return Py.worker;") is False
+        code = """
+import asyncio
+from jsinterop import JSDisconnectedException, js_runtime
+from jsinterop.workers import start_worker
+before = js_runtime().tracked_counts()["jsObjects"]
+worker = await start_worker("app.heavy")
+answer = [await worker.invoke_async("crunch", 1000), await worker.invoke_async("where")]
+pending = asyncio.ensure_future(worker.invoke_async("busy", 5000))
+await asyncio.sleep(0.2)
+worker.dispose()
+try:
+    await pending
+    answer.append("no error")
+except JSDisconnectedException as e:
+    answer.append("disconnected: " + str(e))
+try:
+    await worker.invoke_async("crunch", 10)
+except JSDisconnectedException as e:
+    answer.append("later: " + str(e))
+answer.append(js_runtime().tracked_counts()["jsObjects"] - before)  # the worker's reference was released
+answer
+"""
+        crunch, in_worker, pending, later, js_objects = driver.run_python(code)
+        from_js = driver.run_async("""const w = await Py.startWorker("app.heavy");
+            const r = await w.invokeMethodAsync("crunch", 10);
+            w.dispose();
+            let after = null;
+            try { await w.invokeMethodAsync("crunch", 10); } catch (e) { after = e.name; }
+            return [r, w.disposed, after];""")
+        report = driver.report()
+    finally:
+        driver.close()
+    assert (crunch, in_worker) == (sum(i * i for i in range(1000)), True)
+    assert pending.startswith("disconnected: The Python worker is gone (terminated)"), pending
+    assert later.startswith("later: The Python worker 'app.heavy' was disposed"), later
+    assert from_js == {"value": [285, True, "JSDisconnectedException"]}
+    assert report.violations == [] and report.uncaught == [], report
+    assert js_objects == 0
