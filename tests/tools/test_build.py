@@ -391,3 +391,14 @@ def test_a_pyemscripten_wheel_gets_into_the_lock_under_its_own_name():
     assert build_tool.lock_alias("attrs-26.1.0-py3-none-any.whl", info) == "attrs-26.1.0-py3-none-any.whl"
     # another ABI's wheel keeps its name, and pyodide-lock then refuses it (it cannot run in this Pyodide)
     assert build_tool.lock_alias(name.replace("2026_0", "2025_0"), info) == name.replace("2026_0", "2025_0")
+
+
+def test_worker_mode_declarations_make_every_export_a_promise(tmp_path):
+    # [tool.jsinterop] worker = true: the page calls each export by message, so each returns a Promise.
+    plain, worker = tmp_path / "plain", tmp_path / "worker"
+    for out, extra in ((plain, []), (worker, ["--worker"])):
+        proc = subprocess.run([sys.executable, "-m", "jsinterop.typegen", "app", "--path", str(ROOT / "www"),
+                               "--out", str(out), *extra], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    assert "add(a: number, b: number): number;" in (plain / "app.typed_demo.d.ts").read_text()
+    assert "add(a: number, b: number): Promise<number>;" in (worker / "app.typed_demo.d.ts").read_text()

@@ -287,14 +287,15 @@ def own_wheels(project: Project) -> list[Path]:
 def export_types(project: Project) -> Path:
     """types/<module>.d.ts for the @js_export functions of the app's package, regenerated only when its
     sources (or jsinterop's) change."""
-    digest = tree_digest([project.app_dir, PACKAGE])
+    worker = project.worker is True  # worker mode: every export returns a Promise
+    digest = tree_digest([project.app_dir, PACKAGE]) + ("-worker" if worker else "")
     out = CACHE / "types" / project.app / digest
     if not (out / ".complete").exists():
         print(f"  generating TypeScript declarations for {project.app}")
         shutil.rmtree(out.parent, ignore_errors=True)
         out.mkdir(parents=True)
         run([sys.executable, "-m", "jsinterop.typegen", project.app, "--path", str(project.app_dir.parent),
-             "--out", str(out)], f"typegen of {project.app}")
+             "--out", str(out), *(["--worker"] if worker else [])], f"typegen of {project.app}")
         (out / ".complete").write_text(digest)
     return out
 

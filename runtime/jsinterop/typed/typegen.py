@@ -32,22 +32,23 @@ def interface_name(module: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in module.replace(".", "_").split("_") if part) + "Exports"
 
 
-def _signature(export: JSExport) -> str:
+def _signature(export: JSExport, worker: bool = False) -> str:
     params = ", ".join(f"{name}: {m.ts}" for name, m in zip(export.signature.parameters, export.params))
     result = export.result.ts
-    if export.is_async:
+    if export.is_async or worker:  # in worker mode every export is called by message: a Promise
         result = f"Promise<{result}>"
     return f"{export.name}({params}): {result};"
 
 
-def declarations(module: str) -> str | None:
-    """The .d.ts text for a module's exports, or None when it has none."""
+def declarations(module: str, worker: bool = False) -> str | None:
+    """The .d.ts text for a module's exports, or None when it has none; ``worker``: the app boots in a
+    worker (``[tool.jsinterop] worker = true``), where every export returns a Promise."""
     exports = exports_of(module)
     if not exports:
         return None
     members = [f"  /** {module}.{e.func.__name__}{(' - ' + e.func.__doc__.strip().splitlines()[0]) if e.func.__doc__ else ''} */\n"
-               f"  {_signature(e)}" for e in exports.values()]
-    nested = "\n".join(f"    {_signature(e)}" for e in exports.values())
+               f"  {_signature(e, worker)}" for e in exports.values()]
+    nested = "\n".join(f"    {_signature(e, worker)}" for e in exports.values())
     layout = nested
     for part in reversed(module.split(".")):
         layout = f"{part}: {{\n{layout}\n}};"
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("package")
     parser.add_argument("--path", type=Path, required=True, help="the folder the package is in")
     parser.add_argument("--out", type=Path, required=True, help="where to write <module>.d.ts files")
+    parser.add_argument("--worker", action="store_true", help="the app boots in a worker: every export returns a Promise")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.path.resolve()))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             else:  # an error of the app: its types (and the app) would be broken
                 failed.append(_failure(e, name, root))
             continue
-        text = declarations(name)
+        text = declarations(name, worker=args.worker)
         if text is not None:
             (args.out / f"{name}.d.ts").write_text(text)
             written.append(name)
