@@ -34,6 +34,13 @@ export interface BootOptions {
    * (calls that complete later then cannot block on a Promise). Default true. */
   jspi?: boolean;
   /**
+   * true: Pyodide, jsinterop and the app run in a dedicated module worker (worker.mjs, same origin), so
+   * Python never freezes the page; calls into Python are then asynchronous only (`invokeMethod` is
+   * refused, exports return Promises, `Py.pyodide` throws). Python's synchronous calls into the page
+   * need the page to be cross-origin isolated (COOP/COEP). Default: the app's `[tool.jsinterop] worker`.
+   */
+  worker?: boolean;
+  /**
    * Asked for each boot file before it is fetched (Blazor's loadBootResource): `kind` says what it is,
    * `name` its path in the site (e.g. "pyodide.asm.wasm", "wheels/app-0.1.0-py3-none-any.whl"),
    * `defaultUrl` where it would come from. Return another same-origin URL, a Response (not for a
@@ -135,10 +142,38 @@ export interface TrackedCounts {
   pyObjects: number;
 }
 
+/** What `Py.debug.pythonCounts()` resolves to: `jsinterop.tracked_counts()` of the Python runtime. */
+export interface PythonCounts extends TrackedCounts {
+  /** Calls from Python to JS in flight, in Python's table. */
+  pythonPendingCalls: number;
+  /** Python streams JS may read. */
+  pyStreams: number;
+  /** `Persistent[Callable]` functions given to JS. */
+  persistentCallbacks: number;
+}
+
+/** A Python module running in a Web Worker of its own, made by `Py.startWorker(module)`. */
+export declare class PythonWorker {
+  /** The Python module the worker runs. */
+  readonly module: string;
+  /** Whether it was disposed (or failed). */
+  readonly disposed: boolean;
+  /** Calls the module's `@js_invokable` function; rejects with an Error named JSDisconnectedException once disposed. */
+  invokeMethodAsync<T = unknown>(identifier: string, ...args: unknown[]): Promise<T>;
+  /** The `@js_export` functions of the module (or of `moduleName`): each returns a Promise. */
+  getPythonExports<T = Record<string, (...args: any[]) => Promise<any>>>(moduleName?: string): Promise<T>;
+  /** Runs Python source in the worker; resolves to its last expression, converted with toJs. */
+  runPythonAsync<T = unknown>(code: string): Promise<T>;
+  /** Stops the worker: pending calls fail, what the page lent to it is released. Idempotent. */
+  dispose(): void;
+}
+
 /** The runtime object: jsinterop's JavaScript-side namespace, also `globalThis.Py`. */
 export declare class PyRuntime {
-  /** The Pyodide API returned by loadPyodide(). */
+  /** The Pyodide API returned by loadPyodide(); throws in worker mode (Pyodide is in the worker). */
   readonly pyodide: PyodideAPI;
+  /** Whether Python runs in a Web Worker (boot({worker: true})). */
+  readonly worker: boolean;
   /** The module name of the app this runtime started, or null. */
   readonly app: string | null;
   /** Where the boot's time went (ms per stage; `ready`: ms since navigation start), once booted. */
@@ -150,12 +185,16 @@ export declare class PyRuntime {
   /** Whether errors of calls into Python carry the Python traceback. */
   readonly detailedErrors: boolean;
   /** Leak-hunting helpers. */
-  readonly debug: { trackedCounts(): TrackedCounts };
+  readonly debug: { trackedCounts(): TrackedCounts; pythonCounts(): Promise<PythonCounts> };
   /** On the watching dev server (`jsinterop serve`) only: the live updates applied so far, in order. */
   readonly liveReloads?: readonly LiveReloadDetail[];
   /** Calls a `@js_invokable` function of a Python module (its dotted name); an `async def` is awaited. */
   invokeMethodAsync<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): Promise<T>;
-  /** Calls a `@js_invokable` function synchronously; throws for an `async def`. */
+  /** Runs Python source where Python runs (in worker mode, the worker); resolves to its last expression, converted with toJs. */
+  runPythonAsync<T = unknown>(code: string): Promise<T>;
+  /** Starts Python module `module` in a worker of its own; resolves once its main() (if any) has run. */
+  startWorker(module: string, options?: { debug?: boolean; maxDepth?: number }): Promise<PythonWorker>;
+  /** Calls a `@js_invokable` function synchronously; throws for an `async def`, and in worker mode. */
   invokeMethod<T = unknown>(moduleName: string, identifier: string, ...args: unknown[]): T;
   /**
    * The `@js_export` functions of a Python module; `T` is its generated interface, e.g.

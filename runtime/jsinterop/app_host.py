@@ -11,9 +11,23 @@ import inspect
 from types import ModuleType
 
 from .errors import AppStartError
-from .page import connect_page, restored
+from .page import js_runtime, restored
+from .typed.imports import serve_imports
+from .typed.page_imports import PageImports
 
 __all__ = ["AppStartError", "connect_page", "restored", "start_app"]
+
+
+def connect_page() -> None:
+    """Connect the page's runtime to the loader's channel: from now on JavaScript can call Python
+    (``Py.invokeMethodAsync``) and Python can call JavaScript. The loader calls it once per boot. In
+    worker mode (the loader's host says so) ``@js_import`` stubs call the page's functions through the
+    runtime (:class:`~jsinterop.typed.page_imports.PageImports`): the worker holds none of them."""
+    runtime = js_runtime()
+    from .pyodide.host import interop_host  # only in Pyodide, where the loader calls this
+
+    if getattr(interop_host(), "workerMode", False) is True:
+        serve_imports(PageImports(runtime))
 
 
 async def start_app(module_name: str) -> ModuleType:

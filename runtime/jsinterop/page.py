@@ -2,7 +2,7 @@
 
 :func:`js_runtime` joins the transport-neutral core (:class:`~jsinterop.JSRuntime`) to the page's
 transport (:class:`~jsinterop.pyodide.transport.PyodideTransport`); the loader calls
-:func:`connect_page` once per boot (and :func:`restored` first, after restoring a memory snapshot);
+:func:`jsinterop.app_host.connect_page` once per boot (and :func:`restored` first, after restoring a memory snapshot);
 :func:`tracked_counts` is what leak tests read.
 """
 
@@ -14,7 +14,7 @@ import sys
 from .environment import Host, host
 from .interop.runtime import JSRuntime
 
-__all__ = ["connect_page", "js_runtime", "restored", "tracked_counts"]
+__all__ = ["js_runtime", "restored", "tracked_counts"]
 
 _page_runtime: JSRuntime | None = None
 
@@ -34,14 +34,7 @@ def js_runtime() -> JSRuntime:
         from .pyodide.host import interop_host
         from .pyodide.transport import PyodideTransport
 
-        interop = interop_host()
-        _page_runtime = JSRuntime(PyodideTransport(interop.main))
-        if getattr(interop, "workerMode", False) is True:
-            # Worker mode: stubs call the page's functions through the runtime (typed imports need the page).
-            from .typed.imports import serve_imports
-            from .typed.page_imports import PageImports
-
-            serve_imports(PageImports(_page_runtime))
+        _page_runtime = JSRuntime(PyodideTransport(interop_host().main))
     return _page_runtime
 
 
@@ -65,12 +58,6 @@ def restored() -> None:
     host.cache_clear()
     if "random" in sys.modules:
         sys.modules["random"].seed()
-
-
-def connect_page() -> None:
-    """Connect the page's runtime to the loader's channel: from now on JavaScript can call Python
-    (``Py.invokeMethodAsync``) and Python can call JavaScript. The loader calls it once per boot."""
-    js_runtime()
 
 
 def tracked_counts() -> dict[str, int]:
