@@ -268,9 +268,16 @@ def test_components_render_and_route_in_a_worker(jsinterop_browsers, jsinterop_e
         wait_for(driver, "document.querySelector('nav a[href=\"counter\"]') !== null")
         driver.run("document.querySelector('nav a[href=\"counter\"]').click();")
         wait_for(driver, "location.pathname.endsWith('/counter') && document.querySelector('#app main button') !== null")
+        driver.run("window.__sameDocument = true;")  # survives only if no page load happens
         before = driver.run("return document.querySelector('#app main').textContent;")
         driver.run("document.querySelector('#app main button').click();")
         wait_for(driver, f"document.querySelector('#app main').textContent !== {json.dumps(before)}")
+        # An ElementReference reaches JavaScript as the element; JavaScript calls back into Python.
+        driver.run("document.querySelector('nav a[href=\"dom-cleanup\"]').click();")
+        wait_for(driver, "document.getElementById('cleanupDiv')?.textContent === 'Watched by a MutationObserver.'")
+        driver.run("document.getElementById('toggle').click();")
+        wait_for(driver, "document.getElementById('cleanup-log')?.textContent.startsWith('Cleanup ran')")
+        assert driver.run("return [location.pathname, window.__sameDocument === true];") == ["/dom-cleanup", True]
         report = driver.report()
     finally:
         driver.close()
@@ -353,3 +360,25 @@ answer
     assert from_js == {"value": [285, True, "JSDisconnectedException"]}
     assert report.violations == [] and report.uncaught == [], report
     assert js_objects == 0
+
+
+def test_streams_both_ways_through_the_worker(page):
+    code = """
+from jsinterop import PyStreamReference, js_runtime
+rt = js_runtime()
+blob = await rt.invoke_async("makeBlob", 300_000)
+async with blob:
+    data = await (blob.open_read_stream()).read()
+read_by_js = await rt.invoke_async("readPyStream", PyStreamReference(bytes(range(256)) * 4000))
+[len(data), data == bytes(i % 256 for i in range(300_000)), read_by_js]
+"""
+    page.run("""globalThis.makeBlob = (n) => Py.createJSStreamReference(
+            new Blob([Uint8Array.from({ length: n }, (_, i) => i % 256)]));
+        globalThis.readPyStream = async (stream) => {
+            const bytes = new Uint8Array(await stream.arrayBuffer());
+            let sum = 0; for (const b of bytes) sum += b;
+            return [bytes.length, sum];
+        };""")
+    assert python(page, code) == {"value": [300_000, True, [1_024_000, 130_560_000]]}
+    counts = page.run_async("return await Py.debug.pythonCounts();")["value"]
+    assert (counts["pyStreams"], counts["pendingPulls"]) == (0, 0), counts
