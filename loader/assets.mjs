@@ -16,6 +16,10 @@ export const MEMORY_SNAPSHOT = SNAPSHOT ?? null;
 /** The Python packages boot leaves out (the app's lazy ones), for `Py.loadPackages()` to install. */
 export const LAZY = LAZY_PACKAGES ?? [];
 
+/** The app's `[tool.jsinterop] worker` (boot in a Web Worker by default) and `isolation` (the COEP the site
+ * is served cross-origin isolated with, or null), as the build recorded them. */
+export { ISOLATION, WORKER } from "./layout.mjs";
+
 /** The folder this module was loaded from: the root of dist/. */
 export const DIST = new URL("./", import.meta.url);
 
