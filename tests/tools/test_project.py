@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from jsinterop.tool import build
-from jsinterop.tool.project import ManifestError, load_project
+from jsinterop.tool.project import KEYS, ManifestError, load_project
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_project(root: Path, tool: str = "", project: str = 'name = "my-app"\nversion = "0.1.0"\n',
@@ -89,6 +91,13 @@ def test_the_sample_site_is_an_app_project() -> None:
     assert (project.name, project.app, project.static_dir.name) == ("app", "app", "www")
     # Isolated, so that its worker page can call the page synchronously; its pages boot on the main thread.
     assert (project.worker, project.isolation) == (False, "require-corp")
+
+
+def test_the_readme_s_key_table_lists_every_key() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| key | default | what |"):]
+    table = table[: table.index("\n\n")]
+    assert [line.split("`")[1] for line in table.splitlines()[2:]] == list(KEYS)
 
 
 @pytest.mark.parametrize(("rel", "served"), [
