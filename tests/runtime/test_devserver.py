@@ -376,5 +376,9 @@ def test_a_release_is_served_with_the_isolation_of_the_layout_its_loader_imports
     (site / "layout.1111111111.mjs").write_bytes(release_layout.layout_module({}, {}, isolation="credentialless"))
     (site / "layout.0000000000.mjs").write_bytes(release_layout.layout_module({}, {}))  # the previous release's
     assert devserver.dist_isolation(site) == "credentialless"
+    (tmp_path / "layout.2222222222.mjs").write_bytes(release_layout.layout_module({}, {}, isolation="require-corp"))
+    (site / "jsinterop.mjs").write_text('export * from "../layout.2222222222.mjs";\n')  # not a file of the site
+    assert devserver.dist_isolation(site) is None
+    (site / "jsinterop.mjs").write_text('export * from "./jsinterop.0123456789.mjs";\n')
     with running_server(site) as url:
         assert _isolation_headers(get(url)[1])["cross-origin-embedder-policy"] == "credentialless"

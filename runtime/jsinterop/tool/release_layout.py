@@ -323,7 +323,7 @@ def site_layout(dist: Path) -> bytes | None:
     pending, seen = [LOADER], set()
     while pending:
         path = pending.pop()
-        if path in seen or not (dist / path).is_file():
+        if path in seen or path.startswith("../") or not (dist / path).is_file():  # only files of the site
             continue
         seen.add(path)
         if _LAYOUT_NAME.match(path):
