@@ -4,7 +4,6 @@
 // layout.mjs maps it to a content-hashed or versioned path.
 
 import { BOOT_FILES, FILES, INITIALIZERS, LAZY_PACKAGES, NPM_MODULES, SNAPSHOT } from "./layout.mjs";
-import * as layout from "./layout.mjs";
 
 /** The development paths of the site's JS initializers (`*.lib.module.js` at its root), in call order. */
 export const INITIALIZER_MODULES = INITIALIZERS;
@@ -17,8 +16,9 @@ export const MEMORY_SNAPSHOT = SNAPSHOT ?? null;
 /** The Python packages boot leaves out (the app's lazy ones), for `Py.loadPackages()` to install. */
 export const LAZY = LAZY_PACKAGES ?? [];
 
-/** Whether the app boots in a Web Worker by default (`[tool.jsinterop] worker`; boot({worker}) decides). */
-export const WORKER = layout.WORKER === true;
+/** The app's `[tool.jsinterop] worker` (boot in a Web Worker by default) and `isolation` (the COEP the site
+ * is served cross-origin isolated with, or null), as the build recorded them. */
+export { ISOLATION, WORKER } from "./layout.mjs";
 
 /** The folder this module was loaded from: the root of dist/. */
 export const DIST = new URL("./", import.meta.url);

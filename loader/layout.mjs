@@ -41,3 +41,13 @@ export const LAZY_PACKAGES = Object.freeze([]);
  * calls their `beforeStart(options)` and `afterStarted(Py)`.
  */
 export const INITIALIZERS = Object.freeze([]);
+
+/** Whether the app boots in a Web Worker by default (its `[tool.jsinterop] worker`). */
+export const WORKER = false;
+
+/**
+ * The Cross-Origin-Embedder-Policy the site is served cross-origin isolated with, with COOP same-origin
+ * (`"require-corp"` or `"credentialless"`, the app's `[tool.jsinterop] isolation`), or null: not isolated.
+ * Every server of the build (the dev server, nginx.conf, _headers) sends what it says.
+ */
+export const ISOLATION = null;

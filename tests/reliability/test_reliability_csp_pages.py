@@ -1,7 +1,8 @@
 """Every page of the sample site under the strict Content-Security-Policy, in headless Chromium.
 
 The dev server sends ``default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';
-base-uri 'self'; form-action 'self'``.
+base-uri 'self'; form-action 'self'``, and, as the sample's build asks (``isolation = "require-corp"``),
+COOP ``same-origin`` and COEP ``require-corp``: every page must also be cross-origin isolated.
 Each HTML page of dist/ and each route of the sample app boots, then every button on it is clicked
 (alert/confirm/prompt answered), and the page must have recorded zero ``securitypolicyviolation``
 events, zero console errors and zero uncaught errors or rejections. The one page built to fail
@@ -51,11 +52,13 @@ def html_pages(dist: Path) -> list[str]:
     return sorted(str(p.relative_to(dist)) for p in dist.rglob("*.html"))
 
 
-def test_the_dev_server_sends_the_strict_policy(jsinterop_server):
+def test_the_dev_server_sends_the_strict_policy_and_isolation(jsinterop_server):
     assert CONTENT_SECURITY_POLICY == STRICT
     for path in ("", "counter", "call-python.html", "jsinterop.mjs"):
         with urllib.request.urlopen(jsinterop_server + path) as response:
             assert response.headers["Content-Security-Policy"] == STRICT, path
+            assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", path
+            assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp", path
 
 
 def test_the_policy_keeps_the_base_url_and_form_targets_on_this_origin(jsinterop_page, jsinterop_engine,
@@ -117,6 +120,7 @@ def test_every_html_page_boots_and_works_under_the_policy(jsinterop_page, jsinte
             assert jsinterop_page.run("return document.getElementById('boot-error-message')?.textContent") != ""
             continue
         assert report.boot_state == "ready", f"{name}: {report}"
+        assert jsinterop_page.run("return globalThis.crossOriginIsolated") is True, name  # COEP require-corp holds
         if name not in NOT_CLICKED:
             jsinterop_page.run_async(CLICK_EVERY_BUTTON)
         check_clean(jsinterop_page, name)

@@ -1,7 +1,11 @@
 """capabilities(), can_run_sync() and the blocking error in a real page of the built site: the engine
 the page reports, JSPI, and the difference between a promising entry point (runPythonAsync) and a
 synchronous one (runPython). Written to hold on every engine: each expectation follows from what the
-page itself reports (navigator.userAgent, WebAssembly.Suspending, crossOriginIsolated)."""
+page itself reports (navigator.userAgent, WebAssembly.Suspending, crossOriginIsolated).
+
+The sample is built with ``[tool.jsinterop] isolation = "require-corp"``, so the test servers send COOP
+``same-origin`` and COEP ``require-corp`` (as the build says): the page is cross-origin isolated. One
+test serves it without them (``isolation=None``), for the other column of the README's table."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import pytest
 
 from jsinterop.interop.blocking import BlockingFacts, blocking_problem
 from jsinterop.testing.browser import OBSERVER_SCRIPT, PagePythonError
-from jsinterop.tool.devserver import DevRequestHandler, running_server
+from jsinterop.tool.devserver import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
@@ -54,13 +58,15 @@ def test_capabilities_under_run_python_async(page, facts):
         "engine": facts["engine"],
         "jspi": jspi,
         "promising_entry": jspi,  # runPythonAsync is a promising entry point where JSPI exists
-        "cross_origin_isolated": False,  # the test server sends no COOP/COEP
+        "cross_origin_isolated": True,  # the sample's build asks for COOP/COEP, and the test server sends them
         "shared_array_buffer": facts["sharedArrayBuffer"],
         "worker": False,
         "can_block": jspi,
         "missing": blocking_problem(BlockingFacts(facts["engine"], False, False)) if not jspi else None,
     }
-    assert facts["crossOriginIsolated"] is False
+    assert facts["crossOriginIsolated"] is True
+    # measured: Chromium 156 and Firefox 153 define SharedArrayBuffer when isolated, WebKitGTK 2.50 does not
+    assert facts["sharedArrayBuffer"] is (facts["engine"] != "webkit")
     assert page.run_python("jsinterop.can_run_sync()") is jspi
 
 
@@ -98,34 +104,27 @@ def test_a_blocking_call_under_run_python_async_works_where_jspi_does(page, fact
             page.run_python(code)
 
 
-class _IsolatingHandler(DevRequestHandler):
-    """The dev server's answers (the strict CSP included), plus the headers that make a page cross-origin
-    isolated: COOP same-origin and COEP require-corp (our servers do not send them today)."""
-
-    def end_headers(self) -> None:
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        super().end_headers()
-
-
 @pytest.fixture(scope="module")
-def isolated_url(jsinterop_dist):
-    with running_server(jsinterop_dist, handler_class=_IsolatingHandler, observer_script=OBSERVER_SCRIPT) as url:
+def not_isolated_url(jsinterop_dist):
+    """The built site without COOP/COEP (what a host that sends no headers does, e.g. GitHub Pages)."""
+    with running_server(jsinterop_dist, isolation=None, observer_script=OBSERVER_SCRIPT) as url:
         yield url
 
-def test_capabilities_of_a_cross_origin_isolated_page(jsinterop_browsers, jsinterop_engine, isolated_url, facts):
-    # The site boots under COOP/COEP too; capabilities() then reports the isolation, and SharedArrayBuffer
-    # as the engine gives it (measured: Chromium 156 and Firefox 153 define it, WebKitGTK 2.50 does not).
+
+def test_capabilities_of_a_page_that_is_not_cross_origin_isolated(jsinterop_browsers, jsinterop_engine,
+                                                                  not_isolated_url, facts):
+    # The site boots without COOP/COEP too; capabilities() then reports no isolation, and no engine
+    # defines SharedArrayBuffer there.
     driver = jsinterop_browsers.new_page(jsinterop_engine)
     try:
-        assert driver.open(isolated_url).boot_state == "ready"
+        assert driver.open(not_isolated_url).boot_state == "ready"
         js = driver.run("return [globalThis.crossOriginIsolated, typeof SharedArrayBuffer];")
         caps = json.loads(driver.run_python(CAPABILITIES))
         report = driver.report()
     finally:
         driver.close()
     assert report.violations == [] and report.uncaught == [], report
-    assert js == [True, "function" if facts["engine"] != "webkit" else "undefined"]
+    assert js == [False, "undefined"]
     assert (caps["engine"], caps["cross_origin_isolated"], caps["shared_array_buffer"]) == (
-        facts["engine"], True, facts["engine"] != "webkit")
+        facts["engine"], False, False)
     assert caps["can_block"] is (facts["engine"] != "webkit")  # isolation alone does not make blocking work

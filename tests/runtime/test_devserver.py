@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from jsinterop.tool import devserver
+from jsinterop.tool import devserver, release_layout
 from jsinterop.tool.devserver import CONTENT_SECURITY_POLICY, make_server, normalize_base_path, running_server
 
 INDEX = b"<!doctype html><html><head><title>t</title></head><body>index</body></html>"
@@ -295,3 +295,90 @@ def test_the_default_header_timeout_is_ten_seconds(site):
         assert server.header_timeout == devserver.HEADER_TIMEOUT == 10
     finally:
         server.server_close()
+
+
+# --- cross-origin isolation: what the build records ([tool.jsinterop] isolation) -------------------
+
+ISOLATED = {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"}
+
+
+def _isolation_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.startswith("cross-origin-")}
+
+
+def _built_site(root, isolation):
+    """A folder the dev server takes for a development build recording ``isolation``."""
+    root.mkdir()
+    (root / "index.html").write_bytes(INDEX)
+    (root / "jsinterop.mjs").write_text('import "./layout.mjs";\n')
+    (root / "layout.mjs").write_bytes(release_layout.layout_module({}, {}, isolation=isolation))
+    return root
+
+
+@pytest.mark.parametrize("isolation", ["require-corp", "credentialless"])
+def test_a_build_that_asks_for_isolation_is_served_isolated_on_every_response(tmp_path, isolation):
+    site = _built_site(tmp_path / "site", isolation)
+    expected = {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": isolation}
+    with running_server(site) as url:
+        for path in ("", "index.html", "jsinterop.mjs", "layout.mjs", "client/route", "missing.js"):
+            status, headers, _ = get(url + path)
+            assert _isolation_headers(headers) == expected, (path, status)
+            assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert _isolation_headers(get(url, method="HEAD")[1]) == expected
+
+
+def test_a_build_that_does_not_ask_for_isolation_gets_no_coop_or_coep(tmp_path, root_url):
+    with running_server(_built_site(tmp_path / "site", None)) as url:
+        for path in ("", "jsinterop.mjs", "client/route", "missing.js"):
+            assert _isolation_headers(get(url + path)[1]) == {}, path
+    assert _isolation_headers(get(root_url)[1]) == {}  # nor a folder that is no build of ours
+
+
+def test_an_explicit_isolation_overrides_the_build(tmp_path, site):
+    built = _built_site(tmp_path / "site", "require-corp")
+    with running_server(built, isolation=None) as url:
+        assert _isolation_headers(get(url)[1]) == {}
+    with running_server(site, isolation="require-corp") as url:
+        assert _isolation_headers(get(url + "jsinterop.mjs")[1]) == ISOLATED
+    with pytest.raises(ValueError, match=r"isolation 'same-origin' is not a Cross-Origin-Embedder-Policy .*"
+                                         r"use 'require-corp' or 'credentialless', or None"):
+        make_server(site, port=0, isolation="same-origin")
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ([], "credentialless"), (["--isolation", "require-corp"], "require-corp"), (["--isolation", "off"], None)])
+def test_the_command_line_serves_what_the_build_says_or_what_it_is_told(tmp_path, options, expected):
+    import subprocess
+    import sys
+
+    built = _built_site(tmp_path / "site", "credentialless")
+    process = subprocess.Popen([sys.executable, "-m", "jsinterop.devserver", str(built), "--port", "0", *options],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # "Serving <dir> at http://127.0.0.1:<port>/ cross-origin isolated (...) ..."
+        assert (f"cross-origin isolated (COOP same-origin, COEP {expected})" in line) is (expected is not None), line
+        url = line.split(" at ", 1)[1].split()[0]
+        headers = _isolation_headers(get(url + "jsinterop.mjs")[1])
+        assert headers.get("cross-origin-embedder-policy") == expected
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_release_is_served_with_the_isolation_of_the_layout_its_loader_imports(tmp_path):
+    # A release keeps the previous release's files: only the layout jsinterop.mjs leads to counts.
+    site = tmp_path / "release"
+    site.mkdir()
+    (site / "index.html").write_bytes(INDEX)
+    (site / "jsinterop.mjs").write_text('export * from "./jsinterop.0123456789.mjs";\n')
+    (site / "jsinterop.0123456789.mjs").write_text('import { LAZY } from "./assets.abcdefabcd.mjs";\n')
+    (site / "assets.abcdefabcd.mjs").write_text('export { WORKER } from "./layout.1111111111.mjs";\n')
+    (site / "layout.1111111111.mjs").write_bytes(release_layout.layout_module({}, {}, isolation="credentialless"))
+    (site / "layout.0000000000.mjs").write_bytes(release_layout.layout_module({}, {}))  # the previous release's
+    assert devserver.dist_isolation(site) == "credentialless"
+    (tmp_path / "layout.2222222222.mjs").write_bytes(release_layout.layout_module({}, {}, isolation="require-corp"))
+    (site / "jsinterop.mjs").write_text('export * from "../layout.2222222222.mjs";\n')  # not a file of the site
+    assert devserver.dist_isolation(site) is None
+    (site / "jsinterop.mjs").write_text('export * from "./jsinterop.0123456789.mjs";\n')
+    with running_server(site) as url:
+        assert _isolation_headers(get(url)[1])["cross-origin-embedder-policy"] == "credentialless"

@@ -65,9 +65,10 @@ def test_the_pyproject_has_the_app_s_tables(demo: Path) -> None:
     assert project["project"]["requires-python"] == ">=3.12"
     assert project["project"]["dependencies"] == ["jsinterop"]
     assert project["tool"]["jsinterop"] == {}  # every key has a default: shown commented out
-    for key in ("app", "static", "base-path", "snapshot", "lazy", "tool.jsinterop.npm"):
+    for key in ("app", "static", "base-path", "snapshot", "lazy", "worker", "isolation", "tool.jsinterop.npm"):
         assert re.search(rf"^# \[?{re.escape(key)}\b", text, re.M), key
     assert '# app = "demo"' in text and '# static = "www"' in text and "# snapshot = true" in text
+    assert "# worker = false" in text and "# isolation = false" in text
     pytest_options = project["tool"]["pytest"]["ini_options"]
     assert pytest_options["pythonpath"] == ["."] and pytest_options["testpaths"] == ["tests"]
     assert "--jsinterop-dist=.jsinterop/test-dist" in pytest_options["addopts"]

@@ -34,6 +34,8 @@ HASH = re.compile(r"^[0-9a-f]{10}$")
 ENTRY_POINTS = {"index.html", "404.html", "boot-error.html", "call-python.html", "typed-interop.html",
                 "bench/index.html", "bench/boot.html", "jsinterop.mjs", "jsinterop.d.mts"}
 DEPLOY_FILES = {"nginx.conf", "_headers", "release-manifest.json", ".nojekyll", ".jsinterop-dist"}
+ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
+"""What every response of the sample's release carries: www/pyproject.toml has isolation = "require-corp"."""
 
 
 def sha(data: bytes) -> str:
@@ -245,7 +247,8 @@ def test_headers_file_gives_each_file_one_cache_policy(release_dist):
     rules = _headers_rules((release_dist / "_headers").read_text())
     assert len(rules) <= 100, "Cloudflare Pages reads at most 100 rules"
     assert rules[0] == (f"{RELEASE_BASE}*", {"Content-Security-Policy": hosting.CONTENT_SECURITY_POLICY,
-                                             "X-Content-Type-Options": "nosniff"})
+                                             "X-Content-Type-Options": "nosniff",
+                                             **ISOLATION_HEADERS})  # the sample's isolation = "require-corp"
     assert hosting.CONTENT_SECURITY_POLICY == ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
                                                "style-src 'self'; base-uri 'self'; form-action 'self'")
     immutable = set(json.loads((release_dist / "release-manifest.json").read_text())["immutable"])
@@ -299,6 +302,61 @@ def test_the_layout_module_lists_the_lazy_packages_in_both_forms():
     assert b'export const LAZY_PACKAGES = Object.freeze(["pytest", "tblib"]);' in layout.data
 
 
+def test_the_layout_module_records_worker_mode_and_isolation_in_both_forms():
+    plain = release_layout.layout_module({}, {})
+    assert b"export const WORKER = false;" in plain and b"export const ISOLATION = null;" in plain
+    assert (release_layout.worker_of(plain), release_layout.isolation_of(plain)) == (False, None)
+    development = release_layout.layout_module({}, {}, worker=True, isolation="credentialless")
+    assert b"export const WORKER = true;" in development
+    assert b'export const ISOLATION = "credentialless";' in development
+    assert (release_layout.worker_of(development), release_layout.isolation_of(development)) == (True, "credentialless")
+    assert (release_layout.worker_of(b""), release_layout.isolation_of(b"")) == (False, None)  # a layout from before
+    site = {"index.html": b'<html><head><script type="module" src="./jsinterop.mjs"></script></head></html>',
+            "jsinterop.mjs": b'import "./assets.mjs";\n', "assets.mjs": b'import "./layout.mjs";\n',
+            "layout.mjs": development}
+    (layout,) = [f for f in release_layout.release_tree(site, VERSION, [])  # the release keeps the build's
+                 if development_name(f.path) == "layout.mjs"]
+    assert (release_layout.worker_of(layout.data), release_layout.isolation_of(layout.data)) == (True, "credentialless")
+
+
+def test_the_builds_record_the_apps_isolation(release_dist):
+    # The sample asks for require-corp (and boots on the main thread): both builds say so, and the
+    # release's layout module is the one its loader imports.
+    for layout in ((DIST / "layout.mjs").read_bytes(), release_layout.site_layout(release_dist)):
+        assert (release_layout.worker_of(layout), release_layout.isolation_of(layout)) == (False, "require-corp")
+    [module] = release_dist.glob("layout.*.mjs")
+    assert release_layout.site_layout(release_dist) == module.read_bytes()
+    assert release_layout.site_layout(release_dist / "no-such-folder") is None
+
+
+def test_the_loader_exports_worker_mode_and_isolation():
+    # loader/assets.mjs re-exports them for boot(); the repository's layout.mjs has both (no build serves it).
+    assert 'export { ISOLATION, WORKER } from "./layout.mjs";' in (ROOT / "loader" / "assets.mjs").read_text()
+    repository = (ROOT / "loader" / "layout.mjs").read_bytes()
+    assert b"export const WORKER = false;" in repository and b"export const ISOLATION = null;" in repository
+
+
+@pytest.mark.parametrize("isolation", ["require-corp", "credentialless"])
+def test_the_serving_rules_add_coop_and_coep_to_every_response_when_isolated(isolation):
+    conf = hosting.nginx_conf("/p/", "pyodide/1/", release_layout.HASH_LENGTH, isolation=isolation)
+    coop = 'add_header Cross-Origin-Opener-Policy "same-origin" always;'
+    coep = f'add_header Cross-Origin-Embedder-Policy "{isolation}" always;'
+    # Every block that sets headers (a location's own add_header lines replace the inherited ones) sets them.
+    assert conf.count("add_header Content-Security-Policy") == conf.count(coop) == conf.count(coep) == 4
+    assert f"Cross-Origin-Embedder-Policy {isolation}." in conf  # the include's comment says so
+    headers = hosting.headers_file("/p/", {"index.html": False}, [], isolation=isolation)
+    assert (f"/p/*\n  Content-Security-Policy: {hosting.CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
+            f"  Cross-Origin-Opener-Policy: same-origin\n  Cross-Origin-Embedder-Policy: {isolation}\n") in headers
+
+
+def test_the_serving_rules_send_no_coop_or_coep_unless_isolated():
+    conf = hosting.nginx_conf("/p/", "pyodide/1/", release_layout.HASH_LENGTH)
+    assert "add_header Cross-Origin" not in conf and "No Cross-Origin-Opener/Embedder-Policy" in conf
+    assert "Cross-Origin" not in hosting.headers_file("/p/", {"index.html": False}, [])
+    with pytest.raises(ValueError, match=r"isolation 'unsafe-none' is not a Cross-Origin-Embedder-Policy"):
+        hosting.nginx_conf("/p/", "pyodide/1/", release_layout.HASH_LENGTH, isolation="unsafe-none")
+
+
 # --- the release, served by nginx ----------------------------------------------------------------
 
 def test_nginx_serves_types_cache_headers_and_the_csp(release_server, release_dist):
@@ -327,9 +385,13 @@ def test_nginx_serves_types_cache_headers_and_the_csp(release_server, release_di
         assert headers["cache-control"] == cache, path
         assert headers["content-security-policy"] == hosting.CONTENT_SECURITY_POLICY, path
         assert headers["x-content-type-options"] == "nosniff", path
+        assert {k: headers[k.lower()] for k in ISOLATION_HEADERS} == ISOLATION_HEADERS, path
     status, headers, _ = get(url + "missing.mjs")
     assert status == 404 and headers["content-security-policy"] == hosting.CONTENT_SECURITY_POLICY
     assert "cache-control" not in headers, "a 404 must not be cached"
+    for path in ("missing.mjs", "nginx.conf", "no/such/route"):  # errors and fallbacks are isolated too
+        headers = get(url + path)[1]
+        assert {k: headers.get(k.lower()) for k in ISOLATION_HEADERS} == ISOLATION_HEADERS, path
     assert get(url + "jsinterop.mjs")[1]["etag"], "entry points carry a validator (a 304 while unchanged)"
 
 
@@ -487,6 +549,7 @@ def test_release_boots_behind_nginx_under_a_sub_path(jsinterop_page, release_ser
         assert report.boot_state == "ready", (route, report)
         assert report.violations == [] and report.console_errors == [] and report.uncaught == [], (route, report)
         assert page.run("return document.querySelector(arguments[0])?.textContent ?? null", probe), route
+        assert page.run("return globalThis.crossOriginIsolated") is True, route  # nginx.conf's COOP/COEP
     assert page.run("return document.querySelector('h1').textContent") == "Not found"
 
 

@@ -14,7 +14,8 @@ Installed with ``jsinterop`` (entry point ``pytest11``), it adds:
   ``jsinterop_browsers.new_page(engine)`` opens a window (for fixtures wider than a test).
 - ``jsinterop_dist``: that folder, checked to be a build.
 - ``jsinterop_server``: the URL where the dev server serves it (same headers, CSP and fallback
-  as ``./build.sh serve``), for the whole session.
+  as ``./build.sh serve``; cross-origin isolated when the build's ``[tool.jsinterop] isolation`` says so),
+  for the whole session.
 - ``jsinterop_serve``: a function ``serve(directory, base_path="/", csp=True, extra_roots=()) -> url``
   for other folders or mount points (a broken copy of the site, a sub-path deployment); ``csp=False``
   sends no Content-Security-Policy, to test that the site is safe on a host that sends none; a folder

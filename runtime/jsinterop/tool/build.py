@@ -463,7 +463,9 @@ def _build_files(dist: Dist, project: Project, test: bool) -> None:
     dist.put_bytes(release_layout.LAYOUT, release_layout.layout_module({}, release_layout.boot_records(boot_files),
                                                                        npm_modules=npm_site.modules,
                                                                        lazy=[wheels.canonical_name(n) for n in project.lazy],
-                                                                       initializers=initializers))
+                                                                       initializers=initializers,
+                                                                       worker=project.worker,
+                                                                       isolation=project.isolation))
 
 
 # --- The release ---------------------------------------------------------------------------------
@@ -605,8 +607,11 @@ def release(dist_root: Path, base_path: str | None = None, project: Project | No
                 if out.immutable:
                     immutable.append(out.path)
         served = {f.path: f.immutable for f in tree}
-        dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH).encode())
-        dist.put_bytes("_headers", hosting.headers_file(base, served, [p for p in served if p.endswith(".wasm")]).encode())
+        isolation = release_layout.isolation_of(files[release_layout.LAYOUT])  # what the build records
+        dist.put_bytes("nginx.conf", hosting.nginx_conf(base, f"pyodide/{version}/", release_layout.HASH_LENGTH,
+                                                        isolation=isolation).encode())
+        dist.put_bytes("_headers", hosting.headers_file(base, served, [p for p in served if p.endswith(".wasm")],
+                                                        isolation=isolation).encode())
         dist.put_bytes(".nojekyll", b"")  # GitHub Pages: serve the files as they are, no Jekyll
         dist.put_bytes(RELEASE_MANIFEST, (json.dumps({"immutable": sorted(immutable)}, indent=1) + "\n").encode())
         dist.commit(keep)

@@ -9,6 +9,9 @@ It serves the folder the way the site must be served, so what works here works o
 - history-API fallback: a path with no file extension that names no file gets the mount's
   ``index.html`` (with a ``<base href>`` of the mount, so its relative URLs still resolve); a
   missing asset (a path with an extension) gets 404;
+- cross-origin isolation when the build asks for it (``[tool.jsinterop] isolation``, recorded in the
+  dist's ``layout.mjs``): every response then carries ``Cross-Origin-Opener-Policy: same-origin`` and
+  ``Cross-Origin-Embedder-Policy: <require-corp or credentialless>`` (:func:`isolation_headers`);
 - every HTML page gets ``<meta name="jsinterop-environment" content="Development">``, which turns
   the loader's detailed errors on (Python tracebacks on errors of calls from JavaScript);
 - an optional mount point (``--base-path /some/prefix/``) to try a sub-path deployment;
@@ -35,13 +38,16 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
+from jsinterop.tool import release_layout
 from jsinterop.tool.live_events import EVENTS_PATH, EventHub
 
-__all__ = ["CONTENT_SECURITY_POLICY", "HEADER_TIMEOUT", "MIME_TYPES", "DevRequestHandler", "make_server",
-           "running_server", "main"]
+__all__ = ["CONTENT_SECURITY_POLICY", "FROM_BUILD", "HEADER_TIMEOUT", "ISOLATIONS", "MIME_TYPES",
+           "DevRequestHandler", "dist_isolation", "isolation_headers", "make_server", "running_server", "main"]
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
                            "base-uri 'self'; form-action 'self'")
@@ -70,6 +76,41 @@ HEADER_TIMEOUT = 10.0
 
 OBSERVER_PATH = "__jsinterop-test-observer.js"
 """Where a server made with an ``observer_script`` serves it, under the mount point."""
+
+ISOLATIONS = ("require-corp", "credentialless")
+"""The values of ``Cross-Origin-Embedder-Policy`` a site may be served cross-origin isolated with
+(``[tool.jsinterop] isolation``): ``credentialless`` keeps cross-origin images without CORP working."""
+
+
+class _FromBuild(Enum):
+    FROM_BUILD = "the isolation the served build's layout.mjs records"
+
+
+FROM_BUILD = _FromBuild.FROM_BUILD
+"""``make_server(isolation=FROM_BUILD)`` (the default): send the headers the served build asks for."""
+
+Isolation = str | None | Literal[_FromBuild.FROM_BUILD]
+"""An ``isolation=`` argument: one of :data:`ISOLATIONS`, None (no COOP/COEP), or :data:`FROM_BUILD`."""
+
+
+def isolation_headers(isolation: str | None) -> dict[str, str]:
+    """The response headers that make a site cross-origin isolated with COEP ``isolation`` (one of
+    :data:`ISOLATIONS`): COOP ``same-origin`` and that COEP; none for None. The one place they are
+    spelled: the dev server sends them, and the release's nginx.conf and ``_headers`` write them."""
+    if isolation is None:
+        return {}
+    if isolation not in ISOLATIONS:
+        raise ValueError(f"isolation {isolation!r} is not a Cross-Origin-Embedder-Policy a site can be isolated "
+                         f"with: use {' or '.join(map(repr, ISOLATIONS))}, or None for no COOP/COEP headers")
+    return {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": isolation}
+
+
+def dist_isolation(directory: str | os.PathLike[str]) -> str | None:
+    """The isolation the build in ``directory`` records (``ISOLATION`` of the layout module its loader
+    imports, development build or release), or None when it records none (or is no build of ours)."""
+    layout = release_layout.site_layout(Path(directory))
+    return None if layout is None else release_layout.isolation_of(layout)
+
 
 _HEAD_TAG = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _ENVIRONMENT_META = b'<meta name="jsinterop-environment" content="Development">'
@@ -176,6 +217,8 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
         if self.csp:
             self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in isolation_headers(getattr(self.server, "isolation", None)).items():
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
@@ -301,6 +344,8 @@ class DevServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     header_timeout: float | None = HEADER_TIMEOUT
     """Seconds a client has to send a request's line and headers (see :func:`make_server`)."""
+    isolation: str | None = None
+    """The COEP every response is cross-origin isolated with (:func:`isolation_headers`), or None."""
 
     def handle_error(self, request, client_address) -> None:
         """A browser that goes away mid-download is normal; anything else is reported."""
@@ -314,10 +359,15 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
                 extra_roots: Iterable[str | os.PathLike[str]] = (),
                 header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None,
                 observer_script: str | None = None,
-                handler_class: type[DevRequestHandler] = DevRequestHandler) -> DevServer:
+                handler_class: type[DevRequestHandler] = DevRequestHandler,
+                isolation: Isolation = FROM_BUILD) -> DevServer:
     """Create (but do not start) a server for ``directory``; ``port=0`` picks a free port; ``csp=False``
     sends no Content-Security-Policy (to test what a page does on a host that sends none); ``events``
     gives it the live-reload event stream (see the module's docstring).
+
+    ``isolation`` is the COEP every response is cross-origin isolated with (with COOP ``same-origin``:
+    :func:`isolation_headers`), None for none; by default what the build in ``directory`` records
+    (:func:`dist_isolation`: the app's ``[tool.jsinterop] isolation``), read when the server is made.
 
     Files are served from ``directory`` and, through symbolic links in it, from ``extra_roots`` (such
     as the ``dist/`` a test folder of links points into); a link that leads elsewhere is a 404. A
@@ -330,12 +380,15 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build it first (./build.sh)")
     base_path = normalize_base_path(base_path)  # refused now rather than on every request
+    chosen = dist_isolation(directory) if isolation is FROM_BUILD else isolation
+    isolation_headers(chosen)  # a value no browser knows is refused now too
     roots = tuple(os.path.realpath(root) for root in (directory, *extra_roots))
     handler = partial(handler_class, directory=str(directory), base_path=base_path, quiet=quiet, csp=csp,
                       header_timeout=header_timeout, roots=roots, events=events,
                       observer_script=None if observer_script is None else observer_script.encode())
     server = DevServer((host, port), handler)
     server.header_timeout = header_timeout
+    server.isolation = chosen
     return server
 
 
@@ -344,13 +397,14 @@ def running_server(directory: str | os.PathLike[str], base_path: str = "/", port
                    csp: bool = True, extra_roots: Iterable[str | os.PathLike[str]] = (),
                    header_timeout: float | None = HEADER_TIMEOUT, events: EventHub | None = None,
                    observer_script: str | None = None,
-                   handler_class: type[DevRequestHandler] = DevRequestHandler) -> Iterator[str]:
+                   handler_class: type[DevRequestHandler] = DevRequestHandler,
+                   isolation: Isolation = FROM_BUILD) -> Iterator[str]:
     """Serve ``directory`` on a background thread; yields the URL of the mount point. ``csp=False``
     leaves the Content-Security-Policy header out; ``events`` adds the live-reload event stream (closed
-    when the server stops)."""
+    when the server stops); ``isolation`` as :func:`make_server` has it (default: what the build says)."""
     server = make_server(directory, port=port, base_path=base_path, quiet=True, csp=csp, extra_roots=extra_roots,
                          header_timeout=header_timeout, events=events, observer_script=observer_script,
-                         handler_class=handler_class)
+                         handler_class=handler_class, isolation=isolation)
     thread = threading.Thread(target=server.serve_forever, name="jsinterop-devserver", daemon=True)
     thread.start()
     try:
@@ -362,6 +416,12 @@ def running_server(directory: str | os.PathLike[str], base_path: str = "/", port
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def served_as(isolation: str | None) -> str:
+    """How a server's start line tells the isolation it serves with: `` cross-origin isolated (COEP ...)``
+    or nothing."""
+    return "" if isolation is None else f" cross-origin isolated (COOP same-origin, COEP {isolation})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,15 +437,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="also serve files that symbolic links in the folder lead to under DIR (repeatable)")
     parser.add_argument("--header-timeout", type=float, default=HEADER_TIMEOUT, metavar="SECONDS",
                         help=f"close a connection whose request headers take longer (default {HEADER_TIMEOUT:g})")
+    parser.add_argument("--isolation", choices=[*ISOLATIONS, "off"], default=None,
+                        help="serve cross-origin isolated with this COEP (with COOP same-origin), or not at all "
+                             "(off); default: what the build records ([tool.jsinterop] isolation)")
     args = parser.parse_args(argv)
+    isolation: Isolation = FROM_BUILD if args.isolation is None else None if args.isolation == "off" else args.isolation
     try:
         server = make_server(args.directory, args.port, args.host, args.base_path, csp=not args.no_csp,
-                             extra_roots=args.extra_root, header_timeout=args.header_timeout)
+                             extra_roots=args.extra_root, header_timeout=args.header_timeout, isolation=isolation)
     except (FileNotFoundError, ValueError, OSError) as e:
         print(f"devserver: {e}", file=sys.stderr)
         return 1
     print(f"Serving {Path(args.directory).resolve()} at http://{args.host}:{server.server_address[1]}"
-          f"{normalize_base_path(args.base_path)} (Ctrl+C to stop)", flush=True)
+          f"{normalize_base_path(args.base_path)}{served_as(server.isolation)} (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

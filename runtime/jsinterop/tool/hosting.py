@@ -3,7 +3,9 @@
 
 Both say the same things: files whose path names their content are cached for a year and never
 revalidated; entry points are revalidated on every load; ``.wasm`` is ``application/wasm``; every
-response carries the strict Content-Security-Policy. nginx also serves the ``.br``/``.gz`` siblings
+response carries the strict Content-Security-Policy, and, when the app asks for cross-origin isolation
+(``[tool.jsinterop] isolation``), COOP ``same-origin`` and its COEP (the dev server's
+:func:`~jsinterop.tool.devserver.isolation_headers`). nginx also serves the ``.br``/``.gz`` siblings
 and answers client-side routes with ``index.html`` (Netlify and Cloudflare Pages compress by
 themselves, and answer a path that names no file with ``404.html``, a copy of ``index.html``).
 """
@@ -144,10 +146,15 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _headers_block(cache_control: str, indent: str) -> str:
+def _headers_block(cache_control: str, indent: str, isolation: str | None = None) -> str:
+    """nginx's ``add_header`` lines of a location (a location's own replace every inherited one): its
+    Cache-Control, and on every response (``always``: errors too) the CSP, ``nosniff`` and the
+    isolation headers."""
+    isolated = "".join(f"{indent}add_header {name} {_quote(value)} always;\n"
+                       for name, value in devserver.isolation_headers(isolation).items())
     return (f"{indent}add_header Cache-Control {_quote(cache_control)};\n"
             f"{indent}add_header Content-Security-Policy {_quote(CONTENT_SECURITY_POLICY)} always;\n"
-            f"{indent}add_header X-Content-Type-Options \"nosniff\" always;\n")
+            f"{indent}add_header X-Content-Type-Options \"nosniff\" always;\n{isolated}")
 
 
 def _types_block(mime_types: Mapping[str, str]) -> tuple[str, list[str]]:
@@ -177,10 +184,19 @@ def bare_prefix_redirect(base_path: str) -> str:
     return "" if base == "/" else f"location = {base.rstrip('/')} {{ return 301 {base}; }}"
 
 
+def _isolation_comment(isolation: str | None) -> str:
+    if isolation is None:
+        return "# - No Cross-Origin-Opener/Embedder-Policy: the app does not ask for cross-origin isolation.\n"
+    return ("# - Every response is cross-origin isolated ([tool.jsinterop] isolation): Cross-Origin-Opener-Policy\n"
+            f"#   same-origin and Cross-Origin-Embedder-Policy {isolation}.\n")
+
+
 def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
-               mime_types: Mapping[str, str] = devserver.MIME_TYPES) -> str:
-    """The nginx include of a release served under ``base_path``, with the dev server's content types."""
+               mime_types: Mapping[str, str] = devserver.MIME_TYPES, isolation: str | None = None) -> str:
+    """The nginx include of a release served under ``base_path``, with the dev server's content types;
+    ``isolation`` (a COEP, or None) adds the cross-origin isolation headers to every response."""
     base = normalize_base_path(base_path)
+    devserver.isolation_headers(isolation)  # an unknown value is refused before anything is written
     types, charset_types = _types_block(mime_types)
     hidden = "|".join(re.escape(name) for name in DEPLOY_FILES)
     example_root = "/srv/site"
@@ -209,7 +225,7 @@ def nginx_conf(base_path: str, pyodide_folder: str, hash_length: int,
 #   every part of a file's path, so the folder must not be reached through a link either (ngx_brotli's
 #   brotli_static ignores disable_symlinks' from=, google/ngx_brotli#134).
 # - Every response carries the Content-Security-Policy the site is built for.
-
+{_isolation_comment(isolation)}
 default_type application/octet-stream;
 {types}charset utf-8;
 charset_types {' '.join(charset_types)};
@@ -220,7 +236,7 @@ gzip_static on;
 brotli_static on;  {BROTLI_MARK}
 gzip_vary on;
 
-{_headers_block(REVALIDATE, "")}try_files $uri $uri/ {base}index.html;
+{_headers_block(REVALIDATE, "", isolation)}try_files $uri $uri/ {base}index.html;
 
 # A folder whose name has an extension is not a route: like a missing asset, a 404.
 location ~ "^{re.escape(base)}.*\\.[^/]*/$" {{
@@ -234,7 +250,7 @@ location ~ "/({hidden})$" {{
 
 # Named by their content: kept for good (a missing one is a plain 404, which nothing caches).
 location ~ "{immutable_pattern(hash_length, pyodide_folder)}" {{
-{_headers_block(IMMUTABLE, "    ")}    try_files $uri =404;
+{_headers_block(IMMUTABLE, "    ", isolation)}    try_files $uri =404;
 }}
 
 # The entry page, also the answer to client-side routes: its base URL is the site's, so its relative
@@ -245,11 +261,11 @@ location = {base}index.html {{
     sub_filter "<head>" "<head><base href=\\"{base}\\">";
     sub_filter_once on;
     sub_filter_last_modified on;
-{_headers_block(REVALIDATE, "    ")}}}
+{_headers_block(REVALIDATE, "    ", isolation)}}}
 
 # Other files (pages, jsinterop.mjs): revalidated on every load; a missing one is a 404, never a page.
 location ~ "\\.[^/]*$" {{
-{_headers_block(REVALIDATE, "    ")}    try_files $uri =404;
+{_headers_block(REVALIDATE, "    ", isolation)}    try_files $uri =404;
 }}
 """
 
@@ -294,14 +310,18 @@ def _entry_rules(files: Mapping[str, bool]) -> list[str]:
     return sorted(rules)
 
 
-def headers_file(base_path: str, files: Mapping[str, bool], wasm_files: Iterable[str]) -> str:
+def headers_file(base_path: str, files: Mapping[str, bool], wasm_files: Iterable[str],
+                 isolation: str | None = None) -> str:
     """``_headers`` for a release served at ``base_path``: ``files`` maps each served path to whether
-    it is immutable. Cache-Control rules never overlap (these hosts join the values of overlapping rules)."""
+    it is immutable. Cache-Control rules never overlap (these hosts join the values of overlapping rules).
+    ``isolation`` (a COEP, or None) adds the cross-origin isolation headers to every path."""
     base = normalize_base_path(base_path)
+    isolated = "".join(f"  {name}: {value}\n" for name, value in devserver.isolation_headers(isolation).items())
     blocks = [f"# Response headers for Netlify and Cloudflare Pages, for this jsinterop release served at {base}.\n"
               "# Generated by ./build.sh release: rebuild rather than edit. These hosts compress by themselves and\n"
               "# answer a path that names no file with 404.html (a copy of index.html), so client-side routes load.\n",
-              f"{base}*\n  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"]
+              f"{base}*\n  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
+              f"{isolated}"]
     blocks += [f"{base}{rule}\n  Cache-Control: {REVALIDATE}\n" for rule in _entry_rules(files)]
     blocks += [f"{base}{rule}\n  Cache-Control: {IMMUTABLE}\n" for rule in _immutable_rules(files)]
     blocks += [f"{base}{path}\n  Content-Type: application/wasm\n" for path in sorted(wasm_files)]

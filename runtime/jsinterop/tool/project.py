@@ -8,7 +8,11 @@ Every key of ``[tool.jsinterop]`` has a default, so a new project needs none:
 - ``snapshot``: whether a release has a memory snapshot (default true);
 - ``npm``: npm packages, name to exact version (default none);
 - ``lazy``: dependencies shipped but installed on first use, not at boot (default none);
-- ``worker``, ``prerender``: reserved for worker mode and prerendered pages.
+- ``worker``: whether the app boots in a Web Worker by default (default false);
+- ``isolation``: the ``Cross-Origin-Embedder-Policy`` the site is served cross-origin isolated with
+  (``"require-corp"`` or ``"credentialless"``, with COOP ``same-origin``), or false for no COOP/COEP
+  headers (default: ``"require-corp"`` when ``worker`` is true, else false);
+- ``prerender``: reserved for prerendered pages.
 
 An error names the file, the key and what is expected (:class:`ManifestError`).
 """
@@ -24,11 +28,12 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from jsinterop.tool import pydeps
+from jsinterop.tool.devserver import ISOLATIONS
 from jsinterop.tool.wheels import canonical_name as normalize
 
 MANIFEST = "pyproject.toml"
 
-KEYS = ("app", "static", "base-path", "snapshot", "npm", "lazy", "worker", "prerender")
+KEYS = ("app", "static", "base-path", "snapshot", "npm", "lazy", "worker", "isolation", "prerender")
 """The keys ``[tool.jsinterop]`` may have; any other is an error naming it."""
 
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -68,7 +73,8 @@ class Project:
     npm: dict[str, str] = field(default_factory=dict)
     lazy: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
-    worker: Any = None
+    worker: bool = False
+    isolation: str | None = None
     prerender: Any = None
 
     @property
@@ -103,6 +109,20 @@ def _string_list(where: str, key: str, value: Any) -> list[str]:
     for item in value:
         _expect(where, key, item, str, "a list of strings")
     return list(value)
+
+
+def _isolation(where: str, value: Any, worker: bool) -> str | None:
+    """``isolation``'s value checked: one of :data:`~jsinterop.tool.devserver.ISOLATIONS`, or None for
+    ``false``; absent, ``"require-corp"`` in worker mode (its synchronous calls need it), else None."""
+    if value is None:
+        return ISOLATIONS[0] if worker else None
+    if value is False:
+        return None
+    if isinstance(value, str) and value in ISOLATIONS:
+        return value
+    allowed = ", ".join(f'"{v}"' for v in ISOLATIONS)
+    raise ManifestError(f"{where}: `isolation` must be {allowed} or false (the Cross-Origin-Embedder-Policy the "
+                        f"site is served cross-origin isolated with, or none), got {value!r}")
 
 
 def load_project(root: Path) -> Project:
@@ -162,6 +182,8 @@ def load_project(root: Path) -> Project:
         if requirement_name(package) not in declared:
             raise ManifestError(f"{where}: `lazy` names {package!r}, which is not in [project] dependencies: "
                                 "a lazy package is a dependency that is installed on first use")
+    worker = _expect(where, "worker", tool.get("worker", False), bool, "true or false")
+    isolation = _isolation(where, tool.get("isolation"), worker)
     return Project(root=root, name=name, version=version, app=app, app_dir=app_dir, static_dir=static_dir,
                    base_path=base_path, snapshot=snapshot, npm=dict(npm), lazy=lazy, dependencies=dependencies,
-                   worker=tool.get("worker"), prerender=tool.get("prerender"))
+                   worker=worker, isolation=isolation, prerender=tool.get("prerender"))

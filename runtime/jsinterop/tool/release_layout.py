@@ -239,7 +239,7 @@ def initializer_modules(paths: Iterable[str]) -> list[str]:
 
 def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: dict | None = None,
                   npm_modules: dict[str, str] | None = None, lazy: Iterable[str] = (),
-                  initializers: Iterable[str] = ()) -> bytes:
+                  initializers: Iterable[str] = (), worker: bool = False, isolation: str | None = None) -> bytes:
     """``layout.mjs`` of a build, read by the loader's assets.mjs: development path -> served path
     (``FILES``; empty in the development build), the size and sha256 of each boot file by served path
     (``BOOT_FILES``, from :func:`boot_records`), the record of the release's memory snapshot
@@ -250,7 +250,10 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
     does not install (``LAZY_PACKAGES``: an app's ``lazy``, installed on demand by
     ``jsinterop.load_packages``); and the development paths of the site's JS initializers
     (``INITIALIZERS``, from :func:`initializer_modules`), so the loader imports exactly those, with no
-    request that could 404."""
+    request that could 404; whether the app boots in a Web Worker by default (``WORKER``, the app's
+    ``[tool.jsinterop] worker``) and the COEP the site is served cross-origin isolated with
+    (``ISOLATION``: ``"require-corp"``, ``"credentialless"`` or null, the app's ``isolation``), which
+    every server of the build reads back with :func:`isolation_of`."""
     npm = json.dumps(dict(sorted((npm_modules or {}).items())), indent=2)
     body = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in sorted(files.items()))
     records = "".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(boot_files.items()))
@@ -269,11 +272,18 @@ def layout_module(files: dict[str, str], boot_files: dict[str, dict], snapshot: 
             "/** Python packages the build ships and boot does not install (Py.loadPackages installs them). */\n"
             f"export const LAZY_PACKAGES = Object.freeze({json.dumps(sorted(set(lazy)))});\n\n"
             "/** Development paths of the JS initializers (*.lib.module.js at the site's root), in call order. */\n"
-            f"export const INITIALIZERS = Object.freeze({json.dumps(list(initializers))});\n").encode()
+            f"export const INITIALIZERS = Object.freeze({json.dumps(list(initializers))});\n\n"
+            "/** Whether the app boots in a Web Worker by default ([tool.jsinterop] worker). */\n"
+            f"export const WORKER = {json.dumps(bool(worker))};\n\n"
+            "/** The Cross-Origin-Embedder-Policy the site is served cross-origin isolated with (with COOP\n"
+            " * same-origin), or null: not isolated ([tool.jsinterop] isolation). */\n"
+            f"export const ISOLATION = {json.dumps(isolation)};\n").encode()
 
 
 _NPM_MODULES = re.compile(r"^export const NPM_MODULES = Object\.freeze\((\{.*?\})\);$", re.S | re.M)
 _LAZY_PACKAGES = re.compile(r"^export const LAZY_PACKAGES = Object\.freeze\((\[.*?\])\);$", re.S | re.M)
+_WORKER = re.compile(r"^export const WORKER = (true|false);$", re.M)
+_ISOLATION = re.compile(r'^export const ISOLATION = (null|"[a-z-]+");$', re.M)
 
 
 def npm_modules_of(layout: bytes) -> dict[str, str]:
@@ -286,6 +296,42 @@ def lazy_packages_of(layout: bytes) -> list[str]:
     """The ``LAZY_PACKAGES`` of a layout module :func:`layout_module` wrote (empty if it has none)."""
     found = _LAZY_PACKAGES.search(layout.decode())
     return json.loads(found.group(1)) if found else []
+
+
+def worker_of(layout: bytes) -> bool:
+    """The ``WORKER`` of a layout module :func:`layout_module` wrote (false if it has none)."""
+    found = _WORKER.search(layout.decode())
+    return found is not None and found.group(1) == "true"
+
+
+def isolation_of(layout: bytes) -> str | None:
+    """The ``ISOLATION`` of a layout module :func:`layout_module` wrote: the COEP the site is served
+    cross-origin isolated with, or None (also when it has none)."""
+    found = _ISOLATION.search(layout.decode())
+    return json.loads(found.group(1)) if found else None
+
+
+_LAYOUT_NAME = re.compile(rf"^layout(\.[0-9a-f]{{{HASH_LENGTH}}})?\.mjs$")
+
+
+def site_layout(dist: Path) -> bytes | None:
+    """The layout module the loader of the built site in ``dist`` imports: ``layout.mjs`` in a development
+    build, the ``layout.<hash>.mjs`` that ``jsinterop.mjs`` leads to in a release (not an older one a
+    release keeps for open pages); None for a folder with neither."""
+    if (dist / LAYOUT).is_file():
+        return (dist / LAYOUT).read_bytes()
+    pending, seen = [LOADER], set()
+    while pending:
+        path = pending.pop()
+        if path in seen or path.startswith("../") or not (dist / path).is_file():  # only files of the site
+            continue
+        seen.add(path)
+        if _LAYOUT_NAME.match(path):
+            return (dist / path).read_bytes()
+        text = (dist / path).read_text(encoding="utf-8", errors="replace")
+        folder = posixpath.dirname(path)
+        pending += [posixpath.normpath(posixpath.join(folder, m.group("spec"))) for m in _JS_IMPORT.finditer(text)]
+    return None
 
 
 def loader_stub(hashed_loader: str) -> bytes:
@@ -438,7 +484,8 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
                                  boot_records(layout.files, lambda p: layout.served.get(p, p)), record,
                                  npm_modules_of(layout.files[LAYOUT]),  # the development build's map
                                  lazy_packages_of(layout.files[LAYOUT]),  # and its lazy packages
-                                 initializer_modules(layout.files))
+                                 initializer_modules(layout.files),
+                                 worker_of(layout.files[LAYOUT]), isolation_of(layout.files[LAYOUT]))
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))
@@ -464,8 +511,8 @@ def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: I
     """The files of a release served at ``base_path``, from the files of a development build
     (development path -> bytes). ``404.html`` is ``index.html`` with ``<base href="base_path">``.
     ``snapshot`` is (development path in ``files``, record) of a memory snapshot: the layout module's
-    ``SNAPSHOT`` is the record with the snapshot's served ``path``; ``NPM_MODULES`` and ``LAZY_PACKAGES``
-    are the development build's."""
+    ``SNAPSHOT`` is the record with the snapshot's served ``path``; ``NPM_MODULES``, ``LAZY_PACKAGES``,
+    ``WORKER`` and ``ISOLATION`` are the development build's."""
     if ENTRY_PAGE not in files:
         raise ReleaseError(f"the site has no {ENTRY_PAGE}: a release needs its entry page")
     if LOADER in files and LAYOUT not in files:
