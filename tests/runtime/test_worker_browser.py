@@ -12,26 +12,9 @@ from pathlib import Path
 import pytest
 
 from jsinterop.testing.browser import OBSERVER_SCRIPT
-from jsinterop.tool.devserver import DevRequestHandler, running_server
+from jsinterop.tool.devserver import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
-
-
-class _IsolatingHandler(DevRequestHandler):
-    """The dev server's answers (the strict CSP included), plus COOP same-origin and COEP require-corp."""
-
-    def end_headers(self) -> None:
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        super().end_headers()
-
-
-class _PlainHandler(DevRequestHandler):
-    """The dev server's answers without COOP/COEP, whatever the build says (GitHub Pages' case)."""
-
-    def send_header(self, keyword: str, value: str) -> None:
-        if keyword.lower() not in ("cross-origin-opener-policy", "cross-origin-embedder-policy"):
-            super().send_header(keyword, value)
 
 
 def _site(root: Path, dist: Path) -> Path:
@@ -56,8 +39,9 @@ def site_root(jsinterop_dist, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def isolated_url(site_root, jsinterop_dist):
-    with running_server(site_root, handler_class=_IsolatingHandler, observer_script=OBSERVER_SCRIPT,
-                        extra_roots=[jsinterop_dist]) as url:
+    # the sample's build asks for isolation ([tool.jsinterop] isolation = "require-corp"): said here too
+    with running_server(site_root, observer_script=OBSERVER_SCRIPT, extra_roots=[jsinterop_dist],
+                        isolation="require-corp") as url:
         yield url
 
 
@@ -286,8 +270,9 @@ def test_components_render_and_route_in_a_worker(jsinterop_browsers, jsinterop_e
 
 def test_without_isolation_async_works_and_sync_names_the_headers(jsinterop_browsers, jsinterop_engine, site_root,
                                                                   jsinterop_dist):
-    with running_server(site_root, handler_class=_PlainHandler, observer_script=OBSERVER_SCRIPT,
-                        extra_roots=[jsinterop_dist]) as url:
+    # without COOP/COEP, whatever the build says (GitHub Pages' case)
+    with running_server(site_root, observer_script=OBSERVER_SCRIPT, extra_roots=[jsinterop_dist],
+                        isolation=None) as url:
         driver = jsinterop_browsers.new_page(jsinterop_engine)
         try:
             assert driver.open(url + "worker.html").boot_state == "ready"
