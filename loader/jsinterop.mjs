@@ -194,6 +194,7 @@ export class PyRuntime {
    * its result (an `async def` is awaited). Rejects with an Error named after the Python exception.
    */
   invokeMethodAsync(moduleName, identifier, ...args) {
+    if (this._worker?.gone) return Promise.reject(this._worker.disconnected());
     return this._interop.main.invokePython(moduleName, identifier, 0, args, true);
   }
 

@@ -171,6 +171,11 @@ export class WorkerBridge {
       case "sync":
         this.#sync(message);
         return;
+      case "crashed":
+        console.error(`jsinterop: the Python worker crashed (${message.why}); its pending calls fail.`);
+        this.#worker.terminate();
+        this.fail(`it crashed: ${message.why}`);
+        return;
       case "more":
         this.#slot?.next();
         return;
@@ -211,6 +216,11 @@ export class WorkerBridge {
       this.blockedOn = null;
       slot.answer(result);
     });
+  }
+
+  /** The error of a call made once the worker is gone (an Error named JSDisconnectedException). */
+  disconnected() {
+    return disconnectedError(this.gone);
   }
 
   /** Every pending call fails with JSDisconnectedException; the page's channels shut down. */

@@ -296,6 +296,28 @@ function serve(host) {
   };
 }
 
+/**
+ * Watches for Pyodide failing fatally (a wasm trap, a stack overflow): after any uncaught error here,
+ * asks Pyodide whether it still runs; if not, tells the page, which fails every pending call with
+ * JSDisconnectedException and stops this worker, instead of leaving its calls waiting forever.
+ */
+function watchForCrash() {
+  let reported = false;
+  const check = (reason) => {
+    const pyodide = globalThis.Py?.pyodide;
+    if (reported || !pyodide) return;
+    try {
+      pyodide.runPython("0");
+    } catch (e) {
+      if (!/fatally failed/.test(String(e?.message))) return;
+      reported = true;
+      page.postMessage({ op: "crashed", why: `Pyodide failed fatally: ${reason?.message ?? reason}` });
+    }
+  };
+  globalThis.addEventListener("error", (event) => check(event.error ?? event.message));
+  globalThis.addEventListener("unhandledrejection", (event) => check(event.reason));
+}
+
 let serving = null; // the handler of the page's messages, once Python's host exists
 const queued = []; // messages that came before it
 
@@ -317,6 +339,7 @@ async function boot({ options, page: facts }) {
         return host;
       },
     });
+    watchForCrash();
     page.postMessage({ op: "ready", fromSnapshot: runtime.fromSnapshot });
   } catch (e) {
     const details = {};

@@ -367,3 +367,30 @@ read_by_js = await rt.invoke_async("readPyStream", PyStreamReference(bytes(range
     assert python(page, code) == {"value": [300_000, True, [1_024_000, 130_560_000]]}
     counts = page.run_async("return await Py.debug.pythonCounts();")["value"]
     assert (counts["pyStreams"], counts["pendingPulls"]) == (0, 0), counts
+
+
+def test_a_crashed_worker_fails_its_pending_calls(jsinterop_browsers, jsinterop_engine, isolated_url):
+    # Pyodide failing fatally (a wasm trap) in the worker: the page's pending and later calls fail with
+    # JSDisconnectedException instead of waiting forever, and what the page lent to Python is released.
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
+    try:
+        assert driver.open(isolated_url + "worker.html").boot_state == "ready"
+        waits = ("import asyncio\nfrom jsinterop import js_invokable\n@js_invokable\nasync def wait_long():\n"
+                 "    await asyncio.sleep(60)\n1")
+        assert python(driver, waits) == {"value": 1}
+        got = driver.run_async("""
+            const lent = Py.debug.trackedCounts().jsObjects;
+            const pending = Py.invokeMethodAsync("__main__", "wait_long").then(() => "no error", (e) => e.name);
+            const crash = Py.runPythonAsync("import ctypes; ctypes.string_at(0xFFFFFFF0, 100)")
+              .then(() => "no error", (e) => e.name);
+            const results = await Promise.all([crash, pending]);
+            const later = await Py.invokeMethodAsync("app.call_python", "return_array").then(() => "no error", (e) => e.message);
+            return [...results, later, lent, Py.debug.trackedCounts().jsObjects];""")["value"]
+        report = driver.report()
+    finally:
+        driver.close()
+    crash, pending, later, lent, left = got
+    assert (crash, pending) == ("JSDisconnectedException", "JSDisconnectedException"), got
+    assert later.startswith("The Python worker is gone (it crashed: Pyodide failed fatally"), got
+    assert lent >= 1 and left == 0, got
+    assert report.violations == [] and report.uncaught == [], report
