@@ -394,3 +394,21 @@ def test_a_crashed_worker_fails_its_pending_calls(jsinterop_browsers, jsinterop_
     assert later.startswith("The Python worker is gone (it crashed: Pyodide failed fatally"), got
     assert lent >= 1 and left == 0, got
     assert report.violations == [] and report.uncaught == [], report
+
+
+def test_the_app_configuration_makes_worker_mode_the_default(jsinterop_browsers, jsinterop_engine, jsinterop_site,
+                                                             jsinterop_dist):
+    # [tool.jsinterop] worker = true is recorded in layout.mjs (WORKER); boot() without a worker option
+    # follows it: the sample's home page, unchanged, then boots in a worker.
+    layout = (jsinterop_dist / "layout.mjs").read_text()
+    assert "export const WORKER = false;" in layout
+    url = jsinterop_site({"layout.mjs": layout.replace("export const WORKER = false;", "export const WORKER = true;")})
+    driver = jsinterop_browsers.new_page(jsinterop_engine)
+    try:
+        assert driver.open(url).boot_state == "ready"
+        got = driver.run_async("return [Py.worker, await Py.runPythonAsync('import jsinterop; jsinterop.is_worker()')];")
+        report = driver.report()
+    finally:
+        driver.close()
+    assert got == {"value": [True, True]}
+    assert report.violations == [] and report.uncaught == [], report
