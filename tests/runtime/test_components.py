@@ -597,7 +597,7 @@ def test_the_page_patcher_applies_exactly_the_operations_of_the_dom_table():
     source = DOM_PATCHER.read_text()
     applied = set(re.findall(r'^\s*case "(\w+)":', source, re.MULTILINE))
     assert applied == set(dom.OPERATIONS)
-    assert re.search(rf"^const CONTAINER_ID = {dom.CONTAINER_ID};$", source, re.MULTILINE)
+    assert re.search(rf"^export const CONTAINER_ID = {dom.CONTAINER_ID};$", source, re.MULTILINE)
     summary = re.search(r"function summarize\(event\) \{.*?return \{(.*?)\};", source, re.DOTALL)
     assert summary is not None
     sent = re.findall(r"^\s*(\w+):", summary.group(1), re.MULTILINE)

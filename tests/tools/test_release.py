@@ -31,8 +31,8 @@ from jsinterop.tool import release_layout
 DIST = ROOT / "dist"
 VERSION = "314.0.7"
 HASH = re.compile(r"^[0-9a-f]{10}$")
-ENTRY_POINTS = {"index.html", "404.html", "boot-error.html", "call-python.html", "typed-interop.html",
-                "bench/index.html", "bench/boot.html", "jsinterop.mjs", "jsinterop.d.mts"}
+ENTRY_POINTS = {"index.html", "404.html", "boot-error.html", "call-python.html", "typed-interop.html", "worker.html",
+                "bench/index.html", "bench/boot.html", "jsinterop.mjs", "worker.mjs", "jsinterop.d.mts"}
 DEPLOY_FILES = {"nginx.conf", "_headers", "release-manifest.json", ".nojekyll", ".jsinterop-dist"}
 ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
 """What every response of the sample's release carries: www/pyproject.toml has isolation = "require-corp"."""

@@ -320,3 +320,19 @@ def test_old_snapshots_are_pruned_from_the_cache(tmp_path):
     (tmp_path / "half-made").mkdir()  # no record: being made by another build, left alone
     build._prune_snapshots(tmp_path, keep=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["half-made", "key2", "key3", "key4"]
+
+
+@pytest.mark.engines("chromium", "firefox")  # WebKitGTK: no SharedArrayBuffer, so no synchronous call
+def test_a_release_boots_in_a_worker_from_its_snapshot(jsinterop_page, observed_release_server):
+    # The release behind nginx: worker.mjs under its hashed name, the snapshot restored in the worker,
+    # the COOP/COEP headers the build asks for, a synchronous call from the worker into the page.
+    page = jsinterop_page
+    report = page.open(observed_release_server.url + "worker.html")
+    _clean(report)
+    got = page.run_async("""return [Py.worker, Py.fromSnapshot, crossOriginIsolated,
+        await Py.runPythonAsync("from jsinterop import js_runtime; js_runtime().get_value('document.title')")];""")
+    assert got == {"value": [True, True, True, "Python in a worker · jsinterop sample"]}
+    workers = [t.url for t in page.resource_timings() if "/worker." in t.url and t.url.endswith(".mjs")]
+    # the stable worker.mjs (no-cache) runs the content-hashed worker module, as jsinterop.mjs does the loader
+    assert "worker.mjs" in {url.rsplit("/", 1)[1] for url in workers}, workers
+    assert any(re.search(r"/worker\.[0-9a-f]{10}\.mjs$", url) for url in workers), workers

@@ -36,6 +36,12 @@ HASH_LENGTH = 10
 """Hex digits of the sha256 of a file's content used in its name or folder."""
 
 LOADER = "jsinterop.mjs"
+WORKER_ENTRY = "worker.mjs"
+"""The script of worker mode's worker (``new Worker(...)``): like the loader, a stable name a stub keeps."""
+STABLE_MODULES = (LOADER, WORKER_ENTRY)
+"""Modules a release serves under their own names (no-cache stubs of the content-hashed modules): the
+loader pages import by name, and the worker's script, which the hashed loader names and cannot hash
+(it imports the layout, which would have to name it)."""
 LAYOUT = "layout.mjs"
 LOCK = "pyodide-lock.json"
 ENTRY_PAGE = "index.html"
@@ -341,6 +347,15 @@ def loader_stub(hashed_loader: str) -> bytes:
             f'export * from "./{hashed_loader}";\n').encode()
 
 
+def stable_stub(dev: str, hashed: str) -> bytes:
+    """The stub a release serves under the stable name ``dev`` (one of :data:`STABLE_MODULES`)."""
+    if dev == LOADER:
+        return loader_stub(hashed)
+    return ("// The script of jsinterop's worker (worker mode): the stable name the loader starts it by, served\n"
+            "// no-cache; it runs the content-hashed worker module, which browsers keep for a year.\n"
+            f'import "./{hashed}";\n').encode()
+
+
 def rewrite_lock(data: bytes, served: dict[str, str]) -> bytes:
     """The lock file with each package's ``file_name`` pointing at its served path."""
     lock = json.loads(data)
@@ -360,7 +375,7 @@ def _is_text(path: str) -> bool:
 
 def is_entry(path: str) -> bool:
     """Entry points keep their names: HTML pages, the loader, and the loader's declarations."""
-    return path.endswith(".html") or path == LOADER or declared_module(path) == LOADER
+    return path.endswith(".html") or path in STABLE_MODULES or declared_module(path) == LOADER
 
 
 def _order(nodes: set[str], deps: dict[str, set[str]]) -> list[str]:
@@ -460,18 +475,18 @@ def _place_fixed_names(layout: _Layout, pyodide_version: str, pyodide_files: Ite
         layout.place(LOCK, hashed_name(LOCK, content_hash(lock)), lock)
 
 
-def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None) -> str | None:
+def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None) -> dict[str, str]:
     """Every other file but the entry points, named by its content after its references are
-    rewritten, each after the files it refers to; returns the hashed loader's path."""
+    rewritten, each after the files it refers to; returns the hashed path of each stable module."""
     pending = {p for p in layout.files if p not in layout.served and not is_entry(p)}
-    pending |= {LOADER} & layout.files.keys()
-    deps = {p: {r.target for r in layout.refs.get(p, []) if r.target in pending and r.target != LOADER}
+    pending |= set(STABLE_MODULES) & layout.files.keys()
+    deps = {p: {r.target for r in layout.refs.get(p, []) if r.target in pending and r.target not in STABLE_MODULES}
             for p in pending}
     if LAYOUT in pending:  # it maps every file it can name: all but those that import it (the loader)
-        deps[LAYOUT] = pending - _reaching(LAYOUT, deps) - {LAYOUT, LOADER}
+        deps[LAYOUT] = pending - _reaching(LAYOUT, deps) - {LAYOUT, *STABLE_MODULES}
         if snapshot is not None and snapshot[0] in pending:
             deps[LAYOUT] |= {snapshot[0]}
-    hashed_loader = None
+    hashed: dict[str, str] = {}
     for dev in _order(pending, deps):
         if dev == LAYOUT:
             record = None
@@ -489,16 +504,16 @@ def _place_by_content(layout: _Layout, snapshot: tuple[str, dict] | None = None)
         else:
             data = layout.rewritten(dev)
         path = hashed_name(dev, content_hash(data))
-        if dev == LOADER:
-            hashed_loader = path  # references to jsinterop.mjs keep the stable name
-        layout.place(dev, path, data, moves=dev != LOADER)
-    return hashed_loader
+        if dev in STABLE_MODULES:
+            hashed[dev] = path  # references to jsinterop.mjs and worker.mjs keep the stable name
+        layout.place(dev, path, data, moves=dev not in STABLE_MODULES)
+    return hashed
 
 
-def _place_entries(layout: _Layout, hashed_loader: str | None, base_path: str) -> None:
-    """The entry points under their own names, the loader's stub, and 404.html."""
+def _place_entries(layout: _Layout, hashed: dict[str, str], base_path: str) -> None:
+    """The entry points under their own names, the stubs of the stable modules, and 404.html."""
     for dev in sorted(p for p in layout.files if is_entry(p)):
-        data = loader_stub(hashed_loader) if dev == LOADER else layout.rewritten(dev)
+        data = stable_stub(dev, hashed[dev]) if dev in hashed else layout.rewritten(dev)
         layout.place(dev, dev, data, immutable=False, moves=False)
     if NOT_FOUND_PAGE in layout.out:
         raise ReleaseError(f"the site has its own {NOT_FOUND_PAGE}; a release writes it as a copy of {ENTRY_PAGE}")
@@ -519,8 +534,8 @@ def release_tree(files: dict[str, bytes], pyodide_version: str, pyodide_files: I
         raise ReleaseError(f"{LOADER} is there but {LAYOUT} is not: the loader cannot find its files")
     layout = _Layout(files)
     _place_fixed_names(layout, pyodide_version, pyodide_files)
-    hashed_loader = _place_by_content(layout, snapshot)
-    _place_entries(layout, hashed_loader, base_path)
+    hashed = _place_by_content(layout, snapshot)
+    _place_entries(layout, hashed, base_path)
     return sorted(layout.out.values(), key=lambda f: f.path)
 
 
