@@ -36,12 +36,7 @@ def js_runtime() -> JSRuntime:
 
         interop = interop_host()
         _page_runtime = JSRuntime(PyodideTransport(interop.main))
-        if getattr(interop, "workerMode", False) is True:
-            # Worker mode: stubs call the page's functions through the runtime (typed imports need the page).
-            from .typed.imports import serve_imports
-            from .typed.page_imports import PageImports
-
-            serve_imports(PageImports(_page_runtime))
+        # In worker mode @js_import stubs call the page through this runtime (typed.imports installs that).
     return _page_runtime
 
 

@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from ..environment import Host, host
 from ..errors import InteropDefinitionError, JSException, JSModuleNotLoadedError
 from ..interop.blocking import block_on, can_run_sync, require_blocking
 from ..page import js_runtime
@@ -47,6 +48,17 @@ _server: ImportServer | None = None
 stub has no JS function yet (which, in the page, is its first call), so the page's calls never see it."""
 
 
+def _serving() -> ImportServer | None:
+    """The server answering imports now: the installed one; without one, in worker mode (the page's functions
+    live in another thread), the page's: :class:`~jsinterop.typed.page_imports.PageImports`, installed on first use."""
+    global _server
+    if _server is None and host() is Host.BROWSER_WORKER and getattr(interop_host(), "workerMode", False) is True:
+        from .page_imports import PageImports  # worker mode only: stubs call the page through the runtime
+
+        _server = PageImports(js_runtime())
+    return _server
+
+
 def serve_imports(server: ImportServer | None) -> ImportServer | None:
     """Make ``server`` answer ``@js_import`` stubs and :func:`load_js_module` (None: the page does again);
     returns the server it replaces. ``jsinterop.testing``'s FakeJSRuntime uses it on CPython; a stub
@@ -64,8 +76,9 @@ async def load_js_module(name: str, url: str | None = None) -> Any:
     build's bundle of a package of ``[tool.jsinterop.npm]`` (``load_js_module("chart.js")``; without
     ``url`` the name is the specifier)."""
     url = name if url is None else url
-    if _server is not None:
-        return await _server.load_js_module(name, url)
+    server = _serving()
+    if server is not None:
+        return await server.load_js_module(name, url)
     if name in _js_modules:
         return _js_modules[name]
     if name not in _loading:
@@ -140,8 +153,9 @@ class JSImport:
             raise TypeError(f"{self.__qualname__}() takes {len(self.params)} argument(s) but {len(args)} were given")
         target = self._target
         if target is None:
-            if _server is not None:
-                return _server.call_import(self, args)
+            server = _serving()
+            if server is not None:
+                return server.call_import(self, args)
             target = self._target = self._resolve()
         if self._simple:
             try:
@@ -223,7 +237,7 @@ def _fast_import(stub: JSImport) -> Callable[..., Any] | None:
         """The first call: find the JS function, put its guard in place, and call it (while an
         :class:`ImportServer` serves imports, every call comes here and takes the general path to it)."""
         nonlocal target
-        if _server is not None and stub._target is None:
+        if stub._target is None and _serving() is not None:
             return slow(*args)
         if stub._target is None:
             stub._target = stub._resolve()

@@ -12,26 +12,38 @@ result is awaited by the page while the worker waits; an ``Awaitable[T]`` one is
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import JSModuleNotLoadedError
 from ..interop.runtime import JSObjectReference, JSRuntime
-from .imports import JSImport
 
 __all__ = ["PageImports"]
 
 _PRIMITIVES = (bool, int, float, str)
 
 
+class _Stub(Protocol):
+    """What PageImports reads of a stub (a :class:`~jsinterop.typed.imports.JSImport`)."""
+
+    @property
+    def identifier(self) -> str: ...
+
+    @property
+    def module(self) -> str | None: ...
+
+    @property
+    def result(self) -> Any: ...
+
+
 class PageImports:
     """Answers ``@js_import`` stubs and :func:`~jsinterop.load_js_module` through ``runtime`` (an
-    :class:`~jsinterop.typed.imports.ImportServer`, installed by :mod:`jsinterop.page` in worker mode)."""
+    :class:`~jsinterop.typed.imports.ImportServer`, installed by :mod:`jsinterop.typed.imports` in worker mode)."""
 
     def __init__(self, runtime: JSRuntime) -> None:
         self._runtime = runtime
         self._modules: dict[str, JSObjectReference] = {}
 
-    def call_import(self, stub: JSImport, args: tuple[Any, ...]) -> Any:
+    def call_import(self, stub: _Stub, args: tuple[Any, ...]) -> Any:
         """Call the page's function of ``stub`` with ``args``; the result checked by the stub's annotation."""
         if stub.module is None:
             caller: JSRuntime | JSObjectReference = self._runtime
