@@ -117,14 +117,16 @@ export function exportFunction(name, arity, entry, direct) {
     error.name = "TypeError";
     return error;
   };
+  // Its `length` is the export's arity, whatever form it takes (worker mode tells the page so).
+  const withArity = (fn) => Object.defineProperty(fn, "length", { value: arity, configurable: true });
   if (!direct) {
-    return function (...args) {
+    return withArity(function (...args) {
       if (args.length !== arity) throw wrongCount(args.length);
       return pythonCall(entry, args);
-    };
+    });
   }
   const [paramKinds, resultKind, fn, finish] = direct;
-  return fastPath({
+  return withArity(fastPath({
     arity,
     checks: paramKinds.map((kind) => KINDS[kind].toPython),
     target: fn,
@@ -139,7 +141,7 @@ export function exportFunction(name, arity, entry, direct) {
     refused: (...args) => pythonCall(entry, args),
     failed: asJSError,
     wrongCount,
-  });
+  }));
 }
 
 /**

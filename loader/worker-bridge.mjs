@@ -125,8 +125,11 @@ export class WorkerBridge {
     this.#worker.postMessage(message, transfer);
   }
 
-  /** Asks the worker for something it answers with a "reply"; resolves to its value. */
-  request(what, payload, transfer = []) {
+  /**
+   * Asks the worker for something it answers with a "reply"; resolves to its value. A payload the
+   * worker cannot be sent (a function, a Symbol, a Promise) rejects, naming `subject` (what it carries).
+   */
+  request(what, payload, transfer = [], subject = "the request") {
     return new Promise((resolve, reject) => {
       if (this.gone) {
         reject(disconnectedError(this.gone));
@@ -134,7 +137,23 @@ export class WorkerBridge {
       }
       const id = this.#nextRequest++;
       this.#requests.set(id, { resolve, reject });
-      this.#worker.postMessage({ op: "request", id, what, ...payload }, transfer);
+      try {
+        this.#worker.postMessage({ op: "request", id, what, ...payload }, transfer);
+      } catch (e) {
+        this.#requests.delete(id);
+        reject(new TypeError(`Cannot send ${subject} to Python in the worker: ${e?.message ?? e}`));
+      }
+    });
+  }
+
+  /** `args` as they are posted to the worker: one nested deeper than maxDepth is cut just past the limit,
+   * so the worker refuses it by name without the structured clone walking all of it. */
+  #cutTooDeep(args) {
+    return args.map((arg) => {
+      if (!this.#host.exceedsDepth(arg)) return arg;
+      let cut = [];
+      for (let i = 0; i < this.#host.maxDepth; i++) cut = [cut];
+      return cut;
     });
   }
 
@@ -144,6 +163,7 @@ export class WorkerBridge {
    */
   async pythonCounts() {
     const counts = await this.request("counts", {});
+    if (Number.isSafeInteger(counts.pyObjects)) this.pyObjects = counts.pyObjects;  // the page's count, brought up to date
     const { jsObjects, pendingCalls, pendingPulls, pendingPyCalls } = this.#host.main.counts();
     return { ...counts, jsObjects, pendingCalls, pendingPulls, pendingPyCalls };
   }
@@ -152,7 +172,11 @@ export class WorkerBridge {
   async pythonExports(moduleName) {
     const entries = await this.request("exports", { module: moduleName });
     return exportsObject(moduleName, entries.map(([name, arity]) =>
-      [name, true, (...args) => this.request("callExport", { module: moduleName, name, args }, transferables(args)), arity, null]));
+      [name, true, (...args) => {
+        const sent = this.#cutTooDeep(args);
+        return this.request("callExport", { module: moduleName, name, args: sent }, transferables(sent),
+          `the arguments of '${name}'`);
+      }, arity, null]));
   }
 
   /** Handles a message of the worker (the boot's own are handled by bootInWorker first). */

@@ -270,15 +270,21 @@ function serve(host) {
         startPython(fn, data.args, (e) => console.error(`jsinterop: ${data.method} failed in the worker`, e), channel.jspi);
         return;
       }
-      case "request":
-        answer(globalThis.Py, host, exports, data).then(
-          (value) => page.postMessage({ op: "reply", id: data.id, ok: true, value }, transferables([value])),
-          (e) => {
-            const info = errorInfo(e);
-            page.postMessage({ op: "reply", id: data.id, ok: false, error: { name: info.name, message: info.message,
-              pythonStack: e?.pythonStack } });
-          });
+      case "request": {
+        const fail = (e) => {
+          const info = errorInfo(e);
+          page.postMessage({ op: "reply", id: data.id, ok: false, error: { name: info.name, message: info.message,
+            pythonStack: e?.pythonStack } });
+        };
+        answer(globalThis.Py, host, exports, data).then((value) => {
+          try {
+            page.postMessage({ op: "reply", id: data.id, ok: true, value }, transferables([value]));
+          } catch (e) {  // a value the page cannot be sent (a function, a Symbol): the call fails, naming why
+            fail(new TypeError(`The result cannot be sent from Python in the worker to the page: ${e?.message ?? e}`));
+          }
+        }, fail);
         return;
+      }
       case "event":
         host.components?.dispatch?.(data.id, data.event, data.summary);
         return;

@@ -14,7 +14,8 @@ export function nested(depth, shape) {
 /** The entry paths, each a function of the deep value returning its outcome (maybe a Promise). */
 export async function entryPaths(Py) {
   const exports = await Py.getPythonExports(M);
-  const lent = Py.invokeMethod(M, "lend");
+  // In worker mode (Py.worker) Python cannot be called synchronously: the lent object is made asynchronously.
+  const lent = Py.worker ? await Py.invokeMethodAsync(M, "lend") : Py.invokeMethod(M, "lend");
   const paths = {
     "invokeMethod": (deep) => Py.invokeMethod(M, "add", deep, 1),
     "invokeMethodAsync": (deep) => Py.invokeMethodAsync(M, "AddAsync", 1, deep),
@@ -24,7 +25,7 @@ export async function entryPaths(Py) {
     "export list": (deep) => exports.export_list(deep),
     "export async": (deep) => exports.export_node_async(deep),
     "callback result": (deep) => exports.call_back(() => deep),
-    "callback argument": (deep) => exports.give_callback()(deep),
+    "callback argument": async (deep) => (await exports.give_callback())(deep),  // in worker mode exports return Promises
     "stream pull": (deep) => Py._interop.main.pullPython(deep, deep),
   };
   return { paths, dispose: () => lent.dispose() };
@@ -45,8 +46,8 @@ export async function runDeepCalls(Py, depths, shapes) {
         } catch (e) {
           row = [name, depth, shape, String(e?.name), String(e?.message ?? e).slice(-600)];
         }
-        // Python survived: a sync and an async call still work after each one.
-        const sync = Py.invokeMethod(M, "add", 2, 3);
+        // Python survived: a sync (in worker mode, a second async) and an async call still work after each one.
+        const sync = Py.worker ? await Py.invokeMethodAsync(M, "add", 2, 3) : Py.invokeMethod(M, "add", 2, 3);
         const later = await Py.invokeMethodAsync(M, "AddAsync", 2, 3);
         row.push(sync === 5 && later === 5);
         rows.push(row);

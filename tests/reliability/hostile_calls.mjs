@@ -126,14 +126,17 @@ function withTimeout(promise, ms) {
  * Runs every call form once with each payload alone, then `count` calls with random arities and
  * payloads. Returns `{ calls, outcomes, messages, failures }`: `messages` maps each distinct error
  * message (digits folded to 9) to [error name, first call that gave it]; `failures` lists calls whose
- * outcome was not a clear Error or a correct result.
+ * outcome was not a clear Error or a correct result; `byForm` gives each call form's count of results and
+ * its distinct (folded) error messages. Works on both sides of worker mode (`Py.worker`).
  */
 export async function runHostileCalls(Py, count, seed) {
   const next = random(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const exports = await Py.getPythonExports("exports_fixture");
-  const helper = Py.invokeMethod(M, "make_helper", "hostile");
-  const disposed = Py.invokeMethod(M, "make_helper", "gone");
+  // In worker mode (Py.worker) Python cannot be called synchronously: the lent objects are made asynchronously.
+  const lend = (name) => (Py.worker ? Py.invokeMethodAsync(M, "make_helper", name) : Py.invokeMethod(M, "make_helper", name));
+  const helper = await lend("hostile");
+  const disposed = await lend("gone");
   disposed.dispose();
   const jsRef = Py.createJSObjectReference({ kind: "a JS object" });
   const shared = { Py, helper, disposed, exports, jsRef, bigString: "x".repeat(BIG) };
@@ -148,12 +151,14 @@ export async function runHostileCalls(Py, count, seed) {
   const outcomes = { result: 0, error: 0 };
   const messages = {};
   const failures = [];
+  const byForm = Object.fromEntries(forms.map(([name]) => [name, { results: 0, messages: [] }]));
   for (const [i, [[name, call], args]] of plan.entries()) {
     const describe = () => `#${i} ${name}(${args.map((a) => typeof a).join(", ")})`;
     try {
       let value = call(args);
       if (value instanceof Promise) value = await withTimeout(value, 10_000);
       outcomes.result++;
+      byForm[name].results++;
       const want = expected(name, args);
       if (want !== undefined && value !== want) failures.push(`${describe()}: returned ${String(value)}, expected ${want}`);
     } catch (e) {
@@ -166,11 +171,12 @@ export async function runHostileCalls(Py, count, seed) {
       }
       const key = e.message.slice(0, 2000).replace(/\d+/g, "9");
       messages[key] ??= [e.name, describe()];
+      if (!byForm[name].messages.includes(key)) byForm[name].messages.push(key);
     }
   }
   helper.dispose();
   Py.disposeJSObjectReference(jsRef);
-  return { calls: plan.length, outcomes, messages, failures };
+  return { calls: plan.length, outcomes, messages, failures, byForm };
 }
 
 /** Own property names of the built-in prototypes a payload might try to pollute. */

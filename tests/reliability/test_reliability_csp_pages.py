@@ -109,7 +109,9 @@ def check_clean(page: PageDriver, where: str) -> None:
 @pytest.mark.engines("chromium")  # time: every page's boot and interactions run per engine in test_boot_page.py
 def test_every_html_page_boots_and_works_under_the_policy(jsinterop_page, jsinterop_server, jsinterop_dist):
     pages = html_pages(jsinterop_dist)
-    assert {"index.html", "call-python.html", "typed-interop.html", "bench/index.html"} <= set(pages)
+    # worker.html boots Python in a worker (without isolation here; isolated, with the app's routes in a
+    # worker too: test_reliability_worker.py)
+    assert {"index.html", "call-python.html", "typed-interop.html", "bench/index.html", "worker.html"} <= set(pages)
     for name in pages:
         query = "?mode=ours" if name in RAW_PYODIDE_PAGES else ""
         report = jsinterop_page.open(f"{jsinterop_server}{name}{query}")

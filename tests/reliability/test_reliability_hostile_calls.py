@@ -76,30 +76,44 @@ def test_two_thousand_malformed_calls_end_in_clear_errors_or_correct_results(pag
     random_calls = RANDOM_CALLS.get(jsinterop_engine, 0)
     before = page.report()
     baseline = page.run("return Py.debug.trackedCounts();")
-    out = json.loads(page.run_async(f"""
-        const {{ runHostileCalls, prototypeSnapshot }} = await import("./hostile-calls.mjs");
-        const protos = prototypeSnapshot();
-        const summary = await runHostileCalls(Py, {random_calls}, 20261126);
-        await new Promise((resolve) => setTimeout(resolve, 50));  // late rejections would land now
-        // As JSON text: lone surrogates echoed in messages stay escaped on the way to WebDriver.
-        return JSON.stringify({{ summary, prototypesSame: JSON.stringify(prototypeSnapshot()) === JSON.stringify(protos),
-                 polluted: [({{}}).polluted, [].polluted, (() => 0).polluted].filter((v) => v !== undefined),
-                 stillWorks: Py.invokeMethod("invokables_fixture", "add", 2, 3) }});
-    """, timeout=600)["value"])
-    summary = out["summary"]
-    assert summary["calls"] >= 2000 + random_calls and sum(summary["outcomes"].values()) == summary["calls"]
-    assert summary["failures"] == [], "\n".join(summary["failures"][:40])
-    unknown = {m: where for m, where in summary["messages"].items()
-               if not any(re.fullmatch(shape, m, re.DOTALL) for shape in KNOWN_MESSAGES)}
-    assert unknown == {}, "error messages of an unknown shape (is each clear?):\n" + "\n".join(
-        f"{where[0]}: {m[:160]!r}  ({where[1]})" for m, where in sorted(unknown.items()))
-    seen = {shape for shape in KNOWN_MESSAGES if any(re.fullmatch(shape, m, re.DOTALL) for m in summary["messages"])}
-    required = set(KNOWN_MESSAGES) - (set() if random_calls else REACHED_BY_RANDOM_CALLS_ONLY)
-    assert required - seen == set(), "the generated calls did not reach every kind of error"
-    assert summary["outcomes"]["error"] > summary["calls"] // 2  # most calls are malformed: the generator works
+    out = run_hostile_calls(page, random_calls)
+    check_summary(out["summary"], random_calls)
     assert out["prototypesSame"] and out["polluted"] == [] and out["stillWorks"] == 5
     assert page.run("return Py.debug.trackedCounts();") == baseline
     after = page.report()
     assert after.uncaught == before.uncaught and after.violations == []
     new_console = after.console_errors[len(before.console_errors):]
     assert new_console == [], "a Python exception or other error reached the console"
+
+
+def check_summary(summary: dict, random_calls: int, known: list[str] = KNOWN_MESSAGES,
+                  unreachable: frozenset[str] = frozenset()) -> None:
+    """Judges runHostileCalls' summary: every call ended in a clear Error of a ``known`` shape or a
+    correct result, and every shape but the ``unreachable`` ones (and those only random calls reach,
+    when there were none) was produced."""
+    assert summary["calls"] >= 2000 + random_calls and sum(summary["outcomes"].values()) == summary["calls"]
+    assert summary["failures"] == [], "\n".join(summary["failures"][:40])
+    unknown = {m: where for m, where in summary["messages"].items()
+               if not any(re.fullmatch(shape, m, re.DOTALL) for shape in known)}
+    assert unknown == {}, "error messages of an unknown shape (is each clear?):\n" + "\n".join(
+        f"{where[0]}: {m[:160]!r}  ({where[1]})" for m, where in sorted(unknown.items()))
+    seen = {shape for shape in known if any(re.fullmatch(shape, m, re.DOTALL) for m in summary["messages"])}
+    required = set(known) - unreachable - (set() if random_calls else REACHED_BY_RANDOM_CALLS_ONLY)
+    assert required - seen == set(), "the generated calls did not reach every kind of error"
+    assert summary["outcomes"]["error"] > summary["calls"] // 2  # most calls are malformed: the generator works
+
+
+def run_hostile_calls(page, random_calls: int) -> dict:
+    """Runs hostile_calls.mjs in the page (either mode: in worker mode the last normal call is async):
+    its summary, whether the built-in prototypes are the same, what was polluted, and a normal call's result."""
+    return json.loads(page.run_async(f"""
+        const {{ runHostileCalls, prototypeSnapshot }} = await import("./hostile-calls.mjs");
+        const protos = prototypeSnapshot();
+        const summary = await runHostileCalls(Py, {random_calls}, 20261126);
+        await new Promise((resolve) => setTimeout(resolve, 50));  // late rejections would land now
+        const normal = ["invokables_fixture", "add", 2, 3];
+        // As JSON text: lone surrogates echoed in messages stay escaped on the way to WebDriver.
+        return JSON.stringify({{ summary, prototypesSame: JSON.stringify(prototypeSnapshot()) === JSON.stringify(protos),
+                 polluted: [({{}}).polluted, [].polluted, (() => 0).polluted].filter((v) => v !== undefined),
+                 stillWorks: Py.worker ? await Py.invokeMethodAsync(...normal) : Py.invokeMethod(...normal) }});
+    """, timeout=600)["value"])
