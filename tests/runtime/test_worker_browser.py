@@ -7,41 +7,22 @@ synchronously (Atomics) where the page is cross-origin isolated and the engine g
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from jsinterop.testing.browser import OBSERVER_SCRIPT
-from jsinterop.tool.devserver import running_server
+from worker_site import build_site, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 
-def _site(root: Path, dist: Path) -> Path:
-    """The built site, linked into ``root``, plus the routed app booted in a worker (worker-app.html)."""
-    for path in dist.rglob("*"):
-        if path.is_file():
-            target = root / path.relative_to(dist)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    index = (dist / "index.html").read_text()
-    marker = '<meta name="jsinterop-app"'
-    assert marker in index
-    (root / "worker-app.html").write_text(index.replace(marker, '<meta name="jsinterop-worker" content="true">\n    '
-                                                        + marker, 1))
-    return root
-
-
 @pytest.fixture(scope="module")
 def site_root(jsinterop_dist, tmp_path_factory):
-    return _site(tmp_path_factory.mktemp("worker-site"), jsinterop_dist)
+    return build_site(tmp_path_factory.mktemp("worker-site"), jsinterop_dist)
 
 
 @pytest.fixture(scope="module")
 def isolated_url(site_root, jsinterop_dist):
-    # the sample's build asks for isolation ([tool.jsinterop] isolation = "require-corp"): said here too
-    with running_server(site_root, observer_script=OBSERVER_SCRIPT, extra_roots=[jsinterop_dist],
-                        isolation="require-corp") as url:
+    with serving(site_root, jsinterop_dist) as url:
         yield url
 
 
@@ -58,7 +39,7 @@ def page(jsinterop_browsers, jsinterop_engine, isolated_url):
 
 
 def python(driver, code: str):
-    """Runs ``code`` in the worker (Py.runPythonAsync); its value, or {"error", "name"}."""
+    """Runs ``code`` in the worker (Py.runPythonAsync); {"value"}, or {"error", "name"} (the driver's own)."""
     return driver.run_async("return await Py.runPythonAsync(arguments[0]);", code)
 
 
@@ -270,9 +251,7 @@ def test_components_render_and_route_in_a_worker(jsinterop_browsers, jsinterop_e
 
 def test_without_isolation_async_works_and_sync_names_the_headers(jsinterop_browsers, jsinterop_engine, site_root,
                                                                   jsinterop_dist):
-    # without COOP/COEP, whatever the build says (GitHub Pages' case)
-    with running_server(site_root, observer_script=OBSERVER_SCRIPT, extra_roots=[jsinterop_dist],
-                        isolation=None) as url:
+    with serving(site_root, jsinterop_dist, isolated=False) as url:
         driver = jsinterop_browsers.new_page(jsinterop_engine)
         try:
             assert driver.open(url + "worker.html").boot_state == "ready"

@@ -1,7 +1,8 @@
-"""The built site served for worker mode, for the reliability suite: cross-origin isolated (COOP
-same-origin, COEP require-corp, on top of the dev server's strict CSP), with the routed app booted in a
-worker (worker-app.html) beside the sample's worker.html, and the suite's own files; plus running Python
-where worker mode runs it (``Py.runPythonAsync``, in the worker)."""
+"""The built site served for worker mode's browser tests (tests/runtime and the reliability suite):
+cross-origin isolated (COOP same-origin, COEP require-corp, as the sample's build asks, on top of the dev
+server's strict CSP) or not, with the routed app booted in a worker (worker-app.html) beside the sample's
+worker.html, and a test's own files; plus running Python where worker mode runs it
+(``Py.runPythonAsync``, in the worker)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from jsinterop.testing.browser import OBSERVER_SCRIPT, PageDriver, PagePythonError
-from jsinterop.tool.devserver import DevRequestHandler, running_server
+from jsinterop.tool.devserver import running_server
 
 WORKER_PAGES = ("worker.html", "worker-app.html")
 """The pages that boot Python in a worker: the sample's, and the routed app's index.html in worker mode."""
 
 
-class IsolatingHandler(DevRequestHandler):
-    """The dev server's answers (the strict CSP included), plus COOP same-origin and COEP require-corp."""
-
-    def end_headers(self) -> None:
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        super().end_headers()
-
-
-def build_site(root: Path, dist: Path, files: dict[str, Path]) -> Path:
+def build_site(root: Path, dist: Path, files: dict[str, Path] | None = None) -> Path:
     """``dist`` linked into ``root``, worker-app.html (index.html with the worker meta) and ``files``."""
     for path in dist.rglob("*"):
         if path.is_file():
@@ -39,7 +31,7 @@ def build_site(root: Path, dist: Path, files: dict[str, Path]) -> Path:
     assert marker in index
     (root / "worker-app.html").write_text(
         index.replace(marker, '<meta name="jsinterop-worker" content="true">\n    ' + marker, 1))
-    for name, source in files.items():
+    for name, source in (files or {}).items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink():
@@ -49,10 +41,11 @@ def build_site(root: Path, dist: Path, files: dict[str, Path]) -> Path:
 
 
 @contextlib.contextmanager
-def serving(root: Path, dist: Path) -> Iterator[str]:
-    """Serves ``root`` (cross-origin isolated, under the strict CSP, with the test observer); yields its URL."""
-    with running_server(root, handler_class=IsolatingHandler, observer_script=OBSERVER_SCRIPT,
-                        extra_roots=[dist]) as url:
+def serving(root: Path, dist: Path, isolated: bool = True) -> Iterator[str]:
+    """Serves ``root`` under the strict CSP, with the test observer, cross-origin isolated or (``isolated``
+    False: GitHub Pages' case) not, whatever the build asks; yields its URL."""
+    with running_server(root, observer_script=OBSERVER_SCRIPT, extra_roots=[dist],
+                        isolation="require-corp" if isolated else None) as url:
         yield url
 
 
