@@ -91,6 +91,7 @@ def test_worker_cases_compare_worker_mode_with_the_page_thread(jsinterop_browser
         assert r["group"] == "worker" and r["raw"] > 0 and r["ratio"] == pytest.approx(r["ours"] / r["raw"]), r
         assert r["verdict"] == ("meets" if r["ratio"] <= r["target"] else "misses"), r
     assert by_id["worker-boot"]["ours"] > 0 and by_id["worker-boot"]["unit"] == "ms"
+    assert set(by_id["worker-boot"]["stages"]) == {"download", "start", "install", "app"}
     if "worker-long-tasks-ms" in by_id:
         # Python's loop is one long task on the page's thread, and none in worker mode.
         ms, count = by_id["worker-long-tasks-ms"], by_id["worker-long-tasks-count"]

@@ -19,7 +19,8 @@ WORKER = [
     {"id": "worker-sync-call", "label": "sync call", "unit": "us", "ours": 153.6, "raw": 442.1,
      "ratio": 153.6 / 442.1, "target": 1, "verdict": "meets", "group": "worker"},
     {"id": "worker-boot", "label": "boot in worker mode", "unit": "ms", "ours": 4738.9, "raw": 5517.0,
-     "ratio": 4738.9 / 5517.0, "target": 1.1, "verdict": "meets", "group": "worker"},
+     "ratio": 4738.9 / 5517.0, "target": 1.1, "verdict": "meets", "group": "worker",
+     "stages": {"download": 210.4, "start": 3900.2, "install": 400.0, "app": 128.3}},
 ]
 PAGE = [{"id": "rt-invoke", "label": "rt.invoke", "ours": 0.002, "raw": 0.001, "ratio": 2.0, "target": 3,
          "verdict": "meets"}]
@@ -43,8 +44,9 @@ def test_the_report_prints_the_worker_table_and_what_an_engine_could_not_measure
     assert blocks[0].startswith("chromium\ncase") and "rt.invoke" in blocks[0]
     assert blocks[1].startswith("chromium, worker mode (Python in a Web Worker against Python on the page's thread)\n")
     assert len(blocks[1].splitlines()) == 2 + len(WORKER)
-    assert blocks[2].startswith("webkit, worker mode") and "boot in worker mode" in blocks[2]
-    assert blocks[3] == "webkit: worker-sync-call not measured: no SharedArrayBuffer"
+    assert blocks[2] == "chromium: our boot in worker mode, median ms per stage: download 210, start 3900, install 400, app 128"
+    assert blocks[3].startswith("webkit, worker mode") and "boot in worker mode" in blocks[3]
+    assert blocks[5] == "webkit: worker-sync-call not measured: no SharedArrayBuffer" and len(blocks) == 6
 
 
 def test_results_json_keeps_the_worker_cases_under_worker():

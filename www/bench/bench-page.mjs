@@ -81,28 +81,41 @@ function bootInFrame(mode, probe = false) {
   });
 }
 
+/** `modes` with "ours" and "worker" in each other's place (when both are there). */
+function swapped(modes) {
+  if (!modes.includes("ours") || !modes.includes("worker")) return modes;
+  return modes.map((m) => (m === "ours" ? "worker" : m === "worker" ? "ours" : m));
+}
+
 /**
  * Boots in frames `count` times in each of `modes` ("raw": bare Pyodide, "ours": our loader, "worker":
- * our loader in worker mode), alternately, after one warm-up of each; with `probe`, the "ours" and
- * "worker" frames also measure the worker-mode cases after their boot. One {mode: posted data} a run.
+ * our loader in worker mode), alternately, after one warm-up of each; "ours" and "worker" swap places
+ * every other run, so neither always follows the other. With `probe`, the "ours" and "worker" frames
+ * also measure the worker-mode cases after their boot. One {mode: posted data} a run.
  */
 async function boots(count, modes, probe) {
   for (const mode of modes) await bootInFrame(mode);
   const runs = [];
   for (let i = 0; i < count; i++) {
     $("status").textContent = `Booting (${i + 1}/${count})…`;
+    const order = i % 2 === 0 ? modes : swapped(modes);
     const run = {};
-    for (const mode of modes) run[mode] = await bootInFrame(mode, probe && mode !== "raw");
+    for (const mode of order) run[mode] = await bootInFrame(mode, probe && mode !== "raw");
     runs.push(run);
   }
   return runs;
 }
 
+/** The median ms of each stage of the boots of `mode` ("ours" or "worker") in the runs of boots(). */
+function stagesOf(runs, mode) {
+  const stages = {};
+  for (const name of ["download", "start", "install", "app"]) stages[name] = median(runs.map((r) => r[mode].stages[name]));
+  return stages;
+}
+
 /** The boot case, from the runs of boots(): our boot against bare Pyodide's, and our stages. */
 function bootFigures(runs) {
-  const stages = {};
-  for (const name of ["download", "start", "install", "app"]) stages[name] = median(runs.map((r) => r.ours.stages[name]));
-  return { ours: median(runs.map((r) => r.ours.ready)), raw: median(runs.map((r) => r.raw.ready)), stages };
+  return { ours: median(runs.map((r) => r.ours.ready)), raw: median(runs.map((r) => r.raw.ready)), stages: stagesOf(runs, "ours") };
 }
 
 /** Why a worker case cannot be measured in this run (from one run's probes), or null. */
@@ -150,7 +163,7 @@ function workerResults(runs) {
     if (!(raw > 0)) throw new Error(`${c.id}: the baseline (${c.baseline}) measured ${raw}, so no ratio can be made`);
     const ratio = ours / raw;
     results.push({ ...c, group: "worker", ours, raw, ratio, verdict: ratio <= c.target ? "meets" : "misses",
-      ...(c.needs === "longtask" ? { loopMs } : {}) });
+      ...(c.needs === "longtask" ? { loopMs } : {}), ...(c.id === "worker-boot" ? { stages: stagesOf(runs, "worker") } : {}) });
   }
   return { results, skipped };
 }

@@ -230,6 +230,13 @@ def parse_groups(value: str) -> tuple[str, ...]:
     return tuple(g for g in GROUPS if g in names)
 
 
+def _stages(title: str, results: list[dict], case: str) -> list[str]:
+    """The line of the median ms per boot stage of ``case`` among ``results`` (none without it)."""
+    boot = next((r for r in results if r["id"] == case and r.get("stages")), None)
+    return [] if boot is None else [f"{title}, median ms per stage: "
+                                    + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items())]
+
+
 def report(per_engine: dict[str, PageResults]) -> str:
     """The tables printed for ``per_engine``: each engine's cases, then its worker-mode cases and what
     it could not measure."""
@@ -237,13 +244,11 @@ def report(per_engine: dict[str, PageResults]) -> str:
     for engine, measured in per_engine.items():
         if measured.results:
             parts.append(f"{engine}\n" + table(measured.results))
-            boot = next((r for r in measured.results if r["id"] == "boot"), None)
-            if boot is not None:
-                parts.append(f"{engine}: our boot, median ms per stage: "
-                             + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items()))
+            parts.extend(_stages(f"{engine}: our boot", measured.results, "boot"))
         if measured.worker:
             parts.append(f"{engine}, worker mode (Python in a Web Worker against Python on the page's thread)\n"
                          + table(measured.worker))
+            parts.extend(_stages(f"{engine}: our boot in worker mode", measured.worker, "worker-boot"))
         parts.extend(f"{engine}: {s['id']} not measured: {s['why']}" for s in measured.skipped)
     return "\n\n".join(parts)
 
