@@ -62,16 +62,19 @@ class IsolatingHandler(DevRequestHandler):
     """The dev server's answers with :data:`ISOLATION_HEADERS` (each sent once, even when the dev server
     sends its own)."""
 
-    def send_response(self, code: int, message: str | None = None) -> None:
-        self._sent: set[str] = set()
-        super().send_response(code, message)
+    _sent: set[str]
+    """The isolation headers of the response being sent (lower case)."""
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        self._sent = set()  # a new response (keep-alive connections send many)
+        super().send_response_only(code, message)
 
     def send_header(self, keyword: str, value: str) -> None:
-        sent = getattr(self, "_sent", set())
-        if keyword.lower() in (name.lower() for name in ISOLATION_HEADERS):
-            if keyword.lower() in sent:
+        name = keyword.lower()
+        if name in {k.lower() for k in ISOLATION_HEADERS}:
+            if name in self._sent:
                 return
-            sent.add(keyword.lower())
+            self._sent.add(name)
         super().send_header(keyword, value)
 
     def end_headers(self) -> None:
@@ -113,7 +116,8 @@ def run_bench(page: PageDriver, dist: Path, quick: bool = False, timeout: float 
             page.open(f"{url}bench/?autorun=1&cases={cases}{'&quick=1' if quick else ''}", wait=False)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                # Waits in the page (a frame booting on the page's thread may hold it for a while).
+                # Waits in the page: its thread may be busy for long (its Python cases, a frame booting on
+                # it), longer than a synchronous script may wait.
                 out = page.run_async(_WAIT_FOR_RESULTS, timeout=180)
                 if "error" in out:
                     raise RuntimeError(f"waiting for the bench page's results failed: {out['error']}")
