@@ -253,7 +253,8 @@ def report(per_engine: dict[str, PageResults]) -> str:
             parts.append(f"{engine}, worker mode (Python in a Web Worker against Python on the page's thread)\n"
                          + table(measured.worker))
             parts.extend(_stages(f"{engine}: our boot in worker mode", measured.worker, "worker-boot"))
-        parts.extend(f"{engine}: {s['id']} not measured: {s['why']}" for s in measured.skipped)
+        if measured.skipped:
+            parts.append("\n".join(f"{engine}: {s['id']} not measured: {s['why']}" for s in measured.skipped))
     return "\n\n".join(parts)
 
 
