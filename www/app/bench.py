@@ -1,6 +1,7 @@
 """The Python half of the benchmark page (/bench/): each case times our path and raw Pyodide doing the
-same work, in the same page and run. The JS half (bench/bench.mjs) orchestrates, and times the cases
-that start in JavaScript.
+same work, in the same page and run. The JS half (bench/bench-page.mjs) orchestrates, and times the cases
+that start in JavaScript. ``busy`` and ``title_calls`` are the worker-mode cases' Python (bench/boot-page.mjs
+calls them in a frame booted on the page's thread and in one booted in a worker).
 
 Every timing loops until at least 50 ms have passed (performance.now() ticks every 0.1 ms without
 cross-origin isolation) and returns milliseconds per operation.
@@ -18,7 +19,7 @@ from typing import Any
 import js
 from pyodide.ffi import create_proxy, to_js
 
-from jsinterop import js_export, js_import, js_invokable, js_runtime, load_js_module
+from jsinterop import SynchronousCallUnavailableError, js_export, js_import, js_invokable, js_runtime, load_js_module
 from jsinterop.components import Component, h
 from jsinterop.components.browser import BrowserDom
 from jsinterop.components.dom import CONTAINER_ID
@@ -118,6 +119,35 @@ def add(a: int, b: int) -> int:
 async def add_async(a: int, b: int) -> int:
     """Awaited from JavaScript by the invokeMethodAsync case."""
     return a + b
+
+
+@js_invokable
+def busy(milliseconds: float) -> int:
+    """Computes for ``milliseconds`` without yielding (the long-task case): the thread Python runs on
+    is busy all that time. Returns the number of loop iterations."""
+    deadline = time.perf_counter() + milliseconds / 1000
+    iterations = 0
+    while time.perf_counter() < deadline:
+        sum(range(200))
+        iterations += 1
+    return iterations
+
+
+@js_invokable
+async def title_calls(min_seconds: float) -> dict[str, float | str | None]:
+    """Microseconds per read of the page's ``document.title`` from Python: ``sync`` with
+    ``get_value`` (in worker mode a round trip to the page that waits with Atomics; None, with the
+    ``problem``, where it cannot wait), ``async`` with ``await get_value_async``."""
+    global MIN_SECONDS
+    MIN_SECONDS = min_seconds
+    rt = js_runtime()
+    try:
+        sync: float | None = _time_sync(lambda: rt.get_value("document.title")) * 1000
+        problem = None
+    except SynchronousCallUnavailableError as e:
+        sync, problem = None, str(e)
+    asynchronous = await _time_async(lambda: rt.get_value_async("document.title")) * 1000
+    return {"sync": sync, "async": asynchronous, "problem": problem}
 
 
 class Row(Component):

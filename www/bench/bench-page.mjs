@@ -1,6 +1,7 @@
 // The benchmark page: boots app.bench, runs every case (warm-up, then the median of 5 repetitions),
-// and shows a table and a bar chart of the ratios. ?autorun=1 runs on load (./build.sh bench);
-// ?quick=1 uses short timings (the test suite checks that every case runs, not how fast).
+// and shows a table and a bar chart of the ratios, then a table of the worker-mode cases (WORKER_CASES).
+// ?autorun=1 runs on load (./build.sh bench); ?quick=1 uses short timings (the test suite checks that
+// every case runs, not how fast); ?cases=page,worker chooses the groups to run (default: both).
 import { boot } from "../jsinterop.mjs";
 
 export const CASES = [
@@ -21,11 +22,27 @@ export const CASES = [
   { id: "component-first-render-ffi", label: "components: first render of the 1,000-row table", baseline: "same DOM built by hand through the FFI", target: 1 },
 ];
 
+/**
+ * Worker mode (boot({worker: true})) against the page's thread, each from frames of boot.html booted
+ * both ways in the same run (see boot-page.mjs). `needs` names what the engine and page must give for
+ * the case to be measured: "longtask" entries (Chromium) or synchronous calls from the worker
+ * (cross-origin isolation and SharedArrayBuffer).
+ */
+export const WORKER_CASES = [
+  { id: "worker-long-tasks-ms", label: "long tasks on the page's thread during a 2 s Python loop (ms), worker mode", baseline: "the loop on the page's thread", target: 0, unit: "ms", needs: "longtask" },
+  { id: "worker-long-tasks-count", label: "long tasks on the page's thread during a 2 s Python loop (count), worker mode", baseline: "the loop on the page's thread", target: 0, unit: "count", needs: "longtask" },
+  { id: "worker-sync-call", label: 'worker -> page sync rt.get_value("document.title") (Atomics) vs awaited', baseline: "await rt.get_value_async(...) in the worker", target: 1, unit: "us", needs: "sync" },
+  { id: "worker-sync-call-main", label: 'worker -> page sync rt.get_value("document.title") (Atomics) vs main thread', baseline: "rt.get_value(...) on the page's thread", target: 10, unit: "us", needs: "sync" },
+  { id: "worker-boot", label: "boot to ready in worker mode, warm HTTP cache", baseline: "boot on the page's thread", target: 1.1, unit: "ms" },
+];
+
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const quick = params.get("quick") === "1";
 const minMs = quick ? 2 : 50;
 const repetitions = quick ? 1 : 5;
+const loopMs = quick ? 200 : 2000; // the long-task case's Python loop
+const groups = new Set((params.get("cases") ?? "page,worker").split(","));
 
 async function timeJs(operation) {
   await operation();
@@ -43,7 +60,7 @@ async function timeJs(operation) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** One boot of boot.html in a frame (a fresh Pyodide each time): what the frame posts back. */
-function bootInFrame(mode) {
+function bootInFrame(mode, probe = false) {
   return new Promise((resolve, reject) => {
     const frame = document.createElement("iframe");
     frame.hidden = true;
@@ -59,25 +76,96 @@ function bootInFrame(mode) {
       else resolve(data);
     };
     addEventListener("message", onMessage);
-    frame.src = `./boot.html?mode=${mode}`;
+    frame.src = `./boot.html?mode=${mode}${probe ? `&probe=${loopMs}&min=${minMs / 1000}` : ""}`;
     document.body.append(frame);
   });
 }
 
-/** Boots alternately with our loader and bare Pyodide (after one warm-up of each). */
-async function boots(count) {
-  await bootInFrame("raw");
-  await bootInFrame("ours");
+/** `modes` with "ours" and "worker" in each other's place (when both are there). */
+function swapped(modes) {
+  if (!modes.includes("ours") || !modes.includes("worker")) return modes;
+  return modes.map((m) => (m === "ours" ? "worker" : m === "worker" ? "ours" : m));
+}
+
+/**
+ * Boots in frames `count` times in each of `modes` ("raw": bare Pyodide, "ours": our loader, "worker":
+ * our loader in worker mode), alternately, after one warm-up of each; "ours" and "worker" swap places
+ * every other run, so neither always follows the other. With `probe`, the "ours" and "worker" frames
+ * also measure the worker-mode cases after their boot. One {mode: posted data} a run.
+ */
+async function boots(count, modes, probe) {
+  for (const mode of modes) await bootInFrame(mode);
   const runs = [];
   for (let i = 0; i < count; i++) {
     $("status").textContent = `Booting (${i + 1}/${count})…`;
-    const raw = await bootInFrame("raw");
-    const ours = await bootInFrame("ours");
-    runs.push({ ours: ours.ready, raw: raw.ready, stages: ours.stages });
+    const order = i % 2 === 0 ? modes : swapped(modes);
+    const run = {};
+    for (const mode of order) run[mode] = await bootInFrame(mode, probe && mode !== "raw");
+    runs.push(run);
   }
+  return runs;
+}
+
+/** The median ms of each stage of the boots of `mode` ("ours" or "worker") in the runs of boots(). */
+function stagesOf(runs, mode) {
   const stages = {};
-  for (const name of ["download", "start", "install", "app"]) stages[name] = median(runs.map((r) => r.stages[name]));
-  return { ours: median(runs.map((r) => r.ours)), raw: median(runs.map((r) => r.raw)), stages };
+  for (const name of ["download", "start", "install", "app"]) stages[name] = median(runs.map((r) => r[mode].stages[name]));
+  return stages;
+}
+
+/** The boot case, from the runs of boots(): our boot against bare Pyodide's, and our stages. */
+function bootFigures(runs) {
+  return { ours: median(runs.map((r) => r.ours.ready)), raw: median(runs.map((r) => r.raw.ready)), stages: stagesOf(runs, "ours") };
+}
+
+/** Why a worker case cannot be measured in this run (from one run's probes), or null. */
+function unmeasurable(c, run) {
+  if (c.needs === "longtask" && run.worker.probe.longTasks === null) {
+    return "this engine reports no 'longtask' entries (PerformanceObserver)";
+  }
+  if (c.needs === "sync" && run.worker.probe.calls.sync === null) return run.worker.probe.calls.problem;
+  return null;
+}
+
+/** The [ours, baseline] of a worker case in one run of boots() with probes. */
+function workerFigures(id, { ours, worker }) {
+  switch (id) {
+    case "worker-long-tasks-ms":
+      return [worker.probe.longTasks.ms, ours.probe.longTasks.ms];
+    case "worker-long-tasks-count":
+      return [worker.probe.longTasks.count, ours.probe.longTasks.count];
+    case "worker-sync-call":
+      return [worker.probe.calls.sync, worker.probe.calls.async];
+    case "worker-sync-call-main":
+      return [worker.probe.calls.sync, ours.probe.calls.sync];
+    case "worker-boot":
+      return [worker.ready, ours.ready];
+    default:
+      throw new Error(`unknown worker case ${id}`);
+  }
+}
+
+/**
+ * The worker cases from the runs of boots() with probes: medians over the runs, each a ratio; a case
+ * the engine or the page cannot measure is left out, with why, in `skipped`.
+ */
+function workerResults(runs) {
+  const results = [];
+  const skipped = [];
+  for (const c of WORKER_CASES) {
+    const why = unmeasurable(c, runs[0]);
+    if (why) {
+      skipped.push({ id: c.id, why });
+      continue;
+    }
+    const figures = runs.map((run) => workerFigures(c.id, run));
+    const [ours, raw] = [median(figures.map((f) => f[0])), median(figures.map((f) => f[1]))];
+    if (!(raw > 0)) throw new Error(`${c.id}: the baseline (${c.baseline}) measured ${raw}, so no ratio can be made`);
+    const ratio = ours / raw;
+    results.push({ ...c, group: "worker", ours, raw, ratio, verdict: ratio <= c.target ? "meets" : "misses",
+      ...(c.needs === "longtask" ? { loopMs } : {}), ...(c.id === "worker-boot" ? { stages: stagesOf(runs, "worker") } : {}) });
+  }
+  return { results, skipped };
 }
 
 async function once(rt) {
@@ -151,30 +239,64 @@ function show(results) {
   $("chart").replaceChildren(chart, breakdown);
 }
 
+/** The worker cases' table: a value in its unit, the ratio, the verdict; and the cases left out. */
+function showWorker({ results, skipped }) {
+  const value = (r, v) => (r.unit === "count" ? String(v) : `${v.toFixed(r.unit === "us" ? 1 : 0)} ${r.unit === "us" ? "µs" : r.unit}`);
+  $("worker-results").tBodies[0].replaceChildren(
+    ...results.map((r) => {
+      const row = document.createElement("tr");
+      for (const text of [r.label, value(r, r.ours), value(r, r.raw), `${r.ratio.toFixed(r.ratio < 0.01 ? 4 : 2)}x`,
+        `<= ${r.target}x`, r.verdict]) {
+        row.append(Object.assign(document.createElement("td"), { textContent: text }));
+      }
+      return row;
+    }),
+  );
+  $("worker-skipped").textContent = skipped.map((s) => `${s.id} not measured: ${s.why}`).join(" ");
+}
+
 async function run(rt) {
   $("run").disabled = true;
   const runs = [];
-  for (let i = 0; i < repetitions; i++) {
+  const page = groups.has("page");
+  const worker = groups.has("worker");
+  for (let i = 0; page && i < repetitions; i++) {
     $("status").textContent = `Running (${i + 1}/${repetitions})…`;
     runs.push(await once(rt));
   }
-  const boot = await boots(repetitions);
-  const results = CASES.map((c) => {
+  const bootRuns = await boots(repetitions, [...(page ? ["raw"] : []), "ours", ...(worker ? ["worker"] : [])], worker);
+  const boot = page ? bootFigures(bootRuns) : null;
+  const results = page ? CASES.map((c) => {
     const ours = c.id === "boot" ? boot.ours : median(runs.map((t) => t[c.id][0]));
     const raw = c.id === "boot" ? boot.raw : median(runs.map((t) => t[c.id][1]));
     const ratio = ours / raw;
     const meets = c.delta ? ours - raw <= c.target : ratio <= c.target;
     return { ...c, ours, raw, ratio, verdict: meets ? "meets" : "misses", ...(c.id === "boot" ? { stages: boot.stages } : {}) };
-  });
-  show(results);
-  $("status").textContent = `Done: ${results.filter((r) => r.verdict === "meets").length} of ${results.length} cases meet their target.`;
+  }) : [];
+  const workerMode = worker ? workerResults(bootRuns) : { results: [], skipped: [] };
+  if (page) show(results);
+  showWorker(workerMode);
+  const all = [...results, ...workerMode.results];
+  $("status").textContent = `Done: ${all.filter((r) => r.verdict === "meets").length} of ${all.length} cases meet their target.`;
   $("run").disabled = false;
+  globalThis.benchWorker = workerMode;
   globalThis.benchResults = results;
   return results;
+}
+
+/** Runs the bench; a failure is shown, and left in globalThis.benchError for ./build.sh bench. */
+async function runOrShowError(rt) {
+  try {
+    await run(rt);
+  } catch (e) {
+    globalThis.benchError = String(e?.message ?? e);
+    $("status").textContent = `The bench failed: ${globalThis.benchError}`;
+    $("run").disabled = false;
+  }
 }
 
 const rt = await boot({ app: "app.bench" });
 $("status").textContent = "Ready.";
 $("run").disabled = false;
-$("run").addEventListener("click", () => run(rt));
-if (params.get("autorun") === "1") run(rt);
+$("run").addEventListener("click", () => runOrShowError(rt));
+if (params.get("autorun") === "1") runOrShowError(rt);

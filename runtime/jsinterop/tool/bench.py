@@ -2,6 +2,12 @@
 site, when it has one: the sample site does) in headless Chromium and run every case, then time a
 release of the app served by nginx (boot with a warm cache, bytes transferred cold and warm); print the
 table (case, ours, baseline, ratio, target, verdict) and write ``bench/results.json`` in the project.
+The bench page's worker-mode cases (Python in a Web Worker against Python on the page's thread: long
+tasks, a synchronous call into the page, boot) get their own table and the record's ``worker`` key; the
+dev server sends COOP/COEP for them (a synchronous call from the worker needs cross-origin isolation).
+
+``--cases=page,worker,release`` runs only those groups (default: all): the bench page's cases, its
+worker-mode cases, the release's cases.
 
 ``--engines=chromium,firefox,webkit`` also runs the bench page (boot and interop cases, each against raw
 Pyodide on the same engine) on Firefox and WebKit, one table per engine; the release cases, which read
@@ -9,6 +15,7 @@ Chromium's cache controls, run on Chromium only."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import statistics
 import sys
@@ -20,7 +27,7 @@ from jsinterop.testing.browser import OBSERVER_SCRIPT, PageDriver
 from jsinterop.testing.engines import Browsers, parse_engines
 from jsinterop.testing.engines.chromium import ChromiumPage
 from jsinterop.tool import build, nginx_server
-from jsinterop.tool.devserver import running_server
+from jsinterop.tool.devserver import DevRequestHandler, running_server
 from jsinterop.tool.paths import CHECKOUT
 from jsinterop.tool.project import Project
 
@@ -44,20 +51,85 @@ RELEASE_CASES = [
 """Cases measured on a release rather than on the bench page: what caching and compression buy."""
 
 
-def run_bench(page: PageDriver, dist: Path, quick: bool = False, timeout: float = 600) -> list[dict]:
-    """Run the bench page of ``dist`` (served by the dev server) to the end in ``page`` and return its results."""
-    with running_server(dist, observer_script=OBSERVER_SCRIPT) as url:
+GROUPS = ("page", "worker", "release")
+"""The groups of cases ``--cases=`` chooses from: the bench page's, its worker-mode ones, the release's."""
+
+ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
+"""What makes the bench page cross-origin isolated, which a synchronous call from Python in a worker needs."""
+
+
+class IsolatingHandler(DevRequestHandler):
+    """The dev server's answers with :data:`ISOLATION_HEADERS` (each sent once, even when the dev server
+    sends its own)."""
+
+    _sent: set[str]
+    """The isolation headers of the response being sent (lower case)."""
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        self._sent = set()  # a new response (keep-alive connections send many)
+        super().send_response_only(code, message)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        name = keyword.lower()
+        if name in {k.lower() for k in ISOLATION_HEADERS}:
+            if name in self._sent:
+                return
+            self._sent.add(name)
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        for keyword, value in ISOLATION_HEADERS.items():
+            self.send_header(keyword, value)
+        super().end_headers()
+
+
+_WAIT_FOR_RESULTS = """
+const t0 = performance.now();
+const state = () => globalThis.benchError !== undefined ? { failed: globalThis.benchError }
+  : document.documentElement.dataset.jsinteropBoot === "failed" ? { bootFailed: true }
+  : globalThis.benchResults ? { results: globalThis.benchResults, worker: globalThis.benchWorker } : null;
+while (state() === null && performance.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 250));
+return state();
+"""
+"""Waits (at most 10 s) in the bench page for its results, its failure or its boot's."""
+
+
+@dataclasses.dataclass
+class PageResults:
+    """What the bench page measured on one engine."""
+
+    results: list[dict]
+    """The bench page's cases (each against raw Pyodide)."""
+    worker: list[dict] = dataclasses.field(default_factory=list)
+    """The worker-mode cases (each against Python on the page's thread)."""
+    skipped: list[dict] = dataclasses.field(default_factory=list)
+    """The worker-mode cases this engine or page could not measure: {"id", "why"}."""
+
+
+def run_bench(page: PageDriver, dist: Path, quick: bool = False, timeout: float = 600,
+              groups: tuple[str, ...] = ("page", "worker")) -> PageResults:
+    """Run the bench page of ``dist`` (served by the dev server, cross-origin isolated) to the end in
+    ``page``, its cases of ``groups`` ("page", "worker"), and return its results."""
+    with running_server(dist, observer_script=OBSERVER_SCRIPT, handler_class=IsolatingHandler) as url:
         try:
-            page.open(f"{url}bench/?autorun=1{'&quick=1' if quick else ''}", wait=False)
+            cases = ",".join(g for g in groups if g != "release")
+            page.open(f"{url}bench/?autorun=1&cases={cases}{'&quick=1' if quick else ''}", wait=False)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                results = page.run("return globalThis.benchResults ?? null;")
-                if results is not None:
-                    return results
-                failed = page.run("return document.documentElement.dataset.jsinteropBoot === 'failed';")
-                if failed:
+                # Waits in the page: its thread may be busy for long (its Python cases, a frame booting on
+                # it), longer than a synchronous script may wait.
+                out = page.run_async(_WAIT_FOR_RESULTS, timeout=180)
+                if "error" in out:
+                    raise RuntimeError(f"waiting for the bench page's results failed: {out['error']}")
+                done = out.get("value")
+                if done is None:
+                    continue
+                if "failed" in done:
+                    raise RuntimeError(f"the bench page failed: {done['failed']}")
+                if "bootFailed" in done:
                     raise RuntimeError(f"the bench page failed to boot: {page.report()}")
-                time.sleep(0.5)
+                worker = done["worker"]
+                return PageResults(done["results"], worker["results"], worker["skipped"])
             raise TimeoutError(f"the bench page did not finish in {timeout:.0f} s")
         finally:
             page.close()
@@ -134,7 +206,12 @@ def run_release_cases(driver, runs: int, project: Project | None = None) -> list
 
 
 def _value(r: dict, value: float) -> str:
-    return f"{value:,.0f} B" if r.get("unit") == "bytes" else f"{value:.4f} ms"
+    unit = r.get("unit", "ms")
+    if unit == "bytes":
+        return f"{value:,.0f} B"
+    if unit == "count":
+        return f"{value:g}"
+    return f"{value:.1f} us" if unit == "us" else f"{value:.4f} ms"
 
 
 def table(results: list[dict]) -> str:
@@ -148,43 +225,90 @@ def table(results: list[dict]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
 
 
+def parse_groups(value: str) -> tuple[str, ...]:
+    """The groups of ``--cases=a,b``, in :data:`GROUPS`' order; an unknown one is an error naming them."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in GROUPS]
+    if unknown or not names:
+        raise ValueError(f"--cases={value}: expected a comma-separated list of {', '.join(GROUPS)}")
+    return tuple(g for g in GROUPS if g in names)
+
+
+def _stages(title: str, results: list[dict], case: str) -> list[str]:
+    """The line of the median ms per boot stage of ``case`` among ``results`` (none without it)."""
+    boot = next((r for r in results if r["id"] == case and r.get("stages")), None)
+    return [] if boot is None else [f"{title}, median ms per stage: "
+                                    + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items())]
+
+
+def report(per_engine: dict[str, PageResults]) -> str:
+    """The tables printed for ``per_engine``: each engine's cases, then its worker-mode cases and what
+    it could not measure."""
+    parts = []
+    for engine, measured in per_engine.items():
+        if measured.results:
+            parts.append(f"{engine}\n" + table(measured.results))
+            parts.extend(_stages(f"{engine}: our boot", measured.results, "boot"))
+        if measured.worker:
+            parts.append(f"{engine}, worker mode (Python in a Web Worker against Python on the page's thread)\n"
+                         + table(measured.worker))
+            parts.extend(_stages(f"{engine}: our boot in worker mode", measured.worker, "worker-boot"))
+        if measured.skipped:
+            parts.append("\n".join(f"{engine}: {s['id']} not measured: {s['why']}" for s in measured.skipped))
+    return "\n\n".join(parts)
+
+
+def record_of(per_engine: dict[str, PageResults], quick: bool) -> dict:
+    """What results.json holds: Chromium's cases under ``results``, its worker-mode cases under
+    ``worker`` (with what it skipped under ``worker_skipped``), the other engines' under ``engines``
+    (each engine's worker-mode cases after its others)."""
+    chromium = per_engine.get("chromium", PageResults([]))
+    record: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "results": chromium.results}
+    if chromium.worker or chromium.skipped:
+        record["worker"] = chromium.worker
+        record["worker_skipped"] = chromium.skipped
+    others = {engine: m.results + m.worker for engine, m in per_engine.items()
+              if engine != "chromium" and (m.results or m.worker)}
+    if others:
+        record["engines"] = others
+    return record
+
+
 def main(argv: list[str], project: Project | None = None, dist: Path | None = None) -> int:
     """Run the bench of ``project`` (default: the sample site) whose development build is ``dist``;
-    ``--quick`` in ``argv`` runs each case once, ``--engines=a,b`` runs the bench page on those engines too."""
+    ``--quick`` in ``argv`` runs each case once, ``--engines=a,b`` runs the bench page on those engines too,
+    ``--cases=page,worker,release`` runs only those groups of cases."""
     quick = "--quick" in argv
     engines = ("chromium",)
+    groups = GROUPS
     for arg in argv:
         if arg.startswith("--engines="):
             engines = parse_engines(arg.split("=", 1)[1])
+        if arg.startswith("--cases="):
+            try:
+                groups = parse_groups(arg.split("=", 1)[1])
+            except ValueError as e:
+                print(f"bench: {e}", file=sys.stderr)
+                return 2
     project = project or build.sample_project()
     dist = dist or CHECKOUT / "dist"
-    has_page = (dist / "bench" / "index.html").is_file()
-    per_engine: dict[str, list[dict]] = {}
+    on_page = (dist / "bench" / "index.html").is_file() and ("page" in groups or "worker" in groups)
+    per_engine: dict[str, PageResults] = {}
     browsers = Browsers()
     try:
         for engine in engines:
-            per_engine[engine] = run_bench(browsers.new_page(engine), dist, quick=quick) if has_page else []
-        if "chromium" in engines:  # the release cases read Chromium's cache controls
-            per_engine["chromium"] += run_release_cases(browsers.chromium().driver, runs=1 if quick else 3,
-                                                        project=project)
+            per_engine[engine] = (run_bench(browsers.new_page(engine), dist, quick=quick, groups=groups) if on_page
+                                  else PageResults([]))
+        if "chromium" in engines and "release" in groups:  # the release cases read Chromium's cache controls
+            per_engine["chromium"].results += run_release_cases(browsers.chromium().driver, runs=1 if quick else 3,
+                                                                project=project)
     finally:
         browsers.quit()
-    for engine, results in per_engine.items():
-        if not results:
-            continue
-        print(f"\n{engine}\n" + table(results))
-        boot = next((r for r in results if r["id"] == "boot"), None)
-        if boot is not None:
-            print(f"\n{engine}: our boot, median ms per stage: "
-                  + ", ".join(f"{k} {v:.0f}" for k, v in boot["stages"].items()))
+    print("\n" + report(per_engine))
     # The sample's results go to the repository's bench/ (beside its history); an app's to its own.
     out = (CHECKOUT if project.root == (CHECKOUT / "www").resolve() else project.root) / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
-    record = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "results": per_engine.get("chromium", [])}
-    others = {engine: results for engine, results in per_engine.items() if engine != "chromium" and results}
-    if others:
-        record["engines"] = others
-    out.write_text(json.dumps(record, indent=2))
+    out.write_text(json.dumps(record_of(per_engine, quick), indent=2))
     print(f"\nwrote {build.shown(out)}")
     return 0
 
