@@ -27,7 +27,7 @@ from jsinterop.testing.browser import OBSERVER_SCRIPT, PageDriver
 from jsinterop.testing.engines import Browsers, parse_engines
 from jsinterop.testing.engines.chromium import ChromiumPage
 from jsinterop.tool import build, nginx_server
-from jsinterop.tool.devserver import DevRequestHandler, running_server
+from jsinterop.tool.devserver import running_server
 from jsinterop.tool.paths import CHECKOUT
 from jsinterop.tool.project import Project
 
@@ -54,33 +54,9 @@ RELEASE_CASES = [
 GROUPS = ("page", "worker", "release")
 """The groups of cases ``--cases=`` chooses from: the bench page's, its worker-mode ones, the release's."""
 
-ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
-"""What makes the bench page cross-origin isolated, which a synchronous call from Python in a worker needs."""
-
-
-class IsolatingHandler(DevRequestHandler):
-    """The dev server's answers with :data:`ISOLATION_HEADERS` (each sent once, even when the dev server
-    sends its own)."""
-
-    _sent: set[str]
-    """The isolation headers of the response being sent (lower case)."""
-
-    def send_response_only(self, code: int, message: str | None = None) -> None:
-        self._sent = set()  # a new response (keep-alive connections send many)
-        super().send_response_only(code, message)
-
-    def send_header(self, keyword: str, value: str) -> None:
-        name = keyword.lower()
-        if name in {k.lower() for k in ISOLATION_HEADERS}:
-            if name in self._sent:
-                return
-            self._sent.add(name)
-        super().send_header(keyword, value)
-
-    def end_headers(self) -> None:
-        for keyword, value in ISOLATION_HEADERS.items():
-            self.send_header(keyword, value)
-        super().end_headers()
+BENCH_ISOLATION = "require-corp"
+"""The bench page is served cross-origin isolated (the dev server's own headers, whatever the build
+asks), which a synchronous call from Python in a worker needs."""
 
 
 _WAIT_FOR_RESULTS = """
@@ -110,7 +86,7 @@ def run_bench(page: PageDriver, dist: Path, quick: bool = False, timeout: float 
               groups: tuple[str, ...] = ("page", "worker")) -> PageResults:
     """Run the bench page of ``dist`` (served by the dev server, cross-origin isolated) to the end in
     ``page``, its cases of ``groups`` ("page", "worker"), and return its results."""
-    with running_server(dist, observer_script=OBSERVER_SCRIPT, handler_class=IsolatingHandler) as url:
+    with running_server(dist, observer_script=OBSERVER_SCRIPT, isolation=BENCH_ISOLATION) as url:
         try:
             cases = ",".join(g for g in groups if g != "release")
             page.open(f"{url}bench/?autorun=1&cases={cases}{'&quick=1' if quick else ''}", wait=False)
