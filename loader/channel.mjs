@@ -631,12 +631,40 @@ export class JSCallChannel {
 }
 
 /**
+ * What the typed path (typed/marshalling.py, typed/imports.py) asks of an interop host, the page's or
+ * the worker's (worker.mjs): the depth check, the columnar transfer of records and the guarded fast call.
+ * A subclass sets `maxDepth`.
+ */
+export class TypedPathHost {
+  /** Whether `value` is nested deeper than maxDepth (the typed path asks before converting it). */
+  exceedsDepth(value) {
+    return exceedsDepth(value, this.maxDepth);
+  }
+
+  /** The typed path's columnar transfer of records (see columns.mjs): Python -> JS. */
+  fromColumns(shape, text, buffers) {
+    return fromColumns(shape, text, buffers);
+  }
+
+  /** JS -> Python: [JSON text, numeric buffers] of the columns, or undefined when the value does not fit. */
+  toColumns(shape, value) {
+    return toColumns(shape, value);
+  }
+
+  /** The typed fast path's guarded call of `fn` on `thisArg`: see typed.mjs's guardCall. */
+  guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefused) {
+    return guardCall(fn, thisArg, [...paramKinds], resultKind, argumentRefused, resultRefused);
+  }
+}
+
+/**
  * The page's interop host: the main channel (used by `jsinterop.js_runtime()` and by
  * `Py.createJSObjectReference`) and any further channels runtimes create, with the page-wide
  * settings and the typed path's helpers Python reaches as `Py._interop`.
  */
-export class InteropHost {
+export class InteropHost extends TypedPathHost {
   constructor({ debug = false, detailedErrors = false, PyProxy = null, maxDepth = DEFAULT_MAX_DEPTH, jspi = true } = {}) {
+    super();
     if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
       throw new RangeError(`maxDepth must be a positive integer, got ${describe(maxDepth)}.`);
     }
@@ -675,25 +703,5 @@ export class InteropHost {
   /** Shuts every channel down, telling Python (the page is going away). */
   shutdownAll() {
     for (const channel of [...this.channels]) channel.shutdown(true);
-  }
-
-  /** Whether `value` is nested deeper than maxDepth (the typed path asks before converting it). */
-  exceedsDepth(value) {
-    return exceedsDepth(value, this.maxDepth);
-  }
-
-  /** The typed path's columnar transfer of records (see columns.mjs): Python -> JS. */
-  fromColumns(shape, text, buffers) {
-    return fromColumns(shape, text, buffers);
-  }
-
-  /** JS -> Python: [JSON text, numeric buffers] of the columns, or undefined when the value does not fit. */
-  toColumns(shape, value) {
-    return toColumns(shape, value);
-  }
-
-  /** The typed fast path's guarded call of `fn` on `thisArg`: see typed.mjs's guardCall. */
-  guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefused) {
-    return guardCall(fn, thisArg, [...paramKinds], resultKind, argumentRefused, resultRefused);
   }
 }

@@ -5,13 +5,12 @@
 // blocks this worker with Atomics.wait until the page answers in a shared slot (sync-slot.mjs), which
 // needs the page to be cross-origin isolated; asynchronous calls are messages and always work.
 
-import { JSPI, startPython } from "./channel.mjs";
+import { JSPI, TypedPathHost, startPython } from "./channel.mjs";
 import { errorInfo } from "./errors.mjs";
 import { pythonCounts, runPython, startRuntime } from "./jsinterop.mjs";
 import { SlotReader, canWaitSynchronously, newSlotBuffer } from "./sync-slot.mjs";
-import { DEFAULT_MAX_DEPTH, errorResult, exceedsDepth } from "./wire.mjs";
-import { fromColumns, toColumns } from "./columns.mjs";
-import { exportsObject, guardCall } from "./typed.mjs";
+import { DEFAULT_MAX_DEPTH, errorResult } from "./wire.mjs";
+import { exportsObject } from "./typed.mjs";
 import { transferables } from "./worker-bridge.mjs";
 
 const page = globalThis; // the worker's scope: postMessage goes to the page
@@ -152,8 +151,9 @@ class PageChannel {
 }
 
 /** The interop host Python finds as `Py._interop` in the worker: the page's channels, and the components' seams. */
-class WorkerInteropHost {
+class WorkerInteropHost extends TypedPathHost {
   constructor(link, { debug, detailedErrors, maxDepth }, route) {
+    super();
     this.link = link;
     this.debug = debug;
     this.detailedErrors = detailedErrors;
@@ -209,22 +209,6 @@ class WorkerInteropHost {
         link.post({ op: "frame" });
       },
     };
-  }
-
-  exceedsDepth(value) {
-    return exceedsDepth(value, this.maxDepth);
-  }
-
-  fromColumns(shape, text, buffers) {
-    return fromColumns(shape, text, buffers);
-  }
-
-  toColumns(shape, value) {
-    return toColumns(shape, value);
-  }
-
-  guardCall(fn, thisArg, paramKinds, resultKind, argumentRefused, resultRefused) {
-    return guardCall(fn, thisArg, [...paramKinds], resultKind, argumentRefused, resultRefused);
   }
 }
 
