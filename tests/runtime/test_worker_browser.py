@@ -293,6 +293,12 @@ from jsinterop.workers import start_worker
 before = js_runtime().tracked_counts()["jsObjects"]
 worker = await start_worker("app.heavy")
 answer = [await worker.invoke_async("crunch", 1000), await worker.invoke_async("where")]
+try:  # a timeout (or cancelling the awaiting task) abandons the call; the worker keeps serving
+    await worker.invoke_async("busy", 1500, timeout=0.1)
+    answer.append("no timeout")
+except TimeoutError:
+    answer.append("timed out")
+answer.append(await worker.invoke_async("crunch", 10))
 pending = asyncio.ensure_future(worker.invoke_async("busy", 5000))
 await asyncio.sleep(0.2)
 worker.dispose()
@@ -308,7 +314,7 @@ except JSDisconnectedException as e:
 answer.append(js_runtime().tracked_counts()["jsObjects"] - before)  # the worker's reference was released
 answer
 """
-        crunch, in_worker, pending, later, js_objects = driver.run_python(code)
+        crunch, in_worker, timed_out, after_timeout, pending, later, js_objects = driver.run_python(code)
         from_js = driver.run_async("""const w = await Py.startWorker("app.heavy");
             const r = await w.invokeMethodAsync("crunch", 10);
             w.dispose();
@@ -319,6 +325,7 @@ answer
     finally:
         driver.close()
     assert (crunch, in_worker) == (sum(i * i for i in range(1000)), True)
+    assert (timed_out, after_timeout) == ("timed out", 285)
     assert pending.startswith("disconnected: The Python worker is gone (terminated)"), pending
     assert later.startswith("later: The Python worker 'app.heavy' was disposed"), later
     assert from_js == {"value": [285, True, "JSDisconnectedException"]}
