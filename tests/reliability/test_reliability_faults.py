@@ -149,8 +149,7 @@ def test_rejections_with_any_reason_become_js_exceptions(py):
     assert console == [] and len(value) == 4 and all(value), value
 
 
-def test_late_results_of_abandoned_calls_are_dropped(py):
-    value, console = py("""
+ABANDONED_CALLS = """
     out = []
     # JS resolves 30 ms after Python stopped waiting (cancelled), or rejects after a timeout fired.
     task = asyncio.ensure_future(fx.invoke_async("addLater", 1, 2))
@@ -166,7 +165,14 @@ def test_late_results_of_abandoned_calls_are_dropped(py):
         out.append("timed out")
     await asyncio.sleep(0.05)  # the late result and the late rejection arrive now, and are dropped
     out + [await fx.invoke_async("addLater", 2, 3)]
-    """)
+"""
+"""Python (``fx`` the interop fixtures' module): a call cancelled and one timed out, whose late result and
+rejection must be dropped, then a normal call; its value is ["cancelled", "timed out", 5]. Run on the page's
+thread here and in worker mode by test_reliability_worker.py."""
+
+
+def test_late_results_of_abandoned_calls_are_dropped(py):
+    value, console = py(ABANDONED_CALLS)
     assert value == ["cancelled", "timed out", 5]
     assert console == []
 

@@ -23,6 +23,7 @@ import pytest
 from jsinterop.testing.browser import PageDriver
 from test_reliability_csp_pages import CLICK_EVERY_BUTTON
 from test_reliability_deep_data import EXPECTED, LIMIT
+from test_reliability_faults import ABANDONED_CALLS
 from test_reliability_hostile_calls import KNOWN_MESSAGES, RANDOM_CALLS, check_summary, run_hostile_calls
 from worker_site import WORKER_PAGES, build_site, load_modules, python, serving
 
@@ -328,22 +329,7 @@ def test_python_raising_reaches_the_page_as_errors_and_late_results_are_dropped(
     assert out[0][:2] == [True, "Unprintable"] and out[0][2]  # its str() failed: still a readable message
     assert out[1] == [True, "ValueError", "late"] and out[2] == [True, "KeyError", "'late'"]
     assert out[3][:2] == [True, "Unprintable"] and out[3][2]
-    late = python(page, """
-    out = []
-    task = asyncio.ensure_future(fx.invoke_async("addLater", 1, 2))
-    await asyncio.sleep(0)
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        out.append("cancelled")
-    try:
-        await fx.invoke_async("rejectsTypeError", timeout=0)
-    except TimeoutError:
-        out.append("timed out")
-    await asyncio.sleep(0.05)  # the late result and the late rejection arrive now, and are dropped
-    out + [await fx.invoke_async("addLater", 2, 3)]
-    """)
+    late = python(page, ABANDONED_CALLS)
     assert late == ["cancelled", "timed out", 5]
     assert counts(page) == baseline
 
